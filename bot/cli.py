@@ -1,0 +1,180 @@
+"""The `tutorbot` command line: the same core as the Discord bot, no token needed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot import __version__
+from bot.config import ConfigError, Settings, load_settings
+from bot.knowledge.document import KnowledgeError
+from bot.logging_setup import setup_logging
+from bot.retrieval.embedder import EmbedderError
+from bot.retrieval.index import IndexError_
+
+log = logging.getLogger(__name__)
+
+USER_ERRORS = (ConfigError, KnowledgeError, IndexError_, EmbedderError)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def open_tutor(settings: Settings, wait_for_model: bool = True):
+    from bot.tutor import Tutor
+
+    tutor = Tutor.open(settings, progress=sys.stderr.isatty(), notify=_say)
+    if wait_for_model:
+        tutor.load_dense_in_background().join()
+    return tutor
+
+
+def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.retrieval.embedder import Embedder
+    from bot.retrieval.index import build_index, load_index
+
+    if not args.force:
+        try:
+            load_index(settings)
+            print(f"index at {settings.index_dir} is current (use --force to rebuild)")
+            return 0
+        except IndexError_ as problem:
+            print(f"{problem}: building")
+    path = build_index(settings, Embedder(settings), progress=sys.stderr.isatty() or args.progress)
+    print(f"index built at {path.resolve()}")
+    return 0
+
+
+def cmd_index_info(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.document import load_chapters
+    from bot.retrieval.index import check_current, current_dir, read_manifest
+
+    manifest = read_manifest(current_dir(settings.index_dir))
+    try:
+        check_current(manifest, settings, load_chapters(settings.knowledge_dir))
+        state = "current"
+    except IndexError_ as problem:
+        state = str(problem)
+    if args.json:
+        print(json.dumps({"state": state, "manifest": manifest}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"state:      {state}")
+    for key in ("model", "dimension", "index_type", "chunk_count", "chunker_version",
+                "tokenizer_version", "built_at", "build_seconds"):
+        print(f"{key + ':':<12}{manifest.get(key)}")
+    for name, digest in (manifest.get("knowledge_sha256") or {}).items():
+        print(f"knowledge:  {name} sha256 {digest[:16]}…")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.lang import detect_language
+    from bot.render_text import answer_to_json, render_answer
+    from bot.retrieval.answer import validate_question
+
+    # Bad input is answered at once, without loading the model.
+    answer = validate_question(args.question, detect_language(args.question))
+    if answer is None:
+        answer = open_tutor(settings).ask(args.question, k=args.k)
+    if args.json:
+        print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(render_answer(answer, color=sys.stdout.isatty()))
+    return 0 if answer.status != "invalid" else 1
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.retrieval.evaluate import first_hit_rank, load_eval_items, summarize
+    from bot.render_text import answer_to_json
+
+    items = load_eval_items(Path(args.file))
+    tutor = open_tutor(settings)
+    answers = [tutor.ask(item.question, k=args.k) for item in items]
+    rows = [answer_to_json(a) for a in answers]
+    ranks = [first_hit_rank(r["passages"], i.evidence) for i, r in zip(items, rows, strict=True)]
+    metrics = summarize(items, ranks, answers)
+    if args.json:
+        out = [{"id": i.item_id, "answered": r["answered"], "passages": [
+            {k: p[k] for k in ("text", "heading_path", "quote", "score")} for p in r["passages"]
+        ]} for i, r in zip(items, rows, strict=True)]
+        print(json.dumps({"items": out, "metrics": metrics}, ensure_ascii=False, indent=2))
+    else:
+        print_metrics(metrics)
+    return 0
+
+
+def print_metrics(metrics: dict) -> None:
+    print(f"{'lang':<6}{'n':>4}{'R@1':>8}{'R@3':>8}{'R@5':>8}{'MRR@10':>8}")
+    for lang, m in metrics.items():
+        if lang == "abstention" or not m.get("n"):
+            continue
+        print(f"{lang:<6}{m['n']:>4}{m['R@1']:>8.3f}{m['R@3']:>8.3f}{m['R@5']:>8.3f}"
+              f"{m['MRR@10']:>8.3f}")
+    a = metrics["abstention"]
+    print(f"abstained: in-scope {a['in_scope_abstain_rate']} of {a['in_scope_n']}, "
+          f"out-of-scope {a['out_of_scope_abstain_rate']} of {a['out_of_scope_n']}")
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return run_console(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tutorbot", description="Study-group tutor for the "
+                                     "chapter: cited answers, quizzes and study plans.")
+    parser.add_argument("--version", action="version", version=f"tutorbot {__version__}")
+    parser.add_argument("--config", type=Path, help="YAML settings file (default ./config.yaml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="build or inspect the search index")
+    index_commands = index.add_subparsers(dest="index_command", required=True)
+    build = index_commands.add_parser("build", help="build the index")
+    build.add_argument("--force", action="store_true", help="rebuild even if current")
+    build.add_argument("--progress", action="store_true", help="show a progress bar")
+    build.set_defaults(handler=cmd_index_build)
+    info = index_commands.add_parser("info", help="show the index manifest")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(handler=cmd_index_info)
+
+    ask = commands.add_parser("ask", help="ask a question about the chapter")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("-k", type=int, default=None, help="passages to show (default 3)")
+    ask.set_defaults(handler=cmd_ask)
+
+    evaluate = commands.add_parser("eval", help="score retrieval on a question file")
+    evaluate.add_argument("file")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("-k", type=int, default=10, help="passages per question (default 10)")
+    evaluate.set_defaults(handler=cmd_eval)
+
+    chat = commands.add_parser("chat", help="interactive console: ask, quiz, practise, plans")
+    chat.set_defaults(handler=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None, handlers: dict[str, Callable] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        setup_logging("DEBUG" if args.verbose else "WARNING", settings.log_json)
+        if getattr(args, "k", None) is not None and not 1 <= args.k <= 20:
+            raise ConfigError("-k must be between 1 and 20")
+        return args.handler(args, settings)
+    except USER_ERRORS as problem:
+        _say(f"tutorbot: {problem}")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""`tutorbot chat`: try the bot in a terminal, no Discord needed.
+
+Answers are lexical from the first prompt and become hybrid once the model has loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from bot.config import Settings
+from bot.render_text import render_answer
+
+log = logging.getLogger(__name__)
+
+HELP = """Type a question in Japanese or English, or a command:
+  /help          this help
+  /sections      the chapter's table of contents
+  /glossary WORD look a term up (English ↔ Japanese)
+  /quit          leave"""
+
+
+def run_console(settings: Settings, stdin=None, stdout=None) -> int:
+    from bot.tutor import Tutor
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    tutor = Tutor.open(settings, notify=lambda m: print(m, file=stdout))
+    tutor.load_dense_in_background()
+    print("tutorbot chat — /help for commands, /quit to leave", file=stdout)
+    color = stdout.isatty()
+    context = ""
+    for line in stdin:
+        line = line.strip()
+        if line in ("/quit", "/exit"):
+            break
+        reply, context = handle_line(tutor, line, context, color)
+        print(reply, file=stdout, flush=True)
+    tutor.close()
+    return 0
+
+
+def handle_line(tutor, line: str, context: str, color: bool = False) -> tuple[str, str]:
+    """The console's reply to one line, and the conversation context to keep."""
+    if line == "/help":
+        return HELP, context
+    if line == "/sections":
+        toc = tutor.knowledge.table_of_contents()
+        return "\n".join("  " * (level - 1) + heading for level, heading in toc), context
+    if line.startswith("/glossary"):
+        return render_glossary(tutor, line.removeprefix("/glossary").strip()), context
+    answer = tutor.ask(line, context=context)
+    if answer.answered:
+        context = answer.question
+    return render_answer(answer, color), context
+
+
+def render_glossary(tutor, word: str) -> str:
+    if not word:
+        return "Usage: /glossary WORD"
+    terms = tutor.knowledge.glossary.lookup(word)
+    if not terms:
+        return f"No glossary entry for {word!r}."
+    return "\n".join(f"{t.en} — {t.ja}" + (f"  ({t.note})" if t.note else "") for t in terms)

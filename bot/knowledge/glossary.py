@@ -1,0 +1,154 @@
+"""The chapter's English ↔ Japanese glossary: a study aid and the bridge for English queries."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.document import KnowledgeError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Term:
+    en: str
+    ja: str
+    aliases_en: tuple[str, ...] = ()
+    aliases_ja: tuple[str, ...] = ()
+    ask_forms: tuple[str, ...] = ()  # how learners say it where the chapter does not
+    note: str = ""
+
+    @property
+    def english_forms(self) -> tuple[str, ...]:
+        return (self.en, *self.aliases_en)
+
+    @property
+    def japanese_forms(self) -> tuple[str, ...]:
+        return (self.ja, *self.aliases_ja)
+
+    @property
+    def query_forms(self) -> tuple[str, ...]:
+        return (*self.english_forms, *self.ask_forms)
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+@dataclass
+class Glossary:
+    terms: list[Term] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._patterns = [
+            (re.compile(_phrase_pattern(fold(form))), term)
+            for term in self.terms
+            for form in term.query_forms
+        ]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def matches(self, query: str) -> list[Term]:
+        """Terms named in the query; a longer phrase wins over the words inside it."""
+        folded = fold(query)
+        found = [
+            (m.start(), m.end(), term)
+            for pattern, term in self._patterns
+            for m in pattern.finditer(folded)
+        ]
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        taken: list[tuple[int, int]] = []
+        terms: list[Term] = []
+        for start, end, term in found:
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            if term not in terms:
+                terms.append(term)
+        return terms
+
+    def expand(self, query: str) -> list[str]:
+        """The chapter's wording for every term the query names in other words."""
+        found: list[str] = []
+        for term in self.matches(query):
+            found.extend(f for f in term.japanese_forms if f not in found)
+        return found
+
+    def lookup(self, text: str, limit: int = 10) -> list[Term]:
+        """Terms matching text in either language: exact first, then prefix, then substring."""
+        key = fold(text)
+        if not key:
+            return []
+        ranked: list[tuple[int, int, Term]] = []
+        for order, term in enumerate(self.terms):
+            forms = [fold(f) for f in (*term.english_forms, *term.japanese_forms)]
+            rank = _match_rank(key, forms)
+            if rank is not None:
+                ranked.append((rank, order, term))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        return [term for _, _, term in ranked[:limit]]
+
+
+def _match_rank(key: str, forms: list[str]) -> int | None:
+    if key in forms:
+        return 0
+    if any(f.startswith(key) for f in forms):
+        return 1
+    if any(key in f for f in forms):
+        return 2
+    return None
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """Whole-word match (with plural or possessive) for Latin text; substring for Japanese."""
+    escaped = re.escape(phrase)
+    if phrase and not phrase[0].isascii():
+        return escaped
+    if phrase and phrase[-1].isalnum():
+        escaped += r"(?:s|es|'s)?"
+    return rf"(?<![\w]){escaped}(?![\w])"
+
+
+def load_glossary(path: Path) -> Glossary:
+    if not path.exists():
+        log.warning("no glossary at %s: English questions will reach less of the text", path)
+        return Glossary()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    entries = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise KnowledgeError(f"{path.name}: expected a top-level 'terms' list")
+    return Glossary([_term(path, i, entry) for i, entry in enumerate(entries)])
+
+
+def _term(path: Path, index: int, entry: object) -> Term:
+    where = f"{path.name}: terms[{index}]"
+    if not isinstance(entry, dict):
+        raise KnowledgeError(f"{where}: each term must be a mapping")
+    for key in ("en", "ja"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise KnowledgeError(f"{where}: field '{key}' must be a non-empty string")
+    return Term(
+        en=entry["en"].strip(),
+        ja=entry["ja"].strip(),
+        aliases_en=_string_list(where, entry, "aliases_en"),
+        aliases_ja=_string_list(where, entry, "aliases_ja"),
+        ask_forms=_string_list(where, entry, "ask_forms"),
+        note=str(entry.get("note") or "").strip(),
+    )
+
+
+def _string_list(where: str, entry: dict, key: str) -> tuple[str, ...]:
+    value = entry.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KnowledgeError(f"{where}: field '{key}' must be a list of strings")
+    return tuple(v.strip() for v in value if v.strip())

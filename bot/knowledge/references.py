@@ -1,0 +1,82 @@
+"""Link sections to the chapter's own reference list (knowledge/references.yaml)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.document import Chapter, KnowledgeError, normalize_path
+
+log = logging.getLogger(__name__)
+
+LINK_RE = re.compile(r"(DOI: \S+|URL: \S+|ISBN: \S+)")
+
+
+@dataclass(frozen=True)
+class Reference:
+    section_path: str
+    entry: str  # the whole line of the chapter's reference list, verbatim
+
+    @property
+    def short(self) -> str:
+        """Authors and year, then the DOI, URL or ISBN."""
+        head = self.entry.split('"')[0].strip().rstrip(".")
+        links = LINK_RE.findall(self.entry)
+        return f"{head} — {links[0]}" if links else head
+
+    @property
+    def url(self) -> str | None:
+        for link in LINK_RE.findall(self.entry):
+            kind, value = link.split(": ", 1)
+            value = value.rstrip(".")
+            if kind == "DOI":
+                return f"https://doi.org/{value}"
+            if kind == "URL":
+                return value
+        return None
+
+
+@dataclass
+class ReferenceMap:
+    by_chapter: dict[str, list[Reference]]
+
+    def for_path(self, chapter_id: str, heading_path: tuple[str, ...]) -> Reference | None:
+        path = normalize_path(" › ".join(heading_path))
+        for ref in self.by_chapter.get(chapter_id, []):
+            if path == ref.section_path or path.startswith(ref.section_path + " › "):
+                return ref
+        return None
+
+
+def load_references(path: Path, chapters: list[Chapter]) -> ReferenceMap:
+    if not path.exists():
+        return ReferenceMap({})
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    by_id = {c.chapter_id: c for c in chapters}
+    result: dict[str, list[Reference]] = {}
+    for chapter_id, entries in data.items():
+        chapter = by_id.get(chapter_id)
+        if chapter is None:
+            log.warning("%s: no chapter %r is loaded; its references are skipped", path.name,
+                        chapter_id)
+            continue
+        result[chapter_id] = [_reference(path, chapter, i, e) for i, e in enumerate(entries)]
+    return ReferenceMap(result)
+
+
+def _reference(path: Path, chapter: Chapter, index: int, entry: dict) -> Reference:
+    where = f"{path.name}: {chapter.chapter_id}[{index}]"
+    section, cites = entry.get("section"), entry.get("cites")
+    if not isinstance(section, str) or chapter.section_by_path(section) is None:
+        raise KnowledgeError(f"{where}: field 'section' names no heading path of the chapter")
+    line = next((ln for ln in chapter.text.splitlines() if ln.startswith(f"- {cites}")), None)
+    if not isinstance(cites, str) or line is None:
+        raise KnowledgeError(f"{where}: field 'cites' is not the start of a reference entry")
+    return Reference(normalize_path(section), line[2:])

@@ -1,0 +1,201 @@
+"""Turn search hits into an extractive, cited answer, or a calibrated abstention.
+
+Every quote is checked against the chapter text before it is returned; a quote that is
+not a verbatim substring is dropped rather than shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.lang import detect_language
+from bot.retrieval.quotes import best_quote, mark_terms
+from bot.retrieval.search import Hit, SearchResult
+from bot.retrieval.tokenize import content_words, normalize
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+
+MESSAGES = {
+    "answered": {
+        "ja": "この章の次の箇所が質問に関係しています:",
+        "en": "Here is what the chapter says about this:",
+    },
+    "abstained": {
+        "ja": "この章ではその質問は扱われていないようです。近い節はこちらです:",
+        "en": "The chapter doesn't seem to cover that. The nearest sections are:",
+    },
+    "empty": {
+        "ja": "質問が空です。章について知りたいことを書いてください。",
+        "en": "Your question is empty. Please ask something about the chapter.",
+    },
+    "too_long": {
+        "ja": "質問が長すぎます({length}文字)。{limit}文字以内にまとめてください。",
+        "en": "Your question is too long ({length} characters). Please keep it under {limit}.",
+    },
+    "no_words": {
+        "ja": "検索できる言葉が見つかりませんでした。言葉で質問してください。",
+        "en": "I couldn't find any words to search for. Please ask in words.",
+    },
+}
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    chapter_id: str
+    heading_path: tuple[str, ...]
+    anchor: str
+    text: str
+    quote: list[str]
+    quote_marked: list[str]
+    score: float
+    reference: str | None = None
+    reference_url: str | None = None
+
+    @property
+    def path_text(self) -> str:
+        return " › ".join(self.heading_path)
+
+
+@dataclass
+class Answer:
+    question: str
+    language: str
+    status: str  # answered | abstained | invalid
+    message: str
+    passages: list[Passage] = field(default_factory=list)
+    nearest: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    mode: str = "lexical"
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> bool:
+        return self.status == "answered"
+
+
+def message(key: str, language: str, **values: object) -> str:
+    return MESSAGES[key][language].format(**values)
+
+
+def clean_question(raw: str) -> str:
+    """Strip control characters and collapse white space; keep everything else."""
+    kept = (" " if unicodedata.category(c)[0] in "CZ" else c for c in raw)
+    return " ".join("".join(kept).split())
+
+
+def validate_question(raw: str, language: str) -> Answer | None:
+    """An 'invalid' answer explaining the problem, or None when the question is usable."""
+    question = clean_question(raw or "")
+    if not question:
+        return Answer(raw or "", language, "invalid", message("empty", language))
+    if len(question) > MAX_QUESTION_CHARS:
+        text = message("too_long", language, length=len(question), limit=MAX_QUESTION_CHARS)
+        return Answer(question[:80], language, "invalid", text)
+    if not any(unicodedata.category(c)[0] in "LN" for c in question):
+        return Answer(question, language, "invalid", message("no_words", language))
+    return None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic weights over retrieval features; fitted by benchmarks/calibrate.py."""
+
+    bias: float
+    coverage: float
+    lexical: float
+    dense: float
+    threshold: float
+
+    def confidence(self, coverage: float, lexical_top: float, dense_top: float | None) -> float:
+        z = self.bias + self.coverage * coverage + self.lexical * math.log1p(lexical_top)
+        if dense_top is not None:
+            z += self.dense * dense_top
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def query_coverage(result: SearchResult, hit: Hit) -> float:
+    """Share of the question's content words that the passage contains, directly or through
+    the glossary: an unrelated question leaves most of its words uncovered."""
+    words = content_words(result.query)
+    if not words:
+        return 0.0
+    haystack = normalize(f"{hit.chunk.path_text}\n{hit.chunk.text}")
+    bridged: set[str] = set()
+    for term in result.matched_terms:
+        if any(normalize(form) in haystack for form in term.japanese_forms):
+            bridged.update(w for form in term.query_forms for w in content_words(form))
+    covered = sum(1 for w in words if w in haystack or w in bridged)
+    return covered / len(words)
+
+
+def highlight_terms(result: SearchResult) -> list[str]:
+    """Words to bold in quotes: the question's own words and their glossary translations."""
+    terms = content_words(result.query)
+    terms += [normalize(t) for t in result.expanded_terms]
+    return [t for t in terms if len(t) >= 2]
+
+
+class AnswerBuilder:
+    def __init__(self, knowledge: KnowledgeBase, calibration: Calibration) -> None:
+        self.knowledge = knowledge
+        self.calibration = calibration
+
+    def build(self, question: str, result: SearchResult, k: int) -> Answer:
+        language = detect_language(question)
+        if not result.hits:
+            return self._abstain(question, language, result, 0.0)
+        confidence = self.confidence(result)
+        if confidence < self.calibration.threshold:
+            return self._abstain(question, language, result, confidence)
+        passages = [p for p in (self._passage(h, result) for h in result.hits[:k]) if p]
+        if not passages:
+            return self._abstain(question, language, result, confidence)
+        return Answer(question, language, "answered", message("answered", language),
+                      passages, confidence=confidence, mode=result.mode,
+                      timings=result.timings)
+
+    def confidence(self, result: SearchResult) -> float:
+        top = result.hits[0]
+        return self.calibration.confidence(
+            query_coverage(result, top), result.lexical_top, result.dense_top
+        )
+
+    def _abstain(self, question: str, language: str, result: SearchResult,
+                 confidence: float) -> Answer:
+        nearest: list[str] = []
+        for hit in result.hits:
+            path = hit.chunk.path_text
+            if path not in nearest:
+                nearest.append(path)
+        return Answer(question, language, "abstained", message("abstained", language),
+                      nearest=nearest[:3], confidence=confidence, mode=result.mode,
+                      timings=result.timings)
+
+    def _passage(self, hit: Hit, result: SearchResult) -> Passage | None:
+        chunk = hit.chunk
+        quote = [q for q in best_quote(chunk.text, result.query_tokens)
+                 if self.knowledge.is_verbatim(chunk.chapter_id, q)]
+        if not quote:
+            log.warning("no verbatim quote for chunk %s; passage dropped", chunk.chunk_id)
+            return None
+        terms = highlight_terms(result)
+        reference = self.knowledge.references.for_path(chunk.chapter_id, chunk.heading_path)
+        return Passage(
+            chunk_id=chunk.chunk_id,
+            chapter_id=chunk.chapter_id,
+            heading_path=chunk.heading_path,
+            anchor=chunk.anchor,
+            text=chunk.text,
+            quote=quote,
+            quote_marked=[mark_terms(q, terms) for q in quote],
+            score=hit.score,
+            reference=reference.short if reference else None,
+            reference_url=reference.url if reference else None,
+        )

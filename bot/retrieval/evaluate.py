@@ -1,0 +1,103 @@
+"""Score retrieval and abstention on a question file (the format of retrieval_dev.yaml).
+
+A passage hits when its text or heading path contains any evidence string of the item.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.retrieval.answer import Answer
+
+log = logging.getLogger(__name__)
+
+
+class EvalFileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    item_id: str
+    language: str
+    question: str
+    evidence: tuple[str, ...]
+    in_scope: bool
+
+
+def load_eval_items(path: Path) -> list[EvalItem]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise EvalFileError(f"{path}: cannot read: {exc}") from exc
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise EvalFileError(f"{path}: expected a top-level 'items' list")
+    return [_item(path, i, raw) for i, raw in enumerate(items)]
+
+
+def _item(path: Path, index: int, raw: object) -> EvalItem:
+    if not isinstance(raw, dict) or not isinstance(raw.get("q"), str):
+        raise EvalFileError(f"{path}: items[{index}] needs a 'q' string")
+    return EvalItem(
+        item_id=str(raw.get("id", index)),
+        language=str(raw.get("lang", "ja")),
+        question=raw["q"],
+        evidence=tuple(str(e) for e in raw.get("any") or []),
+        in_scope=raw.get("kind") != "out",
+    )
+
+
+def passage_hits(text: str, heading_path: str, evidence: tuple[str, ...]) -> bool:
+    return any(e in text or e in heading_path for e in evidence)
+
+
+def first_hit_rank(answer_passages: list[dict], evidence: tuple[str, ...]) -> int | None:
+    for rank, passage in enumerate(answer_passages, start=1):
+        if passage_hits(passage["text"], passage["heading_path"], evidence):
+            return rank
+    return None
+
+
+def retrieval_metrics(ranks: list[int | None]) -> dict[str, float]:
+    count = len(ranks)
+    if count == 0:
+        return {"n": 0}
+
+    def recall(k: int) -> float:
+        return round(sum(1 for r in ranks if r is not None and r <= k) / count, 4)
+
+    mrr = sum(1 / r for r in ranks if r is not None and r <= 10) / count
+    return {"n": count, "R@1": recall(1), "R@3": recall(3), "R@5": recall(5),
+            "MRR@10": round(mrr, 4)}
+
+
+def summarize(items: list[EvalItem], ranks: list[int | None],
+              answers: list[Answer]) -> dict:
+    metrics: dict[str, dict] = {}
+    for language in sorted({i.language for i in items}):
+        chosen = [r for i, r in zip(items, ranks, strict=True) if i.in_scope and
+                  i.language == language]
+        metrics[language] = retrieval_metrics(chosen)
+    metrics["all"] = retrieval_metrics([r for i, r in zip(items, ranks, strict=True)
+                                        if i.in_scope])
+    metrics["abstention"] = _abstention(items, answers)
+    return metrics
+
+
+def _abstention(items: list[EvalItem], answers: list[Answer]) -> dict[str, float]:
+    pairs = list(zip(items, answers, strict=True))
+    in_scope = [a for i, a in pairs if i.in_scope]
+    out_scope = [a for i, a in pairs if not i.in_scope]
+
+    def rate(group: list[Answer]) -> float | None:
+        if not group:
+            return None
+        return round(sum(1 for a in group if not a.answered) / len(group), 4)
+
+    return {"in_scope_abstain_rate": rate(in_scope), "out_of_scope_abstain_rate": rate(out_scope),
+            "in_scope_n": len(in_scope), "out_of_scope_n": len(out_scope)}

@@ -1,0 +1,263 @@
+"""The index is a directory: FAISS vectors, chunks as JSON, the BM25 index and a manifest.
+
+Build, save, load and search are separate steps. A build is written to a fresh directory
+and published by atomically swapping the `current` symlink, so a crash mid-build leaves
+the previous index in service. Loading checks the manifest; a stale or corrupt index is
+reported and rebuilt, never served silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import Settings
+from bot.knowledge.chunking import CHUNKER_VERSION, MAX_BODY_CHARS, Chunk, chunk_chapters
+from bot.knowledge.document import Chapter, load_chapters
+from bot.retrieval.tokenize import TOKENIZER_VERSION, tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.json"
+VECTORS = "vectors.faiss"
+LEXICAL = "lexical"
+CURRENT = "current"
+LIBRARIES = ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "fugashi", "unidic-lite")
+
+
+class IndexError_(RuntimeError):
+    """Base for index problems the user should read about."""
+
+
+class StaleIndexError(IndexError_):
+    """The index was built from other knowledge or settings."""
+
+
+class CorruptIndexError(IndexError_):
+    """The index directory is damaged or incomplete."""
+
+
+class MissingIndexError(IndexError_):
+    """No index has been built yet."""
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What is indexed: the heading path together with the body."""
+    return f"{chunk.path_text}\n{chunk.text}"
+
+
+@dataclass
+class LoadedIndex:
+    directory: Path
+    manifest: dict
+    chunks: list[Chunk]
+    lexical: object  # bm25s.BM25
+    vectors: object  # faiss.Index
+
+
+def expected_manifest(settings: Settings, chapters: list[Chapter]) -> dict:
+    """The manifest fields that must match for an index to be current."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "model": settings.model,
+        "query_prefix": settings.query_prefix,
+        "passage_prefix": settings.passage_prefix,
+        "index_type": settings.index_type,
+        "chunker_version": f"{CHUNKER_VERSION}/{MAX_BODY_CHARS}",
+        "tokenizer_version": TOKENIZER_VERSION,
+        "knowledge_sha256": {c.path.name: c.sha256 for c in chapters},
+        "config_sha256": settings.index_fingerprint(),
+    }
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def current_dir(root: Path) -> Path:
+    return root / CURRENT
+
+
+def build_index(settings: Settings, embedder, progress: bool = True) -> Path:
+    """Build the index for the knowledge in settings and publish it as `current`."""
+    started = time.perf_counter()
+    chapters = load_chapters(settings.knowledge_dir)
+    chunks = chunk_chapters(chapters)
+    root = settings.index_dir
+    root.mkdir(parents=True, exist_ok=True)
+    build_dir = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+    try:
+        _write_build(build_dir, settings, chapters, chunks, embedder, progress, started)
+        _publish(root, build_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    _remove_old_builds(root)
+    log.info("index built: %d chunks in %.1f s", len(chunks), time.perf_counter() - started)
+    return current_dir(root)
+
+
+def _write_build(build_dir, settings, chapters, chunks, embedder, progress, started) -> None:
+    passages = [passage_text(c) for c in chunks]
+    _save_lexical(build_dir / LEXICAL, passages, progress)
+    vectors = embedder.encode_passages(passages, progress=progress)
+    _save_vectors(build_dir / VECTORS, vectors, settings.index_type)
+    (build_dir / CHUNKS).write_text(
+        json.dumps([c.to_json() for c in chunks], ensure_ascii=False), encoding="utf-8"
+    )
+    manifest = expected_manifest(settings, chapters) | {
+        "dimension": int(vectors.shape[1]),
+        "chunk_count": len(chunks),
+        "libraries": library_versions(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 2),
+        "files_sha256": _checksums(build_dir),
+    }
+    (build_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+def _checksums(build_dir: Path) -> dict[str, str]:
+    files = sorted(p for p in build_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
+    return {str(p.relative_to(build_dir)): sha256_file(p) for p in files}
+
+
+def _save_lexical(directory: Path, passages: list[str], progress: bool) -> None:
+    import bm25s
+
+    retriever = bm25s.BM25()
+    retriever.index([tokenize(p) for p in passages], show_progress=progress)
+    retriever.save(str(directory), show_progress=False)
+
+
+def _save_vectors(path: Path, vectors: np.ndarray, index_type: str) -> None:
+    import faiss
+
+    dimension = vectors.shape[1]
+    if index_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+    else:
+        index = faiss.IndexFlatIP(dimension)
+    index.add(vectors)
+    faiss.write_index(index, str(path))
+
+
+def _publish(root: Path, build_dir: Path) -> None:
+    """Point `current` at the new build in one atomic rename."""
+    link = root / f".{CURRENT}.{os.getpid()}.tmp"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(build_dir.name)
+    os.replace(link, current_dir(root))
+
+
+def _remove_old_builds(root: Path) -> None:
+    keep = os.path.realpath(current_dir(root))
+    for child in root.glob("build-*"):
+        if os.path.realpath(child) != keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def read_manifest(directory: Path) -> dict:
+    path = directory / MANIFEST
+    if not path.exists():
+        if not directory.exists():
+            raise MissingIndexError(f"no index at {directory}")
+        raise CorruptIndexError(f"index at {directory} has no {MANIFEST}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorruptIndexError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise CorruptIndexError(f"{path} is not a JSON object")
+    return manifest
+
+
+def check_current(manifest: dict, settings: Settings, chapters: list[Chapter]) -> None:
+    expected = expected_manifest(settings, chapters)
+    changed = [key for key, value in expected.items() if manifest.get(key) != value]
+    if changed:
+        raise StaleIndexError(f"index is stale: {', '.join(changed)} changed since it was built")
+
+
+def load_index(settings: Settings, chapters: list[Chapter] | None = None) -> LoadedIndex:
+    """Load `current`, raising a clear error if it is missing, stale or corrupt."""
+    directory = current_dir(settings.index_dir)
+    manifest = read_manifest(directory)
+    check_current(manifest, settings, chapters or load_chapters(settings.knowledge_dir))
+    _check_files(directory, manifest)
+    chunks = _load_chunks(directory, manifest)
+    return LoadedIndex(directory, manifest, chunks, _load_lexical(directory, chunks),
+                       _load_vectors(directory, manifest))
+
+
+def _check_files(directory: Path, manifest: dict) -> None:
+    for name, digest in (manifest.get("files_sha256") or {}).items():
+        path = directory / name
+        if not path.exists():
+            raise CorruptIndexError(f"index file {name} is missing")
+        if sha256_file(path) != digest:
+            raise CorruptIndexError(f"index file {name} does not match its checksum")
+    if not manifest.get("files_sha256"):
+        raise CorruptIndexError("manifest lists no file checksums")
+
+
+def _load_chunks(directory: Path, manifest: dict) -> list[Chunk]:
+    try:
+        data = json.loads((directory / CHUNKS).read_text(encoding="utf-8"))
+        chunks = [Chunk.from_json(item) for item in data]
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise CorruptIndexError(f"{CHUNKS} cannot be read: {exc}") from exc
+    if len(chunks) != manifest.get("chunk_count"):
+        raise CorruptIndexError("chunk count differs from the manifest")
+    return chunks
+
+
+def _load_lexical(directory: Path, chunks: list[Chunk]):
+    import bm25s
+
+    try:
+        retriever = bm25s.BM25.load(str(directory / LEXICAL), show_progress=False)
+    except Exception as exc:  # bm25s raises OSError, ValueError or JSON errors
+        raise CorruptIndexError(f"lexical index cannot be read: {exc}") from exc
+    if retriever.scores.get("num_docs") != len(chunks):
+        raise CorruptIndexError("lexical index size differs from the chunks")
+    return retriever
+
+
+def _load_vectors(directory: Path, manifest: dict):
+    import faiss
+
+    try:
+        index = faiss.read_index(str(directory / VECTORS))
+    except RuntimeError as exc:
+        raise CorruptIndexError(f"{VECTORS} cannot be read: {exc}") from exc
+    if index.ntotal != manifest.get("chunk_count") or index.d != manifest.get("dimension"):
+        raise CorruptIndexError(f"{VECTORS} does not match the manifest")
+    return index

@@ -1,0 +1,134 @@
+"""Hybrid search: BM25 over Japanese-aware tokens, fused with dense FAISS scores.
+
+The dense half is optional at any moment: until the embedding model has loaded, search
+is lexical only, and it upgrades to hybrid as soon as the model is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.config import Settings
+from bot.knowledge.chunking import Chunk
+from bot.knowledge.glossary import Glossary, Term
+from bot.retrieval.index import LoadedIndex
+from bot.retrieval.tokenize import tokenize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    lexical: float
+    dense: float | None
+
+
+@dataclass
+class SearchResult:
+    query: str
+    expanded_terms: list[str]
+    matched_terms: list[Term]
+    query_tokens: list[str]
+    hits: list[Hit]
+    mode: str  # "hybrid" or "lexical"
+    timings: dict[str, float] = field(default_factory=dict)
+    lexical_top: float = 0.0
+    dense_top: float | None = None
+
+
+@dataclass
+class QueryPlan:
+    text: str
+    matched_terms: list[Term]
+    expanded_terms: list[str]
+    tokens: list[str]
+
+
+class Retriever:
+    def __init__(self, index: LoadedIndex, glossary: Glossary, settings: Settings,
+                 embedder=None) -> None:
+        self.index = index
+        self.glossary = glossary
+        self.settings = settings
+        self.embedder = embedder
+        self.chunks = index.chunks
+
+    @property
+    def dense_ready(self) -> bool:
+        return self.embedder is not None and self.embedder.loaded
+
+    def plan(self, query: str, context: str = "") -> QueryPlan:
+        matched = self.glossary.matches(f"{context} {query}")
+        expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
+        tokens = tokenize(query) + tokenize(" ".join(expanded))
+        if context:
+            tokens += tokenize(context)
+        return QueryPlan(query, matched, expanded, tokens)
+
+    def lexical_scores(self, plan: QueryPlan) -> np.ndarray:
+        retriever = self.index.lexical
+        known = [t for t in plan.tokens if t in retriever.vocab_dict]
+        if not known:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(retriever.get_scores(known), dtype=np.float32)
+
+    def encode(self, plan: QueryPlan, context: str = "") -> np.ndarray:
+        text = " ".join([context, plan.text, *plan.expanded_terms]).strip()
+        return self.embedder.encode_queries([text])[0]
+
+    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
+        count = len(self.chunks)
+        scores, ids = self.index.vectors.search(vector.reshape(1, -1), count)
+        dense = np.zeros(count, dtype=np.float32)
+        valid = ids[0] >= 0
+        dense[ids[0][valid]] = scores[0][valid]
+        return dense
+
+    def search(self, query: str, k: int = 10, context: str = "",
+               use_dense: bool = True) -> SearchResult:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        plan = self.plan(query, context)
+        vector = None
+        if use_dense and self.dense_ready:
+            vector = self.encode(plan, context)
+        timings["encode"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        lexical = self.lexical_scores(plan)
+        dense = self.dense_scores(vector) if vector is not None else None
+        result = self._fuse(plan, lexical, dense, k)
+        timings["search"] = time.perf_counter() - mark
+        result.timings = timings
+        return result
+
+    def _fuse(self, plan: QueryPlan, lexical: np.ndarray, dense: np.ndarray | None,
+              k: int) -> SearchResult:
+        lexical_top = float(lexical.max()) if len(lexical) else 0.0
+        lexical_norm = lexical / lexical_top if lexical_top > 0 else lexical
+        if dense is None:
+            fused = lexical_norm
+        else:
+            fused = (self.settings.lexical_weight * lexical_norm
+                     + self.settings.dense_weight * dense)
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = [
+            Hit(self.chunks[i], float(fused[i]), float(lexical[i]),
+                None if dense is None else float(dense[i]))
+            for i in order
+        ]
+        return SearchResult(
+            query=plan.text,
+            expanded_terms=plan.expanded_terms,
+            matched_terms=plan.matched_terms,
+            query_tokens=plan.tokens,
+            hits=hits,
+            mode="lexical" if dense is None else "hybrid",
+            lexical_top=lexical_top,
+            dense_top=None if dense is None else float(dense.max()),
+        )

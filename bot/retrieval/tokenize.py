@@ -1,0 +1,123 @@
+"""Japanese-aware tokens for BM25: fugashi words, CJK bigrams and whole Latin terms.
+
+Text is NFKC-normalised and lower-cased first. Latin terms such as "resnet-152" or
+"gpt-4" stay whole (and also yield their parts), so version numbers keep their meaning.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin-v2"
+
+LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
+SUFFIXES = ("ies", "ing", "es", "ed", "s")
+CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ー]+")
+SKIPPED_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
+ENGLISH_STOPWORDS = frozenset(
+    """a an the of to in on at for by with from and or but is are was were be been being do does
+    did what which who whom whose when where why how much many this that these those it its
+    i you he she we they me my your our their his her them us can could should would will shall
+    may might must about into than then there here as if so not no yes any some all each every
+    have has had get got tell me please explain describe give list show""".split()
+)
+
+
+# Question words and light verbs carry no topic; left in, they match filler everywhere.
+JAPANESE_STOPWORDS = frozenset(
+    """何 なに 誰 いつ どこ どれ どの どう どんな どれくらい どのくらい いくら いくつ 教え 知り
+    知る 言う 言っ いう ある あっ いる い する し やる やっ なる なっ できる でき れる られる
+    ため こと もの よう それ これ あれ 方 的 感じ 一言""".split()
+)
+RANGE_RE = re.compile(r"(\d+)\s*(?:〜|~|～|–|—|-|から|to)\s*(\d+)")
+HIRAGANA_RE = re.compile(r"^[\u3040-\u309fー]+$")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, and one spelling for number ranges ("5〜8", "5 to 8" → "5-8")."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return RANGE_RE.sub(r"\1-\2", text)
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import fugashi
+
+    return fugashi.Tagger()
+
+
+_tagger_lock = threading.Lock()
+
+
+def _is_content(surface: str, pos: str) -> bool:
+    return bool(surface) and pos not in SKIPPED_POS and surface not in JAPANESE_STOPWORDS and \
+        not HIRAGANA_RE.match(surface)
+
+
+def japanese_spans(run: str) -> list[list[str]]:
+    """Runs of adjacent content words; particles, auxiliaries and stopwords split them."""
+    # MeCab taggers are not thread-safe; searches run in worker threads.
+    with _tagger_lock:
+        nodes = [(n.surface, n.feature.pos1) for n in _tagger()(run)]
+    spans: list[list[str]] = [[]]
+    for surface, pos in nodes:
+        if _is_content(surface, pos):
+            spans[-1].append(surface)
+        elif spans[-1]:
+            spans.append([])
+    return [span for span in spans if span]
+
+
+def cjk_bigrams(text: str) -> list[str]:
+    if len(text) == 1:
+        return [text]
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def stem(word: str) -> str:
+    """A crude English stem, so "accidents" meets "accident" and "systems" meets "system"."""
+    if not word.isalpha() or len(word) <= 4:
+        return word
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def latin_terms(text: str) -> list[str]:
+    tokens: list[str] = []
+    for term in LATIN_TERM_RE.findall(text):
+        term = term.strip("'")
+        if not term or term in ENGLISH_STOPWORDS:
+            continue
+        tokens.append(stem(term))
+        parts = [p for p in re.split(r"[.,\-/&']", term) if p and p not in ENGLISH_STOPWORDS]
+        if len(parts) > 1:
+            tokens.extend(stem(p) for p in parts)
+    return tokens
+
+
+def tokenize(text: str) -> list[str]:
+    text = normalize(text)
+    tokens = latin_terms(CJK_RUN_RE.sub(" ", text))
+    for run in CJK_RUN_RE.findall(text):
+        for span in japanese_spans(run):
+            tokens.extend(span)
+            tokens.extend(cjk_bigrams("".join(span)))
+    return tokens
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a question that carry its topic (no bigrams, no stopwords)."""
+    text = normalize(text)
+    words = [t for t in latin_terms(CJK_RUN_RE.sub(" ", text)) if not t.isdigit()]
+    for run in CJK_RUN_RE.findall(text):
+        for span in japanese_spans(run):
+            words.extend(span)
+    return list(dict.fromkeys(words))

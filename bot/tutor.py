@@ -1,0 +1,110 @@
+"""The Discord-free question-answering service used by the bot, the CLI and the console.
+
+It serves lexical answers as soon as the index is loaded and upgrades to hybrid answers
+once the embedding model has finished loading in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.config import Settings
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.lang import detect_language
+from bot.retrieval.answer import Answer, AnswerBuilder, clean_question, validate_question
+from bot.retrieval.calibration import calibration_for
+from bot.retrieval.embedder import Embedder
+from bot.retrieval.index import IndexError_, MissingIndexError, build_index, load_index
+from bot.retrieval.search import Retriever
+
+log = logging.getLogger(__name__)
+
+
+class Tutor:
+    def __init__(self, settings: Settings, knowledge: KnowledgeBase, embedder: Embedder,
+                 retriever: Retriever) -> None:
+        self.settings = settings
+        self.knowledge = knowledge
+        self.embedder = embedder
+        self.retriever = retriever
+        # Encoding and search hold the GIL only briefly; two workers keep one slow query
+        # from queueing every other one behind it.
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tutor")
+        self._dense_thread: threading.Thread | None = None
+        self.dense_error: str | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, *, build_if_needed: bool = True, progress: bool = False,
+             notify: Callable[[str], None] = log.warning) -> Tutor:
+        """Load knowledge and the index; rebuild it (saying why) if missing, stale or corrupt."""
+        knowledge = KnowledgeBase.load(settings.knowledge_dir)
+        embedder = Embedder(settings)
+        try:
+            index = load_index(settings, knowledge.chapters)
+        except IndexError_ as problem:
+            if not build_if_needed:
+                raise
+            if not isinstance(problem, MissingIndexError):
+                notify(f"{problem}; rebuilding the index")
+            else:
+                notify("no index yet; building it (first run only)")
+            build_index(settings, embedder, progress=progress)
+            index = load_index(settings, knowledge.chapters)
+        retriever = Retriever(index, knowledge.glossary, settings, embedder)
+        return cls(settings, knowledge, embedder, retriever)
+
+    @property
+    def dense_ready(self) -> bool:
+        return self.embedder.loaded
+
+    def load_dense_in_background(self) -> threading.Thread:
+        """Start loading the embedding model; answers stay lexical until it is ready."""
+        if self._dense_thread is None:
+            self._dense_thread = threading.Thread(
+                target=self._load_dense, name="embedder-load", daemon=True
+            )
+            self._dense_thread.start()
+        return self._dense_thread
+
+    def _load_dense(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.embedder.load()
+            self.embedder.encode_queries(["warm-up"])
+        except Exception as exc:  # keep serving lexical answers whatever went wrong
+            self.dense_error = str(exc)
+            log.error("dense retrieval unavailable, answering lexically: %s", exc)
+            return
+        log.info("dense retrieval ready after %.1f s", time.perf_counter() - started)
+
+    def ask(self, question: str, k: int | None = None, context: str = "",
+            language: str | None = None) -> Answer:
+        language = language or detect_language(question or "")
+        invalid = validate_question(question, language)
+        if invalid is not None:
+            return invalid
+        question = clean_question(question)
+        k = k or self.settings.top_k
+        use_dense = self.dense_ready
+        result = self.retriever.search(question, k=max(k, 5), context=context,
+                                       use_dense=use_dense)
+        started = time.perf_counter()
+        builder = AnswerBuilder(self.knowledge, calibration_for(result.mode, self.settings))
+        answer = builder.build(question, result, k)
+        answer.timings["assemble"] = time.perf_counter() - started
+        return answer
+
+    async def ask_async(self, question: str, k: int | None = None, context: str = "",
+                        language: str | None = None) -> Answer:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, lambda: self.ask(question, k, context, language)
+        )
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
