@@ -22,14 +22,28 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class AgainView(discord.ui.View):
-    """One button; its callback answers ephemerally so the click response is easy to find."""
+    """A button (answers ephemerally) and a select menu (edits the message in place)."""
 
     def __init__(self) -> None:
         super().__init__(timeout=60)
 
     @discord.ui.button(label="Again", custom_id="again", style=discord.ButtonStyle.primary)
-    async def again(self, interaction: discord.Interaction, _button: discord.ui.Button[AgainView]) -> None:
-        await interaction.response.send_message(f"clicked by {interaction.user.name}", ephemeral=True)
+    async def again(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[AgainView]
+    ) -> None:
+        await interaction.response.send_message(
+            f"clicked by {interaction.user.name}", ephemeral=True
+        )
+
+    @discord.ui.select(
+        custom_id="level",
+        options=[discord.SelectOption(label=x, value=x) for x in ("easy", "hard")],
+    )
+    async def level(
+        self, interaction: discord.Interaction, select: discord.ui.Select[AgainView]
+    ) -> None:
+        # Type 7 (UPDATE_MESSAGE): the message carrying the view is edited in place.
+        await interaction.response.edit_message(content=f"level={select.values[0]}", view=None)
 
 
 class FeedbackModal(discord.ui.Modal, title="Feedback"):
@@ -41,15 +55,20 @@ class FeedbackModal(discord.ui.Modal, title="Feedback"):
         await interaction.response.send_message(f"thanks: {self.comment.value}")
 
 
-quiz = app_commands.Group(name="quiz", description="Quizzes")
+def make_quiz_group() -> app_commands.Group:
+    # Built per bot: a module-level Group would be shared by every test's bot.
+    quiz = app_commands.Group(name="quiz", description="Quizzes")
 
+    @quiz.command(name="start", description="Start a quiz")
+    async def quiz_start(interaction: discord.Interaction, topic: str, rounds: int = 3) -> None:
+        # Defer, then finish via the webhook route: type 5 + PATCH @original + a PNG upload.
+        await interaction.response.defer(thinking=True)
+        chart = discord.File(io.BytesIO(PNG_MAGIC + b"fake image body"), filename="chart.png")
+        await interaction.edit_original_response(
+            content=f"quiz on {topic} x{rounds}", attachments=[chart]
+        )
 
-@quiz.command(name="start", description="Start a quiz")
-async def quiz_start(interaction: discord.Interaction, topic: str, rounds: int = 3) -> None:
-    # Defer, then finish via the webhook route: exercises type 5 + PATCH @original + upload.
-    await interaction.response.defer(thinking=True)
-    chart = discord.File(io.BytesIO(PNG_MAGIC + b"fake image body"), filename="chart.png")
-    await interaction.edit_original_response(content=f"quiz on {topic} x{rounds}", attachments=[chart])
+    return quiz
 
 
 def make_bot() -> commands.Bot:
@@ -66,6 +85,30 @@ def make_bot() -> commands.Bot:
         text = f"Q: {question} [{interaction.locale.value}]"
         await interaction.response.send_message(text, view=AgainView())
 
+    @ask.autocomplete("question")
+    async def ask_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        topics = ("gradient descent", "gradient boosting", "decision trees")
+        return [app_commands.Choice(name=t, value=t) for t in topics if t.startswith(current)]
+
+    @bot.tree.command(name="remind", description="DM me a reminder")
+    async def remind(interaction: discord.Interaction) -> None:
+        try:
+            await interaction.user.send("study at 18:00")
+        except discord.Forbidden as exc:
+            await interaction.response.send_message(f"cannot DM ({exc.code})", ephemeral=True)
+        else:
+            await interaction.response.send_message("sent", ephemeral=True)
+
+    @bot.tree.command(name="discuss", description="Open a discussion thread")
+    async def discuss(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("let's discuss")
+        message = await interaction.original_response()
+        thread = await message.create_thread(name="discussion")
+        await thread.send("ask here")
+        await message.add_reaction("\N{THUMBS UP SIGN}")
+
     @bot.tree.command(name="feedback", description="Send feedback")
     async def feedback(interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(FeedbackModal())
@@ -74,7 +117,7 @@ def make_bot() -> commands.Bot:
     async def ping(ctx: commands.Context[commands.Bot]) -> None:
         await ctx.send("pong")
 
-    bot.tree.add_command(quiz)
+    bot.tree.add_command(make_quiz_group())
 
     async def setup_hook() -> None:
         await bot.tree.sync()
@@ -99,11 +142,12 @@ async def test_login_and_command_sync(fake: FakeDiscord, bot: commands.Bot) -> N
     assert bot.user is not None and bot.user.id == fake.bot_user.id
     assert bot.application_id == fake.application_id
     assert [r.path for r in fake.requests("GET")][:2] == ["/users/@me", "/oauth2/applications/@me"]
-    assert fake.gateway_ops[:2] == [2, 1] or fake.gateway_ops[:2] == [1, 2]  # IDENTIFY + heartbeat
+    assert fake.gateway_ops.count(2) == 1  # exactly one IDENTIFY
+    assert fake.identify_payload is not None and fake.identify_payload["token"] == "test-token"
     sync = fake.requests("PUT", path_contains=f"/applications/{fake.application_id}/commands")
     assert len(sync) == 1
     names = sorted(c["name"] for c in sync[0].json)
-    assert names == ["ask", "feedback", "quiz"]
+    assert names == ["ask", "discuss", "feedback", "quiz", "remind"]
     quiz_cmd = fake.commands()["quiz"]
     assert quiz_cmd["options"][0]["name"] == "start" and quiz_cmd["options"][0]["type"] == 1
     guild = bot.get_guild(fake.guild.id)
@@ -147,7 +191,9 @@ async def test_modal_submit(fake: FakeDiscord, bot: commands.Bot) -> None:
     opened = await fake.slash(fake.student, "feedback")
     assert opened.callback_type == 9 and opened.modal is not None
     assert opened.modal["title"] == "Feedback"
-    submitted = await fake.submit_modal(fake.student, opened.modal["custom_id"], {"comment": "great"})
+    submitted = await fake.submit_modal(
+        fake.student, opened.modal["custom_id"], {"comment": "great"}
+    )
     assert submitted.callback_type == 4
     assert submitted.content == "thanks: great"
 
@@ -189,3 +235,38 @@ async def test_twenty_concurrent_interactions(fake: FakeDiscord, bot: commands.B
         callbacks = fake.requests("POST", path_contains=f"/interactions/{record.id}/")
         assert len(callbacks) == 1 and not record.rejected
     assert len([m for m in fake.sent_messages("general") if m.content.startswith("Q: q")]) == 20
+
+
+async def test_autocomplete_and_select_menu(fake: FakeDiscord, bot: commands.Bot) -> None:
+    suggest = await fake.autocomplete(fake.student, "ask", {"question": "grad"}, focused="question")
+    assert suggest.callback_type == 8
+    assert [c["value"] for c in suggest.choices] == ["gradient descent", "gradient boosting"]
+    asked = await fake.slash(fake.student, "ask", {"question": "q"})
+    message_id = fake.response_message_id(asked)
+    assert message_id is not None
+    picked = await fake.click(fake.student, message_id, "level", values=["hard"])
+    assert picked.callback_type == 7
+    assert fake.message(message_id).content == "level=hard"
+    assert fake.message(message_id).components == []
+
+
+async def test_dm_and_forbidden_dm(fake: FakeDiscord, bot: commands.Bot) -> None:
+    ok = await fake.slash(fake.student, "remind")
+    assert ok.content == "sent"
+    assert [m.content for m in fake.sent_messages(fake.student)] == ["study at 18:00"]
+    fake.fail_next("POST", r"^/channels/\d+/messages$", status=403)
+    refused = await fake.slash(fake.moderator, "remind")
+    assert refused.content == "cannot DM (50007)" and refused.ephemeral
+
+
+async def test_thread_and_reaction(fake: FakeDiscord, bot: commands.Bot) -> None:
+    record = await fake.slash(fake.student, "discuss", channel="study")
+    message_id = fake.response_message_id(record)
+    assert message_id is not None
+    # A thread started from a message shares the message's id.
+    in_thread = await fake.wait_for_sent_message(message_id, contains="ask here")
+    assert in_thread.channel_id == message_id
+    assert fake.channel(message_id).name == "discussion"
+    assert any(f["t"] == "THREAD_CREATE" for f in fake.dispatched)
+    await fake.wait_for_request(lambda r: r.method == "PUT" and "/reactions/" in r.path)
+    assert fake.message(message_id).payload["reactions"][0]["emoji"]["name"] == "\N{THUMBS UP SIGN}"

@@ -40,7 +40,10 @@ class GatewaySession:
         self._notify = notify
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.url = ""  # ws://127.0.0.1:PORT/gateway, set once the port is known
-        self.ws: web.WebSocketResponse | None = None
+        self.ws: web.WebSocketResponse | None = None  # the current connection
+        # The connection that receives dispatches: only after IDENTIFY/RESUME, so events that
+        # happen between connect and RESUME are buffered and replayed in order, as on Discord.
+        self._live: web.WebSocketResponse | None = None
         self.session_id: str | None = None
         self.seq = 0
         self.identify: JSON | None = None
@@ -57,7 +60,8 @@ class GatewaySession:
 
     @property
     def connected(self) -> bool:
-        return self.ws is not None and not self.ws.closed
+        """True when a socket has IDENTIFYed or RESUMEd and is receiving dispatches."""
+        return self._live is not None and not self._live.closed
 
     @property
     def intents(self) -> int:
@@ -81,6 +85,8 @@ class GatewaySession:
         finally:
             if self.ws is ws:
                 self.ws = None
+            if self._live is ws:
+                self._live = None
             self._notify()
         return ws
 
@@ -111,10 +117,12 @@ class GatewaySession:
         await self._send(ws, {"op": HEARTBEAT_ACK, "d": None})
 
     async def _on_identify(self, ws: web.WebSocketResponse, data: JSON) -> None:
-        self.identify = data
-        self.session_id = uuid.uuid4().hex
-        self.seq = 0
-        self.sent = []
+        async with self._send_lock:
+            self.identify = data
+            self.session_id = uuid.uuid4().hex
+            self.seq = 0
+            self.sent = []
+            self._live = ws
         await self.dispatch("READY", self._ready_payload(data))
         # The guild arrives unavailable in READY and is then filled in by GUILD_CREATE.
         await self.dispatch("GUILD_CREATE", self.state.guild_payload(full=True))
@@ -145,9 +153,12 @@ class GatewaySession:
             return
         last_seq = int(data.get("seq") or 0)
         # Replay what the client missed while disconnected, then confirm, like Discord does.
-        for frame in [f for f in self.sent if f["s"] > last_seq]:
-            await self._send(ws, frame)
-        await self.dispatch("RESUMED", {"_trace": ["fakediscord"]})
+        # Holding the lock keeps concurrent dispatches from overtaking the replay.
+        async with self._send_lock:
+            for frame in [f for f in self.sent if f["s"] > last_seq]:
+                await self._send(ws, frame)
+            await self._send(ws, self._next_frame("RESUMED", {"_trace": ["fakediscord"]}))
+            self._live = ws
 
     async def _on_request_members(self, ws: web.WebSocketResponse, data: JSON) -> None:
         wanted = {int(u) for u in data.get("user_ids") or []}
@@ -185,11 +196,16 @@ class GatewaySession:
             return
         # The lock keeps sequence numbers in wire order when many tasks dispatch at once.
         async with self._send_lock:
-            self.seq += 1
-            frame = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
-            self.sent.append(frame)
-            if self.ws is not None:
-                await self._send(self.ws, frame)
+            frame = self._next_frame(event, data)
+            if self._live is not None:
+                await self._send(self._live, frame)
+
+    def _next_frame(self, event: str, data: JSON) -> JSON:
+        """Number a DISPATCH and remember it for RESUME replay (call with the lock held)."""
+        self.seq += 1
+        frame = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
+        self.sent.append(frame)
+        return frame
 
     async def dispatch_message(self, event: str, payload: JSON) -> None:
         """MESSAGE_CREATE/UPDATE with MESSAGE_CONTENT-intent redaction applied."""
@@ -205,7 +221,7 @@ class GatewaySession:
         ws = self.ws
         if ws is None:
             raise RuntimeError("no gateway connection to close")
-        self.ws = None
+        self.ws = self._live = None
         # The client answers the close frame itself; don't wait long if it is busy.
         try:
             await asyncio.wait_for(ws.close(code=code, message=b"fakediscord close"), 2.0)

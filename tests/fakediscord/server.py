@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -122,7 +122,7 @@ class FakeDiscord:
         """Value for ``DiscordWebSocket.DEFAULT_GATEWAY`` / the DISCORD_GATEWAY_URL setting."""
         return f"{self.base_url.replace('http://', 'ws://')}/gateway"
 
-    def patch_discord(self) -> Any:
+    def patch_discord(self) -> AbstractContextManager[None]:
         """Context manager pointing discord.py at this fake (restored on exit)."""
         return point_discord_at(self.api_base, self.gateway_url)
 
@@ -372,16 +372,23 @@ class FakeDiscord:
     ) -> None:
         """Close the websocket with ``code``; by default wait until the client RESUMEd."""
         resumes = self.gateway_ops.count(RESUME)
+        resumed = self._count_dispatches("RESUMED")
         await self.gateway.close(code)
         if wait_resume:
             await self.wait_until(
-                lambda: self.gateway_ops.count(RESUME) > resumes and self.gateway.connected,
+                lambda: (
+                    self.gateway_ops.count(RESUME) > resumes
+                    and self._count_dispatches("RESUMED") > resumed
+                ),
                 timeout,
-                "a RESUME after close_gateway",
+                "a RESUME/RESUMED after close_gateway",
             )
-            await self.wait_for_dispatch("RESUMED", timeout)
+
+    def _count_dispatches(self, event: str) -> int:
+        return sum(1 for f in self.gateway.sent if f["t"] == event)
 
     async def wait_for_dispatch(self, event: str, timeout: float = 5.0) -> JSON:
+        """Latest DISPATCH frame of type ``event`` in this session (already sent ones count)."""
         return await self.wait_until(
             lambda: next((f for f in reversed(self.gateway.sent) if f["t"] == event), None),
             timeout,
@@ -561,7 +568,11 @@ class FakeDiscord:
         """Wait until the bot has posted ``count`` messages containing ``contains`` in a channel."""
 
         def found() -> FakeMessage | None:
-            hits = [m for m in self.sent_messages(channel) if contains in m.text()]
+            try:
+                sent = self.sent_messages(channel)
+            except KeyError:  # e.g. a thread the bot has not created yet
+                return None
+            hits = [m for m in sent if contains in m.text()]
             return hits[count - 1] if len(hits) >= count else None
 
         return await self.wait_until(found, timeout, f"bot message containing {contains!r}")

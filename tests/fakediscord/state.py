@@ -185,7 +185,7 @@ class FakeState:
     # -- lookups -----------------------------------------------------------------------------
 
     def members(self) -> list[FakeUser]:
-        """Guild members: every user except DM-only ones (all fake users join the guild)."""
+        """Guild members: every fake user, the bot included, is a member of the one guild."""
         return list(self.users.values())
 
     def user_by_name(self, name: str) -> FakeUser:
