@@ -89,8 +89,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.retrieval.evaluate import first_hit_rank, load_eval_items, summarize
     from bot.render_text import answer_to_json
+    from bot.retrieval.evaluate import first_hit_rank, load_eval_items, summarize
 
     items = load_eval_items(Path(args.file))
     tutor = open_tutor(settings)

@@ -52,8 +52,10 @@ class Settings:
     torch_threads: int = 1
     # Retrieval and answers
     top_k: int = 3
-    lexical_weight: float = 0.8
-    dense_weight: float = 0.2
+    # Fusion weight of the dense score, by the question's language. The packaged MiniLM is
+    # English-only (most kanji are [UNK] to it), so it only helps English questions.
+    dense_weight_en: float = 0.2
+    dense_weight_ja: float = 0.0
     abstain_threshold: float = 0.5
     # Storage
     data_dir: Path = field(default_factory=lambda: _default_dir("data"))
@@ -74,6 +76,9 @@ class Settings:
     def database_path(self) -> Path:
         return self.data_dir / "tutorbot.sqlite3"
 
+    def dense_weight(self, language: str) -> float:
+        return self.dense_weight_ja if language == "ja" else self.dense_weight_en
+
     def index_fingerprint(self) -> str:
         """Hash of the settings that change what the index holds."""
         relevant = {k: getattr(self, k) for k in ("model", "query_prefix", "passage_prefix",
@@ -83,8 +88,8 @@ class Settings:
     def validate(self) -> Settings:
         _check(self.index_type in ("flat", "hnsw"), "index_type", "must be 'flat' or 'hnsw'")
         _check(1 <= self.top_k <= 10, "top_k", "must be between 1 and 10")
-        _check(0 <= self.lexical_weight <= 1, "lexical_weight", "must be between 0 and 1")
-        _check(0 <= self.dense_weight <= 1, "dense_weight", "must be between 0 and 1")
+        _check(0 <= self.dense_weight_en <= 1, "dense_weight_en", "must be between 0 and 1")
+        _check(0 <= self.dense_weight_ja <= 1, "dense_weight_ja", "must be between 0 and 1")
         _check(0 <= self.abstain_threshold <= 1, "abstain_threshold", "must be between 0 and 1")
         _check(1 <= self.torch_threads <= 64, "torch_threads", "must be between 1 and 64")
         _check(self.ask_per_minute >= 1, "ask_per_minute", "must be at least 1")

@@ -61,5 +61,5 @@ def setup_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("discord.gateway", "discord.http", "sentence_transformers", "httpx"):
+    for noisy in ("discord.gateway", "discord.http", "sentence_transformers", "httpx", "bm25s"):
         logging.getLogger(noisy).setLevel(max(root.level, logging.WARNING))

@@ -94,7 +94,8 @@ class Tutor:
         result = self.retriever.search(question, k=max(k, 5), context=context,
                                        use_dense=use_dense)
         started = time.perf_counter()
-        builder = AnswerBuilder(self.knowledge, calibration_for(result.mode, self.settings))
+        builder = AnswerBuilder(self.knowledge, self.retriever,
+                                calibration_for(result.mode, self.settings))
         answer = builder.build(question, result, k)
         answer.timings["assemble"] = time.perf_counter() - started
         return answer

@@ -150,10 +150,10 @@ def _pack(text: str, pieces: list[_Piece], max_chars: int) -> list[tuple[tuple[i
 
 
 def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join spans separated only by a newline, so most chunks are a single span."""
+    """Join touching spans and spans separated only by a newline: most chunks are one span."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and text[merged[-1][1] : start] == "\n":
+        if merged and text[merged[-1][1] : start] in ("", "\n"):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))

@@ -107,13 +107,15 @@ def _match_rank(key: str, forms: list[str]) -> int | None:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    """Whole-word match (with plural or possessive) for Latin text; substring for Japanese."""
+    """Latin phrases match as whole words (plural or possessive allowed); anything with
+    Japanese in it matches as a substring, since Japanese has no spaces between words."""
     escaped = re.escape(phrase)
-    if phrase and not phrase[0].isascii():
+    if not phrase.isascii():
         return escaped
     if phrase and phrase[-1].isalnum():
         escaped += r"(?:s|es|'s)?"
-    return rf"(?<![\w]){escaped}(?![\w])"
+    # ASCII-only boundaries: "DSの給料" must find "ds" although "の" is a word character.
+    return rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
 
 
 def load_glossary(path: Path) -> Glossary:

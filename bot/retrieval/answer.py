@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
 from bot.retrieval.quotes import best_quote, mark_terms
-from bot.retrieval.search import Hit, SearchResult
+from bot.retrieval.search import Hit, Retriever, SearchResult
+from bot.retrieval.specificity import specificity
 from bot.retrieval.tokenize import content_words, normalize
 
 log = logging.getLogger(__name__)
@@ -109,30 +110,44 @@ class Calibration:
 
     bias: float
     coverage: float
+    known: float
     lexical: float
     dense: float
     threshold: float
 
-    def confidence(self, coverage: float, lexical_top: float, dense_top: float | None) -> float:
-        z = self.bias + self.coverage * coverage + self.lexical * math.log1p(lexical_top)
-        if dense_top is not None:
-            z += self.dense * dense_top
+    def confidence(self, evidence: Evidence) -> float:
+        z = (self.bias + self.coverage * evidence.coverage + self.known * evidence.known
+             + self.lexical * math.log1p(evidence.lexical_top))
+        if evidence.dense_top is not None:
+            z += self.dense * evidence.dense_top
         return 1.0 / (1.0 + math.exp(-z))
 
 
-def query_coverage(result: SearchResult, hit: Hit) -> float:
-    """Share of the question's content words that the passage contains, directly or through
-    the glossary: an unrelated question leaves most of its words uncovered."""
+@dataclass(frozen=True)
+class Evidence:
+    """How well the best passage accounts for the question, for the abstention model."""
+
+    coverage: float  # share of the question's content words found in the top passage
+    known: float  # share of them found anywhere in the index
+    lexical_top: float
+    dense_top: float | None
+
+
+def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
+    """Coverage counts each word by its specificity, so a missing "tire" weighs more than
+    a missing "think"; a question of only everyday words counts them all equally."""
     words = content_words(result.query)
-    if not words:
-        return 0.0
-    haystack = normalize(f"{hit.chunk.path_text}\n{hit.chunk.text}")
-    bridged: set[str] = set()
-    for term in result.matched_terms:
-        if any(normalize(form) in haystack for form in term.japanese_forms):
-            bridged.update(w for form in term.query_forms for w in content_words(form))
-    covered = sum(1 for w in words if w in haystack or w in bridged)
-    return covered / len(words)
+    top = result.hits[0].position if result.hits else -1
+    if not words or top < 0:
+        return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
+    weights = [specificity(w) for w in words]
+    if sum(weights) < 0.5:
+        weights = [1.0] * len(words)
+    total = sum(weights)
+    covered = sum(wt for w, wt in zip(words, weights, strict=True)
+                  if retriever.passage_contains(top, w))
+    known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
+    return Evidence(covered / total, known / total, result.lexical_top, result.dense_top)
 
 
 def highlight_terms(result: SearchResult) -> list[str]:
@@ -143,8 +158,10 @@ def highlight_terms(result: SearchResult) -> list[str]:
 
 
 class AnswerBuilder:
-    def __init__(self, knowledge: KnowledgeBase, calibration: Calibration) -> None:
+    def __init__(self, knowledge: KnowledgeBase, retriever: Retriever,
+                 calibration: Calibration) -> None:
         self.knowledge = knowledge
+        self.retriever = retriever
         self.calibration = calibration
 
     def build(self, question: str, result: SearchResult, k: int) -> Answer:
@@ -162,10 +179,7 @@ class AnswerBuilder:
                       timings=result.timings)
 
     def confidence(self, result: SearchResult) -> float:
-        top = result.hits[0]
-        return self.calibration.confidence(
-            query_coverage(result, top), result.lexical_top, result.dense_top
-        )
+        return self.calibration.confidence(gather_evidence(self.retriever, result))
 
     def _abstain(self, question: str, language: str, result: SearchResult,
                  confidence: float) -> Answer:

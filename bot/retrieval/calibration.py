@@ -12,8 +12,8 @@ import dataclasses
 from bot.config import Settings
 from bot.retrieval.answer import Calibration
 
-LEXICAL = Calibration(bias=-4.0, coverage=6.0, lexical=1.0, dense=0.0, threshold=0.5)
-HYBRID = Calibration(bias=-6.0, coverage=6.0, lexical=1.0, dense=4.0, threshold=0.5)
+LEXICAL = Calibration(bias=-4.0, coverage=3.0, known=3.0, lexical=1.0, dense=0.0, threshold=0.5)
+HYBRID = Calibration(bias=-6.0, coverage=3.0, known=3.0, lexical=1.0, dense=4.0, threshold=0.5)
 
 
 def calibration_for(mode: str, settings: Settings) -> Calibration:

@@ -74,9 +74,9 @@ class Embedder:
 
     @staticmethod
     def _dimension(model) -> int:
-        getter = getattr(model, "get_embedding_dimension", None) or getattr(
-            model, "get_sentence_embedding_dimension"
-        )
+        # Newer sentence-transformers renamed the method; accept either.
+        getter = getattr(model, "get_embedding_dimension", None)
+        getter = getter or model.get_sentence_embedding_dimension
         return int(getter())
 
     @property

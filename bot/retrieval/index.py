@@ -25,16 +25,21 @@ import numpy as np
 from bot.config import Settings
 from bot.knowledge.chunking import CHUNKER_VERSION, MAX_BODY_CHARS, Chunk, chunk_chapters
 from bot.knowledge.document import Chapter, load_chapters
-from bot.retrieval.tokenize import TOKENIZER_VERSION, tokenize
+from bot.knowledge.glossary import Glossary, load_glossary
+from bot.retrieval.tokenize import TOKENIZER_VERSION, normalize, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "vectors.faiss"
 LEXICAL = "lexical"
 CURRENT = "current"
+GLOSSARY = "glossary.yaml"
+# Short chunks with informative headings: weak length normalisation ranks best on the
+# chapter (tuned on the development questions, see benchmarks/tune_retrieval.py).
+BM25_PARAMS = {"k1": 1.2, "b": 0.3}
 LIBRARIES = ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "fugashi", "unidic-lite")
 
 
@@ -55,8 +60,27 @@ class MissingIndexError(IndexError_):
 
 
 def passage_text(chunk: Chunk) -> str:
-    """What is indexed: the heading path together with the body."""
+    """What is embedded: the heading path together with the body."""
     return f"{chunk.path_text}\n{chunk.text}"
+
+
+def lexical_text(chunk: Chunk, glossary: Glossary) -> str:
+    """What BM25 indexes: the heading path, the section's own heading once more (it names
+    the topic in few words), the body, and the glossary's other names for the chapter terms
+    the passage contains, so a learner's own words find the chapter's."""
+    own_heading = chunk.heading_path[-1] if chunk.heading_path else ""
+    text = f"{chunk.path_text}\n{own_heading}\n{chunk.text}"
+    return f"{text}\n{' '.join(document_expansion(text, glossary))}"
+
+
+def document_expansion(text: str, glossary: Glossary) -> list[str]:
+    folded = normalize(text)
+    return [
+        form
+        for term in glossary.terms
+        if any(normalize(ja) in folded for ja in term.japanese_forms)
+        for form in term.query_forms
+    ]
 
 
 @dataclass
@@ -78,9 +102,18 @@ def expected_manifest(settings: Settings, chapters: list[Chapter]) -> dict:
         "index_type": settings.index_type,
         "chunker_version": f"{CHUNKER_VERSION}/{MAX_BODY_CHARS}",
         "tokenizer_version": TOKENIZER_VERSION,
-        "knowledge_sha256": {c.path.name: c.sha256 for c in chapters},
+        "knowledge_sha256": knowledge_hashes(settings, chapters),
+        "lexical_params": BM25_PARAMS,
         "config_sha256": settings.index_fingerprint(),
     }
+
+
+def knowledge_hashes(settings: Settings, chapters: list[Chapter]) -> dict[str, str]:
+    hashes = {c.path.name: c.sha256 for c in chapters}
+    glossary = settings.knowledge_dir / GLOSSARY
+    if glossary.exists():
+        hashes[GLOSSARY] = sha256_file(glossary)
+    return hashes
 
 
 def library_versions() -> dict[str, str]:
@@ -125,9 +158,9 @@ def build_index(settings: Settings, embedder, progress: bool = True) -> Path:
 
 
 def _write_build(build_dir, settings, chapters, chunks, embedder, progress, started) -> None:
-    passages = [passage_text(c) for c in chunks]
-    _save_lexical(build_dir / LEXICAL, passages, progress)
-    vectors = embedder.encode_passages(passages, progress=progress)
+    glossary = load_glossary(settings.knowledge_dir / GLOSSARY)
+    _save_lexical(build_dir / LEXICAL, [lexical_text(c, glossary) for c in chunks], progress)
+    vectors = embedder.encode_passages([passage_text(c) for c in chunks], progress=progress)
     _save_vectors(build_dir / VECTORS, vectors, settings.index_type)
     (build_dir / CHUNKS).write_text(
         json.dumps([c.to_json() for c in chunks], ensure_ascii=False), encoding="utf-8"
@@ -148,10 +181,17 @@ def _checksums(build_dir: Path) -> dict[str, str]:
     return {str(p.relative_to(build_dir)): sha256_file(p) for p in files}
 
 
-def _save_lexical(directory: Path, passages: list[str], progress: bool) -> None:
+def _bm25s():
     import bm25s
 
-    retriever = bm25s.BM25()
+    # bm25s sets its own logger to DEBUG on import, which would override ours.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _save_lexical(directory: Path, passages: list[str], progress: bool) -> None:
+    bm25s = _bm25s()
+    retriever = bm25s.BM25(**BM25_PARAMS)
     retriever.index([tokenize(p) for p in passages], show_progress=progress)
     retriever.save(str(directory), show_progress=False)
 
@@ -240,7 +280,7 @@ def _load_chunks(directory: Path, manifest: dict) -> list[Chunk]:
 
 
 def _load_lexical(directory: Path, chunks: list[Chunk]):
-    import bm25s
+    bm25s = _bm25s()
 
     try:
         retriever = bm25s.BM25.load(str(directory / LEXICAL), show_progress=False)

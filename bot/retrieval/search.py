@@ -15,6 +15,7 @@ import numpy as np
 from bot.config import Settings
 from bot.knowledge.chunking import Chunk
 from bot.knowledge.glossary import Glossary, Term
+from bot.knowledge.lang import detect_language
 from bot.retrieval.index import LoadedIndex
 from bot.retrieval.tokenize import tokenize
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Hit:
+    position: int  # the chunk's row in the index
     chunk: Chunk
     score: float
     lexical: float
@@ -78,6 +80,19 @@ class Retriever:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(retriever.get_scores(known), dtype=np.float32)
 
+    def passage_contains(self, position: int, token: str) -> bool:
+        """Whether the indexed passage (glossary names included) has the token."""
+        retriever = self.index.lexical
+        token_id = retriever.vocab_dict.get(token)
+        if token_id is None:
+            return False
+        indptr, indices = retriever.scores["indptr"], retriever.scores["indices"]
+        postings = indices[indptr[token_id] : indptr[token_id + 1]]
+        return bool(np.any(postings == position))
+
+    def knows(self, token: str) -> bool:
+        return token in self.index.lexical.vocab_dict
+
     def encode(self, plan: QueryPlan, context: str = "") -> np.ndarray:
         text = " ".join([context, plan.text, *plan.expanded_terms]).strip()
         return self.embedder.encode_queries([text])[0]
@@ -111,14 +126,14 @@ class Retriever:
               k: int) -> SearchResult:
         lexical_top = float(lexical.max()) if len(lexical) else 0.0
         lexical_norm = lexical / lexical_top if lexical_top > 0 else lexical
-        if dense is None:
-            fused = lexical_norm
-        else:
-            fused = (self.settings.lexical_weight * lexical_norm
-                     + self.settings.dense_weight * dense)
+        fused = lexical_norm
+        if dense is not None:
+            # BM25 is scaled to its best hit so the weight means the same for every query.
+            weight = self.settings.dense_weight(detect_language(plan.text))
+            fused = (1.0 - weight) * lexical_norm + weight * dense
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
-            Hit(self.chunks[i], float(fused[i]), float(lexical[i]),
+            Hit(int(i), self.chunks[i], float(fused[i]), float(lexical[i]),
                 None if dense is None else float(dense[i]))
             for i in order
         ]

@@ -14,29 +14,41 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin-v2"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v4"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ー]+")
 SKIPPED_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
-ENGLISH_STOPWORDS = frozenset(
-    """a an the of to in on at for by with from and or but is are was were be been being do does
-    did what which who whom whose when where why how much many this that these those it its
-    i you he she we they me my your our their his her them us can could should would will shall
-    may might must about into than then there here as if so not no yes any some all each every
-    have has had get got tell me please explain describe give list show""".split()
-)
-
-
-# Question words and light verbs carry no topic; left in, they match filler everywhere.
-JAPANESE_STOPWORDS = frozenset(
-    """何 なに 誰 いつ どこ どれ どの どう どんな どれくらい どのくらい いくら いくつ 教え 知り
-    知る 言う 言っ いう ある あっ いる い する し やる やっ なる なっ できる でき れる られる
-    ため こと もの よう それ これ あれ 方 的 感じ 一言""".split()
-)
+# Function words, question words and light verbs: they carry no topic, and left in they
+# match filler everywhere (and count against coverage when the chapter lacks them).
+_ENGLISH_STOPWORDS = """
+a an the of to in on at for by with from and or but is are was were be been being am do does
+did done doing what which who whom whose when where why how much many this that these those it
+its i you he she we they me my your our their his her them us can could should would will shall
+may might must about into than then there here as if so not no yes any some all each every have
+has had get gets got tell please explain describe give list show what's that's there's it's
+who's how's let's i'm i'd i'll don't doesn't didn't isn't aren't was wasn't also just really
+very else still even ever more most such only own same other another again further once
+take takes took make makes made go goes going went come comes came use uses used using need
+needs want wants know knows think say says said mention mentioned talk talks thing things way
+lot lots kind sort mean means one ones like
+"""
+_JAPANESE_STOPWORDS = """
+何 なに 誰 いつ どこ どれ どの どう どんな どれくらい どのくらい いくら いくつ 教え 知り 知る
+言う 言っ いう ある あっ いる い する し やる やっ なる なっ できる でき れる られる ため こと
+もの よう それ これ あれ 方 的 感じ 一言
+"""
+ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS.split())
+JAPANESE_STOPWORDS = frozenset(_JAPANESE_STOPWORDS.split())
 RANGE_RE = re.compile(r"(\d+)\s*(?:〜|~|～|–|—|-|から|to)\s*(\d+)")
 HIRAGANA_RE = re.compile(r"^[\u3040-\u309fー]+$")
+# Study-plan positions: "Week 5-8", "weeks 9-12", "Year 2", "5週目", "2年目", "第3週".
+UNIT_EN_RE = re.compile(r"\b(week|month|year)s?\s*(\d{1,3})(?:-(\d{1,3}))?\b")
+UNIT_JA_RE = re.compile(r"第?(\d{1,3})(?:-(\d{1,3}))?\s*(週目|ヶ月目|か月目|カ月目|年目|週)")
+UNIT_JA = {"週目": "week", "週": "week", "ヶ月目": "month", "か月目": "month",
+           "カ月目": "month", "年目": "year"}
+MAX_UNIT_SPAN = 12
 
 
 def normalize(text: str) -> str:
@@ -93,7 +105,7 @@ def stem(word: str) -> str:
 def latin_terms(text: str) -> list[str]:
     tokens: list[str] = []
     for term in LATIN_TERM_RE.findall(text):
-        term = term.strip("'")
+        term = term.strip("'").removesuffix("'s")
         if not term or term in ENGLISH_STOPWORDS:
             continue
         tokens.append(stem(term))
@@ -103,9 +115,23 @@ def latin_terms(text: str) -> list[str]:
     return tokens
 
 
+def plan_positions(text: str) -> list[str]:
+    """One token per week, month or year named, ranges spelled out ("week 5-8" → week5 …
+    week8), so "6週目" meets the heading "Week 5-8" and "year 2" meets "Year 2"."""
+    found = [(unit, first, last) for unit, first, last in UNIT_EN_RE.findall(text)]
+    found += [(UNIT_JA[unit], first, last) for first, last, unit in UNIT_JA_RE.findall(text)]
+    tokens = []
+    for unit, first, last in found:
+        start = int(first)
+        end = int(last) if last else start
+        if start <= end <= start + MAX_UNIT_SPAN:
+            tokens.extend(f"{unit}{n}" for n in range(start, end + 1))
+    return tokens
+
+
 def tokenize(text: str) -> list[str]:
     text = normalize(text)
-    tokens = latin_terms(CJK_RUN_RE.sub(" ", text))
+    tokens = latin_terms(CJK_RUN_RE.sub(" ", text)) + plan_positions(text)
     for run in CJK_RUN_RE.findall(text):
         for span in japanese_spans(run):
             tokens.extend(span)

@@ -1,0 +1,82 @@
+"""Fit the abstention model on question files and print weights for calibration.py.
+
+    python benchmarks/calibrate.py ../shared/eval/retrieval_dev.yaml tests/data/retrieval_extra.yaml
+
+Features per question: coverage of its content words by the top passage, log(1 + BM25
+top score), and (hybrid only) the top dense cosine. A logistic regression is fitted for
+the lexical-only and the hybrid mode; the threshold printed is the highest that keeps
+in-scope abstention at or under the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.config import load_settings
+from bot.retrieval.answer import gather_evidence
+from bot.retrieval.evaluate import load_eval_items
+from bot.tutor import Tutor
+
+
+def features(tutor: Tutor, question: str, use_dense: bool) -> list[float]:
+    result = tutor.retriever.search(question, k=5, use_dense=use_dense)
+    evidence = gather_evidence(tutor.retriever, result)
+    row = [evidence.coverage, evidence.known, math.log1p(evidence.lexical_top)]
+    if use_dense:
+        row.append(evidence.dense_top or 0.0)
+    return row
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 20000) -> np.ndarray:
+    x1 = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(x1.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-x1 @ w))
+        grad = x1.T @ (p - y) / len(y) + l2 * np.r_[0, w[1:]]
+        w -= 0.5 * grad
+    return w
+
+
+def choose_threshold(p_in: np.ndarray, p_out: np.ndarray, max_in_abstain: float) -> float:
+    """The threshold that abstains on the most out-of-scope questions within the budget."""
+    candidates = sorted(set(np.round(np.r_[p_in, p_out], 4)))
+    best = 0.0
+    for t in candidates:
+        if np.mean(p_in < t) <= max_in_abstain:
+            best = t
+    return float(best)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("files", nargs="+")
+    parser.add_argument("--max-in-abstain", type=float, default=0.02)
+    args = parser.parse_args()
+    tutor = Tutor.open(load_settings())
+    tutor.load_dense_in_background().join()
+    items = [i for f in args.files for i in load_eval_items(Path(f))]
+    y = np.array([1.0 if i.in_scope else 0.0 for i in items])
+    for mode, use_dense in (("lexical", False), ("hybrid", True)):
+        x = np.array([features(tutor, i.question, use_dense) for i in items])
+        w = fit(x, y)
+        p = 1 / (1 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ w)))
+        threshold = choose_threshold(p[y == 1], p[y == 0], args.max_in_abstain)
+        in_rate = float(np.mean(p[y == 1] < threshold))
+        out_rate = float(np.mean(p[y == 0] < threshold))
+        print(f"{mode}: weights {np.round(w, 3).tolist()} threshold {threshold:.4f} "
+              f"in-scope abstain {in_rate:.3f} out-of-scope abstain {out_rate:.3f}")
+        missed = [i.question for i, pi in zip(items, p, strict=True)
+                  if not i.in_scope and pi >= threshold]
+        print(f"  out-of-scope answered: {missed}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""The one task that delivers scheduled plan reminders, exactly once.
+
+Lifecycle: `await dispatcher.start()` recovers (rows a dead process left in 'sending' go
+back to 'pending' with attempts > 0; cursors and next rows are rebuilt), then runs a loop:
+deliver every row that is due, then sleep until the earliest `run_at` — or until `wake()`
+is called because rows changed. `await dispatcher.stop()` cancels the loop; anything cut
+off mid-send stays 'sending' and is settled by the next start.
+
+Each delivery is three committed steps, and a crash between any two is harmless:
+
+    pending ──claim──▶ sending ──transport.send──▶ (message exists) ──mark_sent──▶ sent
+
+- crash before the claim: the row is still pending; the next dispatcher sends it.
+- crash after the claim, before or during the send: the row is 'sending' (attempts > 0);
+  the next dispatcher asks the transport for a message carrying the key after the first
+  attempt (find_sent). None found → it sends; found → it records that message. Discord's
+  nonce (derived from the key) also de-duplicates a quick retry on its side.
+- crash after the send, before mark_sent: same path; find_sent finds it, no second copy.
+- crash after mark_sent, before the next week's row exists: recovery rebuilds it.
+
+Errors: 5xx, network errors and 429 are retried with exponential backoff (capped, and a
+429's retry_after respected) by putting the row back to pending with a later run_at, so a
+retry holds no concurrency slot; after `max_retries` the plan pauses ("delivery_failed").
+A closed DM (403/50007), deleted channel (404/10003) or missing permission (403/50013)
+is not retried: the plan pauses with that reason and the owner is told where possible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.plans.payload import Notice
+from bot.plans.scheduler import Scheduler
+from bot.plans.store import PlanStore, SendRow, Subscription
+from bot.plans.transport import (
+    DeliveryError,
+    RateLimited,
+    SentMessage,
+    Target,
+    Transport,
+    reason_text,
+    unreachable_reason,
+)
+
+log = logging.getLogger(__name__)
+
+ReviewsDue = Callable[[int], int | Awaitable[int]]
+OnPaused = Callable[[Subscription, str], Awaitable[None] | None]
+Checkpoint = Callable[[str, SendRow], Awaitable[None] | None]
+# Messages are looked for from a little before the first attempt, for clock skew.
+FIND_SLACK = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    base: float = 2.0  # seconds before the first retry
+    factor: float = 2.0
+    cap: float = 300.0  # no single wait is longer than this
+    max_retries: int = 6  # then the plan pauses instead of retrying forever
+
+    def delay(self, retries: int, retry_after: float | None = None) -> float:
+        backoff = self.base * self.factor ** retries
+        return min(self.cap, max(backoff, retry_after or 0.0))
+
+
+class Dispatcher:
+    def __init__(self, store: PlanStore, scheduler: Scheduler, transport: Transport,
+                 clock: Clock, *, reviews_due: ReviewsDue | None = None,
+                 concurrency: int = 16, retry: RetryPolicy | None = None,
+                 max_sleep: float = 3600.0, batch_size: int = 200,
+                 on_paused: OnPaused | None = None, checkpoint: Checkpoint | None = None
+                 ) -> None:
+        self.store = store
+        self.scheduler = scheduler
+        self.transport = transport
+        self.clock = clock
+        self.reviews_due = reviews_due
+        self.retry = retry or RetryPolicy()
+        self.max_sleep = max_sleep
+        self.batch_size = batch_size
+        self.on_paused = on_paused
+        # A test seam: called between the steps of a delivery (may raise to "crash").
+        self.checkpoint = checkpoint
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._pass_lock = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._task is not None:
+            raise RuntimeError("dispatcher already started")
+        await self.recover()
+        self._task = asyncio.create_task(self._loop(), name="plan-dispatcher")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def wake(self) -> None:
+        """Rows changed (a plan started, resumed, snoozed…): re-check the earliest."""
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Settle what a previous process left behind. Run once, before the loop; only one
+        dispatcher may work on a database."""
+        released = await self.store.release_sending()
+        if released:
+            log.warning("recovering %d plan send(s) interrupted mid-delivery", released)
+        return await self.scheduler.ensure_all(self.clock.now())
+
+    async def _loop(self) -> None:
+        while True:
+            # Clear before looking, so a wake() during the pass is not lost.
+            self._wake.clear()
+            try:
+                await self.run_due()
+                delay = await self._seconds_to_next()
+            except Exception:
+                log.exception("plan dispatcher pass failed; retrying shortly")
+                delay = 5.0
+            if delay > 0:
+                await self._sleep(delay)
+
+    async def _seconds_to_next(self) -> float:
+        next_at = await self.store.next_run_at()
+        if next_at is None:
+            return self.max_sleep
+        # Capped so a long sleep re-checks now and then (clock jumps, suspended hosts).
+        return min(self.max_sleep, max(0.0, (next_at - self.clock.now()).total_seconds()))
+
+    async def _sleep(self, seconds: float) -> None:
+        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for future in (sleeper, waker):
+                future.cancel()
+
+    # --- one pass ----------------------------------------------------------------------
+
+    async def run_due(self) -> int:
+        """Deliver every row due now, at most `concurrency` at a time; the number handled."""
+        async with self._pass_lock:
+            handled = 0
+            seen: set[int] = set()
+            while True:
+                rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size)
+                        if r.id not in seen]
+                if not rows:
+                    return handled
+                seen.update(r.id for r in rows)
+                results = await asyncio.gather(*(self._deliver(r) for r in rows),
+                                               return_exceptions=True)
+                for result in results:
+                    if isinstance(result, BaseException) and not isinstance(result, Exception):
+                        raise result  # process death (or a simulated one): stop here
+                    if isinstance(result, Exception):
+                        log.error("plan send failed unexpectedly", exc_info=result)
+                handled += len(rows)
+
+    async def _deliver(self, row: SendRow) -> None:
+        async with self._slots:
+            await self._check("before_claim", row)
+            now = self.clock.now()
+            sub = await self.store.subscription(row.subscription_id)
+            if sub is None:
+                return
+            looked_before = row.attempts > 0
+            kind, last = row.kind, row.last_week
+            if not looked_before and row.kind == "week":
+                last = self.scheduler.overdue_through(sub, row.week, now)
+                kind = "catchup" if last > row.week else "week"
+            if not await self.store.claim(row.id, now, kind, last):
+                return  # paused, stopped or skipped since it was selected
+            row = replace(row, state="sending", kind=kind, last_week=last,
+                          attempts=row.attempts + 1, first_attempt_at=row.first_attempt_at or now)
+            await self._check("after_claim", row)
+            try:
+                message = await self._send_once(sub, row, looked_before, now)
+            except DeliveryError as error:
+                await self._failed(sub, row, error)
+                return
+            except Exception as error:  # a network error may still have delivered it
+                log.warning("plan send %s: unexpected %r; will look before retrying",
+                            row.key, error)
+                await self._failed(sub, row, error)
+                return
+            await self._check("after_send", row)
+            await self.store.mark_sent(row.id, message.message_id, self.clock.now())
+            await self._check("after_mark_sent", row)
+            if row.kind in ("week", "catchup"):
+                await self.scheduler.ensure_next(sub.id, self.clock.now())
+            log.info("plan send %s delivered (weeks %d-%d)", row.key, row.week, row.last_week)
+
+    async def _send_once(self, sub: Subscription, row: SendRow, looked_before: bool,
+                         now: datetime) -> SentMessage:
+        if looked_before:
+            after = min(row.first_attempt_at or row.due_at, row.due_at) - FIND_SLACK
+            found = await self.transport.find_sent(row.target, row.key, after)
+            if found is not None:
+                log.info("plan send %s was already delivered (message %s)", row.key,
+                         found.message_id)
+                return found
+            if row.kind in ("week", "catchup"):
+                # Nothing went out: cover every week now overdue, not just the old range.
+                last = self.scheduler.overdue_through(sub, row.week, now)
+                if last != row.last_week:
+                    kind = "catchup" if last > row.week else "week"
+                    await self.store.set_coverage(row.id, kind, last)
+                    row = replace(row, kind=kind, last_week=last)
+        payload = await self.scheduler.compose(sub, row, await self._reviews_for(sub, row))
+        return await self.transport.send(row.target, payload, payload.nonce)
+
+    async def _reviews_for(self, sub: Subscription, row: SendRow) -> int | None:
+        # Review counts are personal: DM plans and snoozes only, never a channel post.
+        member = row.member_id if row.kind == "snooze" else (
+            sub.member_id if sub.target.kind == "dm" else None)
+        if member is None or self.reviews_due is None:
+            return None
+        try:
+            result = self.reviews_due(member)
+            if inspect.isawaitable(result):
+                result = await result
+            return int(result)
+        except Exception:  # a quiz problem must not stop a reminder
+            log.exception("reviews_due(%s) failed; sending without the count", member)
+            return None
+
+    async def _failed(self, sub: Subscription, row: SendRow, error: Exception) -> None:
+        now = self.clock.now()
+        reason = unreachable_reason(error) if isinstance(error, DeliveryError) else None
+        if reason is not None:
+            log.warning("plan send %s: %s (%s)", row.key, reason, error)
+            if row.kind == "snooze":
+                await self.store.fail(row.id, reason)  # a closed DM ends only the snooze
+                return
+            await self._pause(sub, row, reason)
+            return
+        if row.retries >= self.retry.max_retries:
+            log.error("plan send %s: giving up after %d retries (%s)", row.key, row.retries,
+                      error)
+            if row.kind == "snooze":
+                await self.store.fail(row.id, "delivery_failed")
+                return
+            await self._pause(sub, row, "delivery_failed")
+            return
+        retry_after = error.retry_after if isinstance(error, RateLimited) else None
+        delay = self.retry.delay(row.retries, retry_after)
+        await self.store.retry_later(row.id, now + timedelta(seconds=delay), repr(error))
+        log.info("plan send %s: %s; retry %d in %.1fs", row.key, error, row.retries + 1,
+                 delay)
+
+    async def _pause(self, sub: Subscription, row: SendRow, reason: str) -> None:
+        # Pause first: if we die before failing the row, recovery finds a paused plan and
+        # leaves its row alone instead of trying the dead target again.
+        await self.store.set_status(sub.id, "paused", self.clock.now(), only_from=("active",),
+                                    reason=reason)
+        await self.store.fail(row.id, reason)
+        await self._tell_owner(sub, row, reason)
+        if self.on_paused is not None:
+            try:
+                result = self.on_paused(sub, reason)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception("on_paused hook failed")
+
+    async def _tell_owner(self, sub: Subscription, row: SendRow, reason: str) -> None:
+        """Best effort: DM the owner why their plan stopped, unless DMs are the problem."""
+        if sub.target.kind == "dm" and reason in ("dm_closed", "target_not_found"):
+            return  # nowhere to say it; /plan status shows the reason
+        where = "your DMs" if sub.target.kind == "dm" else f"<#{sub.target.id}>"
+        notice = Notice(
+            key=f"{row.key}n",
+            text_body=(f"Your {sub.plan_id} study plan reminders to {where} are paused: "
+                       f"{reason_text(reason)}\nFix it, then use /plan resume."),
+        )
+        try:
+            await self.transport.send(Target.dm(sub.member_id), notice, notice.nonce)
+        except Exception as error:
+            log.info("could not tell member %s about the pause: %s", sub.member_id, error)
+
+    async def _check(self, step: str, row: SendRow) -> None:
+        if self.checkpoint is not None:
+            result = self.checkpoint(step, row)
+            if inspect.isawaitable(result):
+                await result

@@ -1,0 +1,246 @@
+"""What a reminder says, as plain data plus Discord-free rendering.
+
+Every scheduled send has an idempotency key ("tp<subscription>w<week>", with "z<n>" for
+a snooze). The key travels in two places the Discord layer can read back after a crash:
+the message nonce (`nonce_for`, ≤ 25 characters) and the embed footer (`footer_for`,
+parsed by `key_from_footer`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.plans.library import PlanWeek, Resource, Text
+
+log = logging.getLogger(__name__)
+
+NONCE_MAX = 25
+DESCRIPTION_MAX = 4096  # Discord's embed description limit
+FOOTER_RE = re.compile(r"\bkey (tp\d+w\d+(?:z\d+)?)\s*$")
+
+PayloadKind = Literal["week", "catchup", "snooze"]
+
+
+def send_key(subscription_id: int, week: int, snooze: int | None = None) -> str:
+    key = f"tp{subscription_id}w{week}"
+    return f"{key}z{snooze}" if snooze is not None else key
+
+
+def nonce_for(key: str) -> str:
+    """Discord accepts nonces of at most 25 characters; long keys are hashed."""
+    if len(key) <= NONCE_MAX:
+        return key
+    return "tp" + hashlib.sha256(key.encode()).hexdigest()[: NONCE_MAX - 2]
+
+
+def footer_for(plan_id: str, key: str) -> str:
+    return f"tutorbot plan {plan_id} · key {key}"
+
+
+def key_from_footer(text: str | None) -> str | None:
+    match = FOOTER_RE.search(text or "")
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    index: int
+    text: Text
+    done: bool = False  # done by the member the view is for
+    done_count: int | None = None  # channel plans: how many members marked it done
+
+
+@dataclass(frozen=True)
+class WeekView:
+    plan_id: str
+    week: int
+    total_weeks: int
+    block: Text
+    focus: Text
+    tasks: tuple[TaskLine, ...]
+    resources: tuple[Resource, ...]
+    heading_path: str
+    step_week: int = 1
+    step_weeks: int = 1
+    choose: int | None = None
+    deliverable: Text | None = None
+    deliverable_week: int | None = None
+    goal: Text | None = None
+
+    @classmethod
+    def of(cls, week: PlanWeek, total_weeks: int, done: Iterable[int] = (),
+           counts: dict[int, int] | None = None) -> WeekView:
+        done = set(done)
+        lines = tuple(
+            TaskLine(t.index, t.text, t.index in done,
+                     None if counts is None else counts.get(t.index, 0))
+            for t in week.tasks
+        )
+        return cls(week.plan_id, week.week, total_weeks, week.block, week.focus, lines,
+                   week.resources, week.heading_path, week.step_week, week.step_weeks,
+                   week.choose, week.deliverable, week.deliverable_week, week.goal)
+
+    def to_json(self) -> dict:
+        return {
+            "plan": self.plan_id,
+            "week": self.week,
+            "focus": {"ja": self.focus.ja, "en": self.focus.en},
+            "tasks": [{"index": t.index, "ja": t.text.ja, "en": t.text.en, "done": t.done,
+                       **({"done_count": t.done_count} if t.done_count is not None else {})}
+                      for t in self.tasks],
+            "resources": [{"id": r.resource_id, "kind": r.kind, "title": r.title,
+                           "provider": r.provider, "note": r.note,
+                           "heading_path": r.heading_path} for r in self.resources],
+            "heading_path": self.heading_path,
+            "block": {"ja": self.block.ja, "en": self.block.en},
+            "step": {"week": self.step_week, "of": self.step_weeks},
+            "choose": self.choose,
+            "deliverable": ({"ja": self.deliverable.ja, "en": self.deliverable.en,
+                             "week": self.deliverable_week} if self.deliverable else None),
+            "goal": {"ja": self.goal.ja, "en": self.goal.en} if self.goal else None,
+        }
+
+    def task_lines(self) -> list[str]:
+        lines = []
+        for t in self.tasks:
+            mark = "✅" if t.done else "☐"
+            count = f"  (✅ {t.done_count})" if t.done_count else ""
+            lines.append(f"{mark} {t.index + 1}. {t.text.both()}{count}")
+        if self.choose:
+            lines.append(f"(pick {self.choose} of these / いずれか{self.choose}つを選択)")
+        return lines
+
+    def render(self, with_details: bool = True) -> str:
+        """The week as Markdown-ish text for an embed description or a terminal."""
+        out = [f"**Focus:** {self.focus.both()}"]
+        step = (f" · step week {self.step_week} of {self.step_weeks}"
+                if self.step_weeks > 1 else "")
+        out.append(f"*{self.block.both()}*{step}")
+        out.append("**Tasks**")
+        out += self.task_lines()
+        if not with_details:
+            return "\n".join(out)
+        if self.deliverable:
+            out.append(f"**Deliverable (by week {self.deliverable_week}):** "
+                       f"{self.deliverable.both()}")
+        if self.goal:
+            out.append(f"**Goal:** {self.goal.both()}")
+        if self.resources:
+            out.append("**Resources**")
+            out += [f"• {r.label()}" for r in self.resources]
+        out.append(f"**Source:** {self.heading_path}")
+        return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class ReminderPayload:
+    key: str
+    kind: PayloadKind
+    subscription_id: int
+    plan_id: str
+    plan_title: Text
+    weeks: tuple[WeekView, ...]  # one week, or every missed week of a catch-up
+    reviews_due: int | None = None
+    recap: WeekView | None = None  # channel plans: the previous week's group progress
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def nonce(self) -> str:
+        return nonce_for(self.key)
+
+    @property
+    def first_week(self) -> int:
+        return self.weeks[0].week
+
+    @property
+    def last_week(self) -> int:
+        return self.weeks[-1].week
+
+    def footer(self) -> str:
+        return footer_for(self.plan_id, self.key)
+
+    def title(self) -> str:
+        total = self.weeks[-1].total_weeks
+        if self.kind == "catchup":
+            return (f"📚 {self.plan_title.ja}: while I was offline — weeks "
+                    f"{self.first_week}-{self.last_week} of {total}")
+        prefix = "⏰ Reminder again" if self.kind == "snooze" else f"📚 {self.plan_title.ja}"
+        return f"{prefix} — week {self.first_week}/{total}"
+
+    def description(self) -> str:
+        parts: list[str] = []
+        if self.kind == "catchup":
+            parts.append(
+                f"While I was offline, weeks {self.first_week}-{self.last_week} came due. "
+                "Here they are in one message; the regular schedule continues from the "
+                "next week.")
+        parts += list(self.notes)
+        tail = [f"🔁 {self.reviews_due} review(s) due — /quiz review"
+                if self.reviews_due else ""]
+        if self.recap is not None:
+            done = [f"{t.index + 1}: ✅ {t.done_count or 0}" for t in self.recap.tasks]
+            tail.append(f"Last week (week {self.recap.week}) done by members — "
+                        + ", ".join(done))
+        tail_text = "\n".join(x for x in tail if x)
+        budget = DESCRIPTION_MAX - len("\n\n".join(parts)) - len(tail_text) - 8
+        parts.append(_weeks_text(self.weeks, budget))
+        if tail_text:
+            parts.append(tail_text)
+        return "\n\n".join(p for p in parts if p)[:DESCRIPTION_MAX]
+
+    def embed_dict(self) -> dict:
+        """A plain dict in Discord's embed shape (discord.Embed.from_dict accepts it)."""
+        return {"title": self.title()[:256], "description": self.description(),
+                "footer": {"text": self.footer()}}
+
+    def text(self) -> str:
+        return f"{self.title()}\n\n{self.description()}\n\n— {self.footer()}"
+
+
+def _weeks_text(weeks: tuple[WeekView, ...], budget: int) -> str:
+    """All weeks in full if they fit; otherwise earlier weeks shrink to their focus line,
+    because the latest week is the one the member starts now."""
+    if len(weeks) == 1:
+        return weeks[0].render()
+    full = "\n\n".join(f"__Week {w.week}__\n{w.render(with_details=w is weeks[-1])}"
+                       for w in weeks)
+    if len(full) <= budget:
+        return full
+    last = f"__Week {weeks[-1].week}__\n{weeks[-1].render()}"
+    short = [f"• Week {w.week}: {w.focus.both()}" for w in weeks[:-1]]
+    while short and len("\n".join(short)) + len(last) + 2 > budget:
+        short.pop(0)  # the oldest weeks go first; the range is in the title
+    return "\n".join([*short, "", last]) if short else last
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A best-effort note to a member, e.g. that their channel plan was paused."""
+
+    key: str
+    text_body: str
+
+    @property
+    def nonce(self) -> str:
+        return nonce_for(self.key)
+
+    def footer(self) -> str:
+        return f"tutorbot plan notice · key {self.key}"
+
+    def title(self) -> str:
+        return "📚 Study plan paused"
+
+    def description(self) -> str:
+        return self.text_body[:DESCRIPTION_MAX]
+
+    def embed_dict(self) -> dict:
+        return {"title": self.title(), "description": self.description(),
+                "footer": {"text": self.footer()}}
+
+    def text(self) -> str:
+        return f"{self.title()}\n\n{self.description()}"

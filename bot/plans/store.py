@@ -1,0 +1,411 @@
+"""SQL for plan subscriptions, their scheduled sends and task progress (migration 0003).
+
+Every method is one statement that commits before returning (Database.execute), so each
+step of a delivery is durable on its own: the exactly-once argument in dispatcher.py
+relies on that, and on never needing two statements to be atomic together — anything
+derived (the next week's row, the subscription's cursor) is recomputed idempotently.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from bot.plans.transport import Target
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+LIVE = ("active", "paused")
+CURSOR_KINDS = ("week", "catchup")  # sends that move a subscription forward
+
+
+class PlanConflict(ValueError):
+    """The DM or channel already has a live plan."""
+
+
+def to_db(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the plan store")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_db(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text).astimezone(UTC) if text else None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    guild_id: int | None
+    member_id: int
+    plan_id: str
+    target: Target
+    timezone: str
+    timezone_source: str
+    weekday: int
+    local_time: time
+    start_date: date
+    anchor_week: int
+    anchor_date: date
+    next_week: int
+    status: str
+    paused_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row) -> Subscription:
+        hours, minutes = row["local_time"].split(":")
+        return cls(
+            id=row["id"], guild_id=row["guild_id"], member_id=row["member_id"],
+            plan_id=row["plan"], target=Target(row["target_kind"], row["target_id"]),
+            timezone=row["timezone"], timezone_source=row["timezone_source"],
+            weekday=row["weekday"], local_time=time(int(hours), int(minutes)),
+            start_date=date.fromisoformat(row["start_date"]),
+            anchor_week=row["anchor_week"], anchor_date=date.fromisoformat(row["anchor_date"]),
+            next_week=row["next_week"], status=row["status"],
+            paused_reason=row["paused_reason"], created_at=from_db(row["created_at"]),
+            updated_at=from_db(row["updated_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class SendRow:
+    id: int
+    subscription_id: int
+    key: str
+    kind: str
+    week: int
+    last_week: int
+    member_id: int | None
+    target: Target
+    due_at: datetime
+    run_at: datetime
+    state: str
+    attempts: int
+    retries: int
+    first_attempt_at: datetime | None
+    last_error: str | None
+    message_id: int | None
+    sent_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row) -> SendRow:
+        return cls(
+            id=row["id"], subscription_id=row["subscription_id"], key=row["key"],
+            kind=row["kind"], week=row["week"], last_week=row["last_week"],
+            member_id=row["member_id"], target=Target(row["target_kind"], row["target_id"]),
+            due_at=from_db(row["due_at"]), run_at=from_db(row["run_at"]), state=row["state"],
+            attempts=row["attempts"], retries=row["retries"],
+            first_attempt_at=from_db(row["first_attempt_at"]), last_error=row["last_error"],
+            message_id=row["message_id"], sent_at=from_db(row["sent_at"]),
+        )
+
+
+# A pending row the dispatcher may act on: its subscription is active, and a week row is
+# not stale (a skip or an earlier catch-up has not moved the cursor past it).
+_ACTIONABLE = """
+    p.state = 'pending'
+    AND s.status = 'active'
+    AND (p.kind = 'snooze' OR p.week >= s.next_week)
+"""
+
+
+class PlanStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- time zones --------------------------------------------------------------------
+
+    async def member_timezone(self, member_id: int) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT timezone FROM plan_member_settings WHERE member_id = ?", (member_id,))
+        return row["timezone"] if row else None
+
+    async def set_member_timezone(self, member_id: int, timezone: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO plan_member_settings (member_id, timezone, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (member_id) DO UPDATE SET timezone = excluded.timezone,"
+            " updated_at = excluded.updated_at", (member_id, timezone, to_db(now)))
+
+    async def server_timezone(self, guild_id: int) -> str | None:
+        # The server default lives in the shared guild_settings table (migration 0001).
+        row = await self.db.fetchone(
+            "SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        return row["timezone"] if row else None
+
+    async def set_server_timezone(self, guild_id: int, timezone: str) -> None:
+        await self.db.execute(
+            "INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?)"
+            " ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone,"
+            " updated_at = CURRENT_TIMESTAMP", (guild_id, timezone))
+
+    # --- subscriptions -----------------------------------------------------------------
+
+    async def create_subscription(self, *, guild_id: int | None, member_id: int, plan_id: str,
+                                  target: Target, timezone: str, timezone_source: str,
+                                  weekday: int, local_time: time, start_date: date,
+                                  anchor_date: date, now: datetime) -> int:
+        try:
+            cursor = await self.db.execute(
+                "INSERT INTO plan_subscriptions (guild_id, member_id, plan, target_kind,"
+                " target_id, timezone, timezone_source, weekday, local_time, start_date,"
+                " anchor_week, anchor_date, next_week, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 'active', ?, ?)",
+                (guild_id, member_id, plan_id, target.kind, target.id, timezone,
+                 timezone_source, weekday, local_time.strftime("%H:%M"),
+                 start_date.isoformat(), anchor_date.isoformat(), to_db(now), to_db(now)))
+        except sqlite3.IntegrityError as exc:
+            raise PlanConflict(f"this {'DM' if target.kind == 'dm' else 'channel'} already "
+                               "has a study plan; stop it first") from exc
+        return int(cursor.lastrowid)
+
+    async def subscription(self, subscription_id: int) -> Subscription | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM plan_subscriptions WHERE id = ?", (subscription_id,))
+        return Subscription.from_row(row) if row else None
+
+    async def subscriptions_of(self, member_id: int, live_only: bool = True
+                               ) -> list[Subscription]:
+        sql = "SELECT * FROM plan_subscriptions WHERE member_id = ?"
+        if live_only:
+            sql += " AND status IN ('active', 'paused')"
+        rows = await self.db.fetchall(sql + " ORDER BY id", (member_id,))
+        return [Subscription.from_row(r) for r in rows]
+
+    async def live_subscription_for(self, target: Target) -> Subscription | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM plan_subscriptions WHERE target_kind = ? AND target_id = ?"
+            " AND status IN ('active', 'paused')", (target.kind, target.id))
+        return Subscription.from_row(row) if row else None
+
+    async def active_subscriptions(self) -> list[Subscription]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM plan_subscriptions WHERE status = 'active' ORDER BY id")
+        return [Subscription.from_row(r) for r in rows]
+
+    async def set_status(self, subscription_id: int, status: str, now: datetime, *,
+                         only_from: tuple[str, ...], reason: str | None = None) -> bool:
+        marks = ", ".join("?" for _ in only_from)
+        cursor = await self.db.execute(
+            f"UPDATE plan_subscriptions SET status = ?, paused_reason = ?, updated_at = ?"
+            f" WHERE id = ? AND status IN ({marks})",
+            (status, reason, to_db(now), subscription_id, *only_from))
+        return cursor.rowcount == 1
+
+    async def resume(self, subscription_id: int, anchor_week: int, anchor_date: date,
+                     now: datetime) -> bool:
+        cursor = await self.db.execute(
+            "UPDATE plan_subscriptions SET status = 'active', paused_reason = NULL,"
+            " anchor_week = ?, anchor_date = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'paused'",
+            (anchor_week, anchor_date.isoformat(), to_db(now), subscription_id))
+        return cursor.rowcount == 1
+
+    async def skip_to(self, subscription_id: int, from_week: int, anchor_date: date,
+                      now: datetime) -> bool:
+        """Move the cursor past from_week; the next week takes over its slot."""
+        cursor = await self.db.execute(
+            "UPDATE plan_subscriptions SET next_week = ?, anchor_week = ?, anchor_date = ?,"
+            " updated_at = ? WHERE id = ? AND next_week = ? AND status IN ('active', 'paused')",
+            (from_week + 1, from_week + 1, anchor_date.isoformat(), to_db(now),
+             subscription_id, from_week))
+        return cursor.rowcount == 1
+
+    async def set_timezone(self, subscription_id: int, timezone: str, source: str,
+                           now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE plan_subscriptions SET timezone = ?, timezone_source = ?, updated_at = ?"
+            " WHERE id = ?", (timezone, source, to_db(now), subscription_id))
+
+    async def advance_cursor(self, subscription_id: int, next_week: int, total_weeks: int,
+                             now: datetime) -> None:
+        """next_week only ever grows; past the last week an active plan is finished."""
+        await self.db.execute(
+            "UPDATE plan_subscriptions SET next_week = MAX(next_week, ?),"
+            " status = CASE WHEN MAX(next_week, ?) > ? AND status = 'active' THEN 'finished'"
+            " ELSE status END, updated_at = ? WHERE id = ?",
+            (next_week, next_week, total_weeks, to_db(now), subscription_id))
+
+    async def repair_cursors(self) -> int:
+        """After a crash between 'sent' and moving the cursor: move it now."""
+        cursor = await self.db.execute(
+            "UPDATE plan_subscriptions SET next_week = ("
+            "  SELECT MAX(p.last_week) + 1 FROM plan_sends p"
+            "  WHERE p.subscription_id = plan_subscriptions.id AND p.state = 'sent'"
+            "  AND p.kind IN ('week', 'catchup'))"
+            " WHERE next_week <= (SELECT MAX(p.last_week) FROM plan_sends p"
+            "  WHERE p.subscription_id = plan_subscriptions.id AND p.state = 'sent'"
+            "  AND p.kind IN ('week', 'catchup'))")
+        return cursor.rowcount
+
+    # --- sends -------------------------------------------------------------------------
+
+    async def upsert_week_send(self, sub: Subscription, week: int, key: str, due: datetime,
+                               now: datetime) -> None:
+        """The pending row for the subscription's next week, created or re-timed.
+
+        A row being sent is never touched; a cancelled or failed one (plan paused, then
+        resumed) comes back as pending with its attempts kept, so the dispatcher still
+        looks for an earlier, possibly delivered, copy before sending again. An unchanged
+        due time keeps any backoff in progress."""
+        await self.db.execute(
+            "INSERT INTO plan_sends (subscription_id, key, kind, week, last_week, target_kind,"
+            " target_id, due_at, run_at, state, created_at)"
+            " VALUES (?, ?, 'week', ?, ?, ?, ?, ?, ?, 'pending', ?)"
+            " ON CONFLICT (key) DO UPDATE SET"
+            "  run_at = CASE WHEN plan_sends.state = 'pending'"
+            "   AND plan_sends.due_at = excluded.due_at THEN plan_sends.run_at"
+            "   ELSE excluded.run_at END,"
+            "  retries = CASE WHEN plan_sends.state = 'pending'"
+            "   AND plan_sends.due_at = excluded.due_at THEN plan_sends.retries ELSE 0 END,"
+            "  due_at = excluded.due_at, target_kind = excluded.target_kind,"
+            "  target_id = excluded.target_id, state = 'pending'"
+            " WHERE plan_sends.state IN ('pending', 'cancelled', 'failed')",
+            (sub.id, key, week, week, sub.target.kind, sub.target.id, to_db(due), to_db(due),
+             to_db(now)))
+
+    async def insert_snooze(self, subscription_id: int, key: str, week: int, member_id: int,
+                            target: Target, due: datetime, now: datetime) -> bool:
+        try:
+            await self.db.execute(
+                "INSERT INTO plan_sends (subscription_id, key, kind, week, last_week, member_id,"
+                " target_kind, target_id, due_at, run_at, state, created_at)"
+                " VALUES (?, ?, 'snooze', ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                (subscription_id, key, week, week, member_id, target.kind, target.id,
+                 to_db(due), to_db(due), to_db(now)))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    async def snoozes(self, subscription_id: int, week: int) -> list[SendRow]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM plan_sends WHERE subscription_id = ? AND week = ? AND kind = 'snooze'"
+            " ORDER BY id", (subscription_id, week))
+        return [SendRow.from_row(r) for r in rows]
+
+    async def send(self, send_id: int) -> SendRow | None:
+        row = await self.db.fetchone("SELECT * FROM plan_sends WHERE id = ?", (send_id,))
+        return SendRow.from_row(row) if row else None
+
+    async def sends_of(self, subscription_id: int) -> list[SendRow]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM plan_sends WHERE subscription_id = ? ORDER BY id", (subscription_id,))
+        return [SendRow.from_row(r) for r in rows]
+
+    async def cursor_row(self, subscription_id: int, week: int) -> SendRow | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM plan_sends WHERE subscription_id = ? AND week = ?"
+            " AND kind IN ('week', 'catchup') ORDER BY id DESC LIMIT 1",
+            (subscription_id, week))
+        return SendRow.from_row(row) if row else None
+
+    async def due_sends(self, now: datetime, limit: int) -> list[SendRow]:
+        rows = await self.db.fetchall(
+            "SELECT p.* FROM plan_sends p JOIN plan_subscriptions s ON s.id = p.subscription_id"
+            f" WHERE {_ACTIONABLE} AND p.run_at <= ? ORDER BY p.run_at, p.id LIMIT ?",
+            (to_db(now), limit))
+        return [SendRow.from_row(r) for r in rows]
+
+    async def next_run_at(self) -> datetime | None:
+        row = await self.db.fetchone(
+            "SELECT MIN(p.run_at) AS at FROM plan_sends p"
+            f" JOIN plan_subscriptions s ON s.id = p.subscription_id WHERE {_ACTIONABLE}")
+        return from_db(row["at"]) if row else None
+
+    async def claim(self, send_id: int, now: datetime, kind: str, last_week: int) -> bool:
+        """pending → sending, in one statement that re-checks the row is still actionable
+        (a pause, stop or skip may have happened since it was selected)."""
+        cursor = await self.db.execute(
+            "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
+            " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?"
+            " WHERE id = ? AND state = 'pending' AND EXISTS ("
+            "  SELECT 1 FROM plan_subscriptions s WHERE s.id = plan_sends.subscription_id"
+            "  AND s.status = 'active'"
+            "  AND (plan_sends.kind = 'snooze' OR plan_sends.week >= s.next_week))",
+            (to_db(now), kind, last_week, send_id))
+        return cursor.rowcount == 1
+
+    async def set_coverage(self, send_id: int, kind: str, last_week: int) -> None:
+        await self.db.execute(
+            "UPDATE plan_sends SET kind = ?, last_week = ? WHERE id = ? AND state = 'sending'",
+            (kind, last_week, send_id))
+
+    async def mark_sent(self, send_id: int, message_id: int, now: datetime) -> bool:
+        cursor = await self.db.execute(
+            "UPDATE plan_sends SET state = 'sent', message_id = ?, sent_at = ?, last_error = NULL"
+            " WHERE id = ? AND state = 'sending'", (message_id, to_db(now), send_id))
+        return cursor.rowcount == 1
+
+    async def retry_later(self, send_id: int, run_at: datetime, error: str) -> None:
+        await self.db.execute(
+            "UPDATE plan_sends SET state = 'pending', run_at = ?, retries = retries + 1,"
+            " last_error = ? WHERE id = ? AND state = 'sending'",
+            (to_db(run_at), error[:500], send_id))
+
+    async def fail(self, send_id: int, error: str) -> None:
+        await self.db.execute(
+            "UPDATE plan_sends SET state = 'failed', last_error = ? WHERE id = ?"
+            " AND state IN ('sending', 'pending')", (error[:500], send_id))
+
+    async def release_sending(self) -> int:
+        """Recovery: rows a dead dispatcher left in 'sending' go back to 'pending'. Their
+        attempts stay > 0, so the next claim looks for the message before sending."""
+        cursor = await self.db.execute(
+            "UPDATE plan_sends SET state = 'pending' WHERE state = 'sending'")
+        return cursor.rowcount
+
+    async def mark_stale_skipped(self, subscription_id: int, next_week: int) -> None:
+        await self.db.execute(
+            "UPDATE plan_sends SET state = 'skipped' WHERE subscription_id = ?"
+            " AND state = 'pending' AND kind IN ('week', 'catchup') AND week < ?",
+            (subscription_id, next_week))
+
+    async def cancel_pending(self, subscription_id: int) -> None:
+        await self.db.execute(
+            "UPDATE plan_sends SET state = 'cancelled' WHERE subscription_id = ?"
+            " AND state = 'pending'", (subscription_id,))
+
+    async def last_sent_week(self, subscription_id: int) -> int | None:
+        row = await self.db.fetchone(
+            "SELECT MAX(last_week) AS w FROM plan_sends WHERE subscription_id = ?"
+            " AND state = 'sent' AND kind IN ('week', 'catchup')", (subscription_id,))
+        return row["w"] if row and row["w"] is not None else None
+
+    # --- progress ----------------------------------------------------------------------
+
+    async def set_done(self, subscription_id: int, week: int, task_index: int,
+                       member_id: int, done: bool, now: datetime) -> None:
+        if done:
+            await self.db.execute(
+                "INSERT OR IGNORE INTO plan_progress (subscription_id, week, task_index,"
+                " member_id, done_at) VALUES (?, ?, ?, ?, ?)",
+                (subscription_id, week, task_index, member_id, to_db(now)))
+        else:
+            await self.db.execute(
+                "DELETE FROM plan_progress WHERE subscription_id = ? AND week = ?"
+                " AND task_index = ? AND member_id = ?",
+                (subscription_id, week, task_index, member_id))
+
+    async def done_by(self, subscription_id: int, member_id: int) -> dict[int, set[int]]:
+        rows = await self.db.fetchall(
+            "SELECT week, task_index FROM plan_progress WHERE subscription_id = ?"
+            " AND member_id = ?", (subscription_id, member_id))
+        found: dict[int, set[int]] = {}
+        for row in rows:
+            found.setdefault(row["week"], set()).add(row["task_index"])
+        return found
+
+    async def done_counts(self, subscription_id: int, first_week: int, last_week: int
+                          ) -> dict[int, dict[int, int]]:
+        rows = await self.db.fetchall(
+            "SELECT week, task_index, COUNT(*) AS n FROM plan_progress"
+            " WHERE subscription_id = ? AND week BETWEEN ? AND ? GROUP BY week, task_index",
+            (subscription_id, first_week, last_week))
+        found: dict[int, dict[int, int]] = {}
+        for row in rows:
+            found.setdefault(row["week"], {})[row["task_index"]] = row["n"]
+        return found

@@ -1,0 +1,50 @@
+"""How specific a word is, from its frequency in general text (wordfreq).
+
+"tire" or "株価" missing from the best passage says the question is about something else;
+"think" or "結果" missing says nothing. Weighting coverage by specificity tells them apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+COMMON_ZIPF = 6.0  # words this frequent ("the", "think", "見") weigh nothing
+RARE_ZIPF = 3.0  # words this rare or rarer weigh fully
+STEM_ENDINGS = ("", "e", "s", "es", "ing", "ed", "y")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _frequencies(language: str) -> dict[str, float]:
+    # The frequency lists are read directly: wordfreq's own Japanese tokenizer needs MeCab
+    # with ipadic, while our words already come segmented by fugashi.
+    from wordfreq import get_frequency_dict
+
+    with _lock:
+        return get_frequency_dict(language)
+
+
+def zipf(word: str, language: str) -> float:
+    table = _frequencies(language)
+    candidates = (word + e for e in STEM_ENDINGS) if language == "en" else (word,)
+    best = max((table.get(c, 0.0) for c in candidates), default=0.0)
+    return math.log10(best) + 9 if best > 0 else 0.0
+
+
+def specificity(word: str) -> float:
+    """0 for everyday words, 1 for rare or unknown ones."""
+    language = "en" if word.isascii() else "ja"
+    if any(ch.isdigit() for ch in word):
+        return 1.0
+    value = (COMMON_ZIPF - zipf(word, language)) / (COMMON_ZIPF - RARE_ZIPF)
+    return min(1.0, max(0.0, value))
+
+
+def warm_up() -> None:
+    for language in ("en", "ja"):
+        _frequencies(language)

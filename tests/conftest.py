@@ -1,0 +1,54 @@
+"""Shared fixtures: real knowledge, a real index built once per test session, real model."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT, Settings, load_settings
+
+SHARED = PROJECT_ROOT.parent / "shared"
+SEED_FILE = SHARED / "seed" / "000_c7cab3b44e490d33.txt"
+DEV_SET = SHARED / "eval" / "retrieval_dev.yaml"
+
+
+def make_settings(tmp: Path, **changes) -> Settings:
+    base = load_settings(environ={})
+    return dataclasses.replace(base, index_dir=tmp / "index", data_dir=tmp / "data", **changes)
+
+
+@pytest.fixture(scope="session")
+def session_settings(tmp_path_factory) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("tutor"))
+
+
+@pytest.fixture(scope="session")
+def tutor(session_settings):
+    from bot.tutor import Tutor
+
+    tutor = Tutor.open(session_settings)
+    tutor.load_dense_in_background().join()
+    yield tutor
+    tutor.close()
+
+
+@pytest.fixture(scope="session")
+def lexical_tutor(tutor):
+    """The same index and knowledge, answering as the bot does before the model loads."""
+    from bot.retrieval.embedder import Embedder
+    from bot.retrieval.search import Retriever
+    from bot.tutor import Tutor
+
+    embedder = Embedder(tutor.settings)  # never loaded
+    retriever = Retriever(tutor.retriever.index, tutor.knowledge.glossary, tutor.settings,
+                          embedder)
+    return Tutor(tutor.settings, tutor.knowledge, embedder, retriever)
+
+
+@pytest.fixture(scope="session")
+def knowledge(session_settings):
+    from bot.knowledge.base import KnowledgeBase
+
+    return KnowledgeBase.load(session_settings.knowledge_dir)

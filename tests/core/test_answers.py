@@ -1,0 +1,95 @@
+import pytest
+
+from bot.retrieval.answer import MAX_QUESTION_CHARS
+
+
+def test_japanese_question_gets_a_cited_verbatim_quote(tutor):
+    answer = tutor.ask("Netflixの深層学習フェーズの精度は?")
+    assert answer.answered and answer.language == "ja"
+    assert answer.message.startswith("この章")
+    top = answer.passages[0]
+    assert "フェーズ3: 深層学習" in top.path_text
+    assert any("85%" in q for q in top.quote)
+    chapter_text = tutor.knowledge.chapter("ch04").text
+    assert all(q in chapter_text for p in answer.passages for q in p.quote)
+    assert "**精度**" in " ".join(top.quote_marked)
+    assert top.reference and "10.1145/2843948" in top.reference
+
+
+def test_english_question_reaches_the_japanese_text(tutor):
+    answer = tutor.ask("How many people use Google Translate every day?")
+    assert answer.answered and answer.language == "en"
+    assert answer.message.startswith("Here is")
+    assert any("5億人" in p.text for p in answer.passages[:1])
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("How do I change a car tire?", "en"),
+    ("富士山の高さは?", "ja"),
+    ("hello", "en"),
+])
+def test_out_of_scope_questions_abstain_with_nearest_sections(tutor, question, language):
+    answer = tutor.ask(question)
+    assert answer.status == "abstained"
+    assert answer.language == language
+    assert answer.passages == []
+    assert 1 <= len(answer.nearest) <= 3
+    assert ("扱われていない" in answer.message) == (language == "ja")
+
+
+def test_lexical_mode_answers_before_the_model_loads(lexical_tutor):
+    assert not lexical_tutor.dense_ready
+    answer = lexical_tutor.ask("テスラの事故率はどれくらい減った?")
+    assert answer.answered and answer.mode == "lexical"
+    assert any("40%削減" in p.text for p in answer.passages)
+    assert lexical_tutor.ask("How do I change a car tire?").status == "abstained"
+
+
+@pytest.mark.parametrize(("raw", "fragment"), [
+    ("", "empty"),
+    ("   \n\t ", "empty"),
+    ("why " * 2_500, "too long"),
+    ("🎉🔥🎉", "words"),
+    ("\x00\x07\x1b", "empty"),
+])
+def test_bad_input_gets_a_clear_message(tutor, raw, fragment):
+    answer = tutor.ask(raw)
+    assert answer.status == "invalid"
+    assert fragment in answer.message
+
+
+def test_japanese_bad_input_is_answered_in_japanese(tutor):
+    answer = tutor.ask("質" * (MAX_QUESTION_CHARS + 1))
+    assert "長すぎます" in answer.message
+
+
+def test_mentions_in_a_question_are_harmless(tutor):
+    answer = tutor.ask("@everyone Netflixの顧客離脱率は?")
+    assert answer.answered
+    assert all("@everyone" not in p.text for p in answer.passages)
+
+
+def test_follow_up_uses_previous_turn_as_context(tutor):
+    answer = tutor.ask("それの精度は?", context="Netflixの推薦システム")
+    assert answer.answered
+    assert "Netflix" in answer.passages[0].path_text
+
+
+@pytest.mark.asyncio
+async def test_ask_async_runs_off_the_event_loop(tutor):
+    import threading
+
+    seen = []
+    original = tutor.retriever.search
+
+    def spy(*args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    tutor.retriever.search = spy
+    try:
+        answer = await tutor.ask_async("AlphaGoが使った探索手法は?")
+    finally:
+        del tutor.retriever.search
+    assert answer.answered
+    assert seen and seen[0].startswith("tutor")

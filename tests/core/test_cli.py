@@ -1,0 +1,89 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import DEV_SET
+
+
+@pytest.fixture()
+def cli_env(tutor, monkeypatch):
+    """Point the CLI at the session's index so it does not rebuild."""
+    monkeypatch.setenv("TUTORBOT_INDEX_DIR", str(tutor.settings.index_dir))
+    monkeypatch.setenv("TUTORBOT_DATA_DIR", str(tutor.settings.data_dir))
+
+
+def test_ask_json_shape(cli_env, capsys):
+    assert main(["ask", "Netflixの深層学習フェーズの精度は?", "--json", "-k", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["answered"] is True and data["language"] == "ja"
+    assert len(data["passages"]) == 2
+    passage = data["passages"][0]
+    assert {"text", "heading_path", "quote", "score", "reference"} <= set(passage)
+    assert passage["quote"] in passage["text"]
+
+
+def test_ask_prints_a_readable_answer(cli_env, capsys):
+    assert main(["ask", "What accuracy did the CNN reach for skin cancer diagnosis?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Here is what the chapter says")
+    assert "[1] 4.1 5つの詳細ケーススタディ › Case Study 5" in out
+    assert "91%" in out
+
+
+def test_eval_json_shape_and_metrics(cli_env, capsys):
+    assert main(["eval", str(DEV_SET), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["items"]) == 24
+    item = data["items"][0]
+    assert set(item) == {"id", "answered", "passages"}
+    assert set(item["passages"][0]) == {"text", "heading_path", "quote", "score"}
+    scores = [p["score"] for p in item["passages"]]
+    assert scores == sorted(scores, reverse=True)
+    for lang in ("ja", "en"):
+        assert {"R@1", "R@3", "R@5", "MRR@10"} <= set(data["metrics"][lang])
+    assert data["metrics"]["abstention"]["out_of_scope_abstain_rate"] == 1.0
+
+
+def test_eval_prints_a_table(cli_env, capsys):
+    assert main(["eval", str(DEV_SET)]) == 0
+    out = capsys.readouterr().out
+    assert "R@1" in out and "abstained:" in out
+
+
+@pytest.mark.parametrize("question", ["", "x" * 10_000, "🙂🙂", "\x01\x02"])
+def test_bad_questions_never_print_a_traceback(question):
+    # Bad input is refused before anything heavy loads, so this runs in a fresh process.
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ask", question],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.stdout.strip()
+
+
+def test_broken_config_is_one_clear_line(tmp_path, capsys):
+    config = tmp_path / "c.yaml"
+    config.write_text("top_k: [\n")
+    assert main(["--config", str(config), "ask", "hi"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tutorbot: ") and "c.yaml" in err
+
+
+def test_index_info(cli_env, capsys):
+    assert main(["index", "info", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["state"] == "current"
+    assert data["manifest"]["chunk_count"] > 50
+
+
+def test_chat_console_answers_and_keeps_context(tutor):
+    from bot.console import handle_line
+
+    reply, context = handle_line(tutor, "Netflixの推薦システムの年間価値は?", "")
+    assert "10億ドル" in reply
+    reply, _ = handle_line(tutor, "/glossary churn", context)
+    assert "顧客離脱率" in reply
+    reply, _ = handle_line(tutor, "/sections", context)
+    assert "4.1 5つの詳細ケーススタディ" in reply

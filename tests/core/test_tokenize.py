@@ -1,0 +1,40 @@
+from bot.retrieval.tokenize import content_words, normalize, tokenize
+
+
+def test_japanese_is_split_into_words_and_bigrams():
+    tokens = tokenize("協調フィルタリングの精度は約75%でした")
+    assert "協調" in tokens
+    assert "フィルタリング" in tokens
+    assert "精度" in tokens
+    assert "調フ" in tokens  # bigrams bridge words the dictionary splits
+    # The classic silent bug: a whole clause as a single token.
+    assert "協調フィルタリングの精度は約" not in tokens
+    assert "の" not in tokens and "は" not in tokens
+
+
+def test_latin_terms_stay_whole_and_also_yield_parts():
+    tokens = tokenize("ResNet-152とGPT-4、Auto-sklearn")
+    for whole in ("resnet-152", "gpt-4", "auto-sklearn"):
+        assert whole in tokens
+    assert "resnet" in tokens and "152" in tokens
+
+
+def test_nfkc_and_case_folding():
+    assert tokenize("ＧＰＴ－４") == tokenize("gpt-4")
+    assert normalize("Ｐｙｔｈｏｎ") == "python"
+
+
+def test_number_ranges_share_one_spelling():
+    assert "5-8" in tokenize("3ヶ月プランの5〜8週目")
+    assert "9-12" in tokenize("weeks 9 to 12")
+    assert "9-12" in tokenize("Week 9-12: 実践プロジェクト3つ")
+
+
+def test_english_stopwords_and_plurals():
+    tokens = tokenize("What are the accidents?")
+    assert tokens == ["accident"]
+
+
+def test_content_words_drop_question_words():
+    assert content_words("テスラはどれくらいの走行データで学習している?") == [
+        "テスラ", "走行", "データ", "学習"]
