@@ -1,0 +1,1 @@
+"""Weekly study plans from chapter 4.4 (knowledge/plans.yaml): the Discord-free core."""
