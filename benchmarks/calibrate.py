@@ -34,14 +34,19 @@ def features(tutor: Tutor, question: str, use_dense: bool) -> list[float]:
     return row
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 20000) -> np.ndarray:
-    x1 = np.hstack([np.ones((len(x), 1)), x])
-    w = np.zeros(x1.shape[1])
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000) -> np.ndarray:
+    """Logistic regression on standardised features; weights returned on the raw scale.
+    Out-of-scope questions are weighted up to balance the classes."""
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
+    sample = np.where(y == 1, 1.0, (y == 1).sum() / max((y == 0).sum(), 1))
+    w = np.zeros(z.shape[1])
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-x1 @ w))
-        grad = x1.T @ (p - y) / len(y) + l2 * np.r_[0, w[1:]]
-        w -= 0.5 * grad
-    return w
+        p = 1 / (1 + np.exp(-z @ w))
+        grad = z.T @ (sample * (p - y)) / sample.sum() + l2 * np.r_[0, w[1:]]
+        w -= 1.0 * grad
+    raw = w[1:] / std
+    return np.r_[w[0] - (raw * mean).sum(), raw]
 
 
 def choose_threshold(p_in: np.ndarray, p_out: np.ndarray, max_in_abstain: float) -> float:
@@ -54,15 +59,26 @@ def choose_threshold(p_in: np.ndarray, p_out: np.ndarray, max_in_abstain: float)
     return float(best)
 
 
+def report_held_out(tutor, items, use_dense: bool, w: np.ndarray, threshold: float) -> None:
+    x = np.array([features(tutor, i.question, use_dense) for i in items])
+    p = 1 / (1 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ w)))
+    y = np.array([i.in_scope for i in items])
+    print(f"  held out: in-scope abstain {np.mean(p[y] < threshold):.3f} "
+          f"out-of-scope abstain {np.mean(p[~y] < threshold):.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="+")
-    parser.add_argument("--max-in-abstain", type=float, default=0.02)
+    parser.add_argument("--max-in-abstain", type=float, default=0.0)
+    parser.add_argument("--check", action="append", default=[],
+                        help="a held-out file: measured with the fitted model, never fitted on")
     args = parser.parse_args()
     tutor = Tutor.open(load_settings())
     tutor.load_dense_in_background().join()
     items = [i for f in args.files for i in load_eval_items(Path(f))]
     y = np.array([1.0 if i.in_scope else 0.0 for i in items])
+    held_out = [i for f in args.check for i in load_eval_items(Path(f))]
     for mode, use_dense in (("lexical", False), ("hybrid", True)):
         x = np.array([features(tutor, i.question, use_dense) for i in items])
         w = fit(x, y)
@@ -75,6 +91,8 @@ def main() -> int:
         missed = [i.question for i, pi in zip(items, p, strict=True)
                   if not i.in_scope and pi >= threshold]
         print(f"  out-of-scope answered: {missed}")
+        if held_out:
+            report_held_out(tutor, held_out, use_dense, w, threshold)
     return 0
 
 

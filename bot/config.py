@@ -54,9 +54,9 @@ class Settings:
     top_k: int = 3
     # Fusion weight of the dense score, by the question's language. The packaged MiniLM is
     # English-only (most kanji are [UNK] to it), so it only helps English questions.
-    dense_weight_en: float = 0.2
+    dense_weight_en: float = 0.1
     dense_weight_ja: float = 0.0
-    abstain_threshold: float = 0.5
+    abstain_strictness: float = 0.0
     # Storage
     data_dir: Path = field(default_factory=lambda: _default_dir("data"))
     # Discord
@@ -90,7 +90,8 @@ class Settings:
         _check(1 <= self.top_k <= 10, "top_k", "must be between 1 and 10")
         _check(0 <= self.dense_weight_en <= 1, "dense_weight_en", "must be between 0 and 1")
         _check(0 <= self.dense_weight_ja <= 1, "dense_weight_ja", "must be between 0 and 1")
-        _check(0 <= self.abstain_threshold <= 1, "abstain_threshold", "must be between 0 and 1")
+        _check(-0.5 <= self.abstain_strictness <= 0.5, "abstain_strictness",
+               "must be between -0.5 and 0.5")
         _check(1 <= self.torch_threads <= 64, "torch_threads", "must be between 1 and 64")
         _check(self.ask_per_minute >= 1, "ask_per_minute", "must be at least 1")
         _check(self.max_concurrent_answers >= 1, "max_concurrent_answers", "must be at least 1")

@@ -33,10 +33,11 @@ _DASHES = "-‐‑‒–—―~〜～〰ー−"
 _RANGE_RE = re.compile(rf"(?<=\d)\s*(?:[{_DASHES}]|to|から|対)\s*(?=\d)")
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DECIMAL_RE = re.compile(r"(?<=\d)\.(?=\d)")
+_DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
 _ARTICLE_RE = re.compile(r"^(?:the|an|a)\s+")
 _POLITE_END_RE = re.compile(r"(?:です|でした|である)$")
 _KEEP_PUNCTUATION = {"#"}  # C# is not C
-_RANGE_MARK, _DECIMAL_MARK = "\ue000", "\ue001"
+_RANGE_MARK, _DECIMAL_MARK, _GAP_MARK = "\ue000", "\ue001", "\ue002"
 
 
 def fold(text: str) -> str:
@@ -52,8 +53,10 @@ def normalize(text: str) -> str:
     folded = _THOUSANDS_RE.sub("", folded)
     folded = _RANGE_RE.sub(_RANGE_MARK, folded)
     folded = _DECIMAL_RE.sub(_DECIMAL_MARK, folded)
+    folded = _DIGIT_GAP_RE.sub(_GAP_MARK, folded)  # "7 5" is two numbers, not 75
     kept = [c for c in folded if c in _KEEP_PUNCTUATION or not _is_noise(c)]
     core = "".join(kept).replace(_RANGE_MARK, "-").replace(_DECIMAL_MARK, ".")
+    core = core.replace(_GAP_MARK, "_")
     return _POLITE_END_RE.sub("", core) if len(core) > 3 else core
 
 
@@ -105,11 +108,12 @@ _PREFIXES = ("approximately", "approx.", "approx", "about", "around", "roughly",
 _SUFFIXES = ("以上", "以下", "未満", "超", "程度", "くらい", "ぐらい", "前後", "ほど", "です",
              "でした", "強", "+", "or more", "plus", "以上です")
 
-_WORD_SMALL = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_WORD_TENS = {w: 10 * (i + 2) for i, w in enumerate(
-    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_WORD_SMALL = {w: i for i, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen"])}
+_WORD_TENS = {w: 10 * (i + 2) for i, w in enumerate([
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])}
 _WORD_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
@@ -212,10 +216,8 @@ def _read_words(text: str) -> tuple[float, str] | None:
         elif token in _WORD_SCALES:
             total += (current or 1) * _WORD_SCALES[token]
             current = 0
-        elif token == "and" and used and i + 1 < len(tokens):
-            pass
-        elif token == "a" and i == 0:
-            pass
+        elif (token == "and" and used and i + 1 < len(tokens)) or (token == "a" and i == 0):
+            pass  # "one hundred and three", "a million"
         else:
             break
         used = i + 1

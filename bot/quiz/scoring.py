@@ -7,8 +7,8 @@ Points for a correct answer depend on the question's difficulty::
 Button mode: every member answers; a member may change their choice until time runs out;
 all answers are scored together at the reveal. A correct answer earns a small speed bonus::
 
-    bonus = round(5 × time_left / time_allowed)     # 0..5, time_left when the FINAL choice
-                                                    # was made, clamped to [0, time_allowed]
+    bonus = floor(5 × time_left / time_allowed + 0.5)   # 0..5, rounded half up; time_left
+                                                        # when the FINAL choice was made
 
 so the bonus rewards knowing, not clicking first and correcting later. A wrong answer or no
 answer earns 0; there are no negative points (guessing is not punished, and nobody is
@@ -22,6 +22,7 @@ score nothing; wrong messages score nothing.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 from bot.quiz.models import Question
@@ -68,7 +69,7 @@ def speed_bonus(answered_at: float, opened_at: float, deadline: float) -> int:
     if allowed <= 0:
         return 0
     left = min(max(deadline - answered_at, 0.0), allowed)
-    return round(SPEED_BONUS_MAX * left / allowed)
+    return math.floor(SPEED_BONUS_MAX * left / allowed + 0.5)
 
 
 def score_button_round(question: Question, answers: dict[int, ButtonAnswer],

@@ -140,7 +140,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
-    weights = [specificity(w) for w in words]
+    weights = [0.25 + 0.75 * specificity(w) for w in words]
     if sum(weights) < 0.5:
         weights = [1.0] * len(words)
     total = sum(weights)

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-COMMON_ZIPF = 6.0  # words this frequent ("the", "think", "見") weigh nothing
-RARE_ZIPF = 3.0  # words this rare or rarer weigh fully
+COMMON_ZIPF = 5.0  # words this frequent ("think", "change", "結果") weigh nothing
+RARE_ZIPF = 2.5  # words this rare or rarer ("carbonara", "株価" is 4.1) weigh fully
 STEM_ENDINGS = ("", "e", "s", "es", "ing", "ed", "y")
 _lock = threading.Lock()
 

@@ -72,11 +72,19 @@ def _is_content(surface: str, pos: str) -> bool:
         not HIRAGANA_RE.match(surface)
 
 
-def japanese_spans(run: str) -> list[list[str]]:
-    """Runs of adjacent content words; particles, auxiliaries and stopwords split them."""
+def _tag(run: str) -> list[tuple[str, str]]:
     # MeCab taggers are not thread-safe; searches run in worker threads.
     with _tagger_lock:
-        nodes = [(n.surface, n.feature.pos1) for n in _tagger()(run)]
+        return [(n.surface, n.feature.pos1) for n in _tagger()(run)]
+
+
+def japanese_nouns(run: str) -> list[str]:
+    return [surface for surface, pos in _tag(run) if pos == "名詞" and _is_content(surface, pos)]
+
+
+def japanese_spans(run: str) -> list[list[str]]:
+    """Runs of adjacent content words; particles, auxiliaries and stopwords split them."""
+    nodes = _tag(run)
     spans: list[list[str]] = [[]]
     for surface, pos in nodes:
         if _is_content(surface, pos):
@@ -140,10 +148,10 @@ def tokenize(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """The words of a question that carry its topic (no bigrams, no stopwords)."""
+    """The words of a question that name its topic: Latin terms and Japanese nouns.
+    Japanese verbs and adjectives (終え, 変わっ) say what is asked, not what about."""
     text = normalize(text)
     words = [t for t in latin_terms(CJK_RUN_RE.sub(" ", text)) if not t.isdigit()]
     for run in CJK_RUN_RE.findall(text):
-        for span in japanese_spans(run):
-            words.extend(span)
+        words.extend(japanese_nouns(run))
     return list(dict.fromkeys(words))
