@@ -62,7 +62,7 @@ class SubscriptionStatus:
     weekday: int
     local_time: time
     next_week: int | None  # None once finished or stopped
-    next_due: datetime | None  # UTC
+    next_due: datetime | None  # UTC; None unless active
     next_due_local: datetime | None  # the same instant in the plan's time zone
     last_sent_week: int | None
     total_weeks: int
@@ -106,14 +106,16 @@ class PlanService:
     # --- time zones --------------------------------------------------------------------
 
     async def set_member_timezone(self, member_id: int, timezone: str) -> int:
-        """Store a member's zone; their live plans that followed their old zone move too.
-        Returns how many plans were re-timed."""
+        """Store a member's zone. Their live DM plans move to it unless they were started
+        with an explicit zone; channel plans keep theirs (a group, not one member, owns
+        the time). Returns how many plans were re-timed."""
         self._zone(timezone)
         now = self.clock.now()
         await self.store.set_member_timezone(member_id, timezone, now)
         moved = 0
         for sub in await self.store.subscriptions_of(member_id):
-            if sub.timezone_source == "member" and sub.timezone != timezone:
+            if sub.target.kind == "dm" and sub.timezone_source != "explicit" \
+                    and sub.timezone != timezone:
                 await self.store.set_timezone(sub.id, timezone, "member", now)
                 await self.scheduler.ensure_next(sub.id, now)
                 moved += 1
@@ -181,8 +183,10 @@ class PlanService:
         last_sent = await self.store.last_sent_week(sub.id)
         next_week = sub.next_week if sub.next_week <= plan.total_weeks and \
             sub.status in ("active", "paused") else None
-        next_due = self.scheduler.due_at(sub, next_week) if next_week else None
-        if next_due is not None and sub.status == "active":
+        # A paused plan has no next time; it gets one on resume.
+        next_due = self.scheduler.due_at(sub, next_week) \
+            if next_week and sub.status == "active" else None
+        if next_due is not None:
             row = await self.store.cursor_row(sub.id, next_week)
             if row is not None and row.state in ("pending", "sending"):
                 next_due = max(row.run_at, row.due_at)  # a backoff may delay it

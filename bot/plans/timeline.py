@@ -34,9 +34,13 @@ def render_timeline(plan: Plan, current_week: int | None = None,
     rows = math.ceil(plan.total_weeks / columns)
     blocks = plan.blocks()
     colour = {first: PALETTE[i % len(PALETTE)] for i, (first, _, _) in enumerate(blocks)}
-    figure = Figure(figsize=(11, 1.6 + 0.55 * rows + 0.28 * len(blocks)), dpi=dpi)
+    # Heights in inches: title, the grid, then the legend underneath.
+    legend_rows = math.ceil((len(blocks) + 1) / 2)
+    title_h, grid_h, legend_h = 0.5, 0.62 * rows, 0.24 * legend_rows + 0.25
+    height = title_h + grid_h + legend_h
+    figure = Figure(figsize=(11, height), dpi=dpi)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.05, 0.30 if len(blocks) > 3 else 0.22, 0.9, 0.62))
+    axes = figure.add_axes((0.03, legend_h / height, 0.94, grid_h / height))
     for week in plan.weeks:
         row, col = divmod(week.week - 1, columns)
         y = rows - 1 - row
@@ -64,11 +68,16 @@ def render_timeline(plan: Plan, current_week: int | None = None,
     if current_week:
         title += f" — current week {current_week}"
     axes.set_title(title, fontsize=12)
-    legend = [Patch(facecolor=colour[first], label=f"Weeks {first}-{last}: {text.en}")
+    legend = [Patch(facecolor=colour[first], label=f"{_weeks(first, last)}: {text.en}")
               for first, last, text in blocks]
     legend.append(Patch(facecolor="white", edgecolor=CURRENT, linewidth=2,
                         label="current week (fill = share of tasks done)"))
-    figure.legend(handles=legend, loc="lower center", ncol=2, fontsize=8, frameon=False)
+    figure.legend(handles=legend, loc="lower center", ncol=2, fontsize=8, frameon=False,
+                  bbox_to_anchor=(0.5, 0.0))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _weeks(first: int, last: int) -> str:
+    return f"Week {first}" if first == last else f"Weeks {first}-{last}"

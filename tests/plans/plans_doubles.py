@@ -1,7 +1,171 @@
-"""Shared helpers for the plan tests."""
+"""Test doubles for the plan tests: Discord (FakeTransport) and a clock whose sleep waits.
+
+Only Discord is faked. The database, scheduler, dispatcher and time arithmetic are the
+real ones; FakeTransport behaves like the Discord layer should (footer carries the key,
+find_sent reads "history" after a time) and can fail in the ways Discord does.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.clock import FakeClock
+from bot.plans.dispatcher import Dispatcher, RetryPolicy
+from bot.plans.payload import key_from_footer
+from bot.plans.transport import (
+    CANNOT_DM_USER,
+    MISSING_PERMISSIONS,
+    UNKNOWN_CHANNEL,
+    Forbidden,
+    SentMessage,
+    Target,
+    TargetGone,
+)
+
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+# Sunday 2026-01-04 12:00 UTC = Sunday 21:00 in Tokyo; a Monday 09:00 Tokyo plan started
+# now sends week 1 at 2026-01-05 00:00 UTC.
+START = datetime(2026, 1, 4, 12, 0, tzinfo=UTC)
+TEST_RETRY = RetryPolicy(base=2.0, factor=2.0, cap=60.0, max_retries=4)
+
+
+def make_dispatcher(service, transport, clock, **options) -> Dispatcher:
+    """A real Dispatcher on the service's store, wired so service changes wake it."""
+    options.setdefault("retry", TEST_RETRY)
+    dispatcher = Dispatcher(service.store, service.scheduler, transport, clock, **options)
+    service.set_wake(dispatcher.wake)
+    return dispatcher
+
+
+class SimulatedCrash(BaseException):
+    """The process dies here. A BaseException, like SystemExit, so no `except Exception`
+    in the code under test can swallow it."""
+
+
+@dataclass
+class Delivered:
+    message_id: int
+    target: Target
+    nonce: str
+    footer: str
+    key: str | None
+    payload: object
+    at: datetime
+
+
+class FakeTransport:
+    def __init__(self, clock: FakeClock, latency: float = 0.0) -> None:
+        self.clock = clock
+        self.latency = latency
+        self.messages: list[Delivered] = []
+        self.closed_dms: set[int] = set()
+        self.deleted_channels: set[int] = set()
+        self.no_permission: set[int] = set()
+        # Errors for the next send() calls, in order. ("delivered", error) means Discord
+        # created the message and the reply was still an error (a 5xx after commit).
+        self.failures: list[Exception | tuple[str, Exception]] = []
+        self.crash_after_delivery = False  # the process dies while send() is returning
+        self.send_calls = 0
+        self.attempted: list[str] = []  # the key of every send() call, notices included
+        self.find_calls = 0
+        self.send_times: list[datetime] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._ids = itertools.count(1000)
+
+    # --- the Transport protocol ---------------------------------------------------------
+
+    async def send(self, target: Target, payload, nonce: str) -> SentMessage:
+        self.send_calls += 1
+        self.attempted.append(payload.key)
+        self.send_times.append(self.clock.now())
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.latency)
+            self._check(target)
+            assert len(nonce) <= 25, nonce
+            if self.failures:
+                failure = self.failures.pop(0)
+                if isinstance(failure, tuple):
+                    self._record(target, payload, nonce)
+                    raise failure[1]
+                raise failure
+            message = self._record(target, payload, nonce)
+            if self.crash_after_delivery:
+                self.crash_after_delivery = False
+                raise SimulatedCrash("died after Discord created the message")
+            return SentMessage(message.message_id, target.id)
+        finally:
+            self.in_flight -= 1
+
+    async def find_sent(self, target: Target, key: str, after: datetime) -> SentMessage | None:
+        self.find_calls += 1
+        self._check(target)
+        for message in self.messages:
+            if message.target == target and message.key == key and message.at >= after:
+                return SentMessage(message.message_id, target.id)
+        return None
+
+    # --- helpers for tests --------------------------------------------------------------
+
+    def _check(self, target: Target) -> None:
+        if target.kind == "dm" and target.id in self.closed_dms:
+            raise Forbidden(CANNOT_DM_USER)
+        if target.kind == "channel" and target.id in self.deleted_channels:
+            raise TargetGone(UNKNOWN_CHANNEL)
+        if target.kind == "channel" and target.id in self.no_permission:
+            raise Forbidden(MISSING_PERMISSIONS)
+
+    def _record(self, target: Target, payload, nonce: str) -> Delivered:
+        footer = payload.footer()
+        message = Delivered(next(self._ids), target, nonce, footer, key_from_footer(footer),
+                            payload, self.clock.now())
+        self.messages.append(message)
+        return message
+
+    def to(self, target: Target) -> list[Delivered]:
+        return [m for m in self.messages if m.target == target]
+
+    def reminders(self) -> list[Delivered]:
+        """Plan reminders only (not pause notices)."""
+        return [m for m in self.messages if m.key is not None]
+
+    def keys(self) -> list[str]:
+        return [m.key for m in self.reminders()]
+
+    def fail_next(self, *errors: Exception | tuple[str, Exception]) -> None:
+        self.failures.extend(errors)
+
+
+
+class ManualClock(FakeClock):
+    """A FakeClock whose sleep() really waits until the test moves time past the deadline,
+    so the dispatcher's own loop can be observed sleeping and waking."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        super().__init__(start)
+        self.sleepers = 0
+
+    async def sleep(self, seconds: float) -> None:
+        deadline = self.now() + timedelta(seconds=max(0.0, seconds))
+        self.sleepers += 1
+        try:
+            while self.now() < deadline:
+                await asyncio.sleep(0.001)
+        finally:
+            self.sleepers -= 1
+
+
+async def eventually(check, timeout: float = 5.0) -> None:
+    """Wait (real time) until check() is true; fail the test otherwise."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not check():
+        if loop.time() > end:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.002)

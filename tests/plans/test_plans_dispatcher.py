@@ -1,0 +1,531 @@
+"""Delivery: on time in the plan's zone, exactly once across crashes, one catch-up after
+downtime, unreachable targets paused, transient errors retried and capped, load."""
+
+from __future__ import annotations
+
+import asyncio
+import time as real_time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from plans_doubles import (
+    START,
+    FakeTransport,
+    ManualClock,
+    SimulatedCrash,
+    eventually,
+    make_dispatcher,
+)
+
+from bot.plans.dispatcher import RetryPolicy
+from bot.plans.library import load_library
+from bot.plans.payload import key_from_footer, nonce_for
+from bot.plans.service import PlanService
+from bot.plans.timecalc import zone
+from bot.plans.transport import RateLimited, ServerError, Target
+from bot.storage.db import Database
+
+WEEK1 = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo
+TOKYO = zone("Asia/Tokyo")
+NEW_YORK = zone("America/New_York")
+
+
+def due(week: int) -> datetime:
+    return WEEK1 + timedelta(weeks=week - 1)
+
+
+async def start_plan(service, member: int = 42, plan: str = "3m", **options):
+    options.setdefault("weekday", "mon")
+    options.setdefault("at", "09:00")
+    return await service.start(member, plan, **options)
+
+
+async def run_at(dispatcher, clock, moment: datetime) -> int:
+    clock.set(moment)
+    return await dispatcher.run_due()
+
+
+# --- on time, in the plan's own zone ----------------------------------------------------
+
+async def test_weekly_reminders_arrive_at_0900_tokyo_with_the_weeks_content(
+        service, dispatcher, transport, clock):
+    status = await start_plan(service)
+    assert status.next_due == WEEK1 and status.next_due_local.hour == 9
+    await dispatcher.recover()
+    assert await dispatcher.run_due() == 0
+    assert await run_at(dispatcher, clock, WEEK1 - timedelta(seconds=1)) == 0
+    await run_at(dispatcher, clock, WEEK1)
+    assert transport.keys() == ["tp1w1"]
+    message = transport.messages[0]
+    assert message.target == Target.dm(42)
+    assert message.nonce == nonce_for("tp1w1") and len(message.nonce) <= 25
+    assert key_from_footer(message.payload.embed_dict()["footer"]["text"]) == "tp1w1"
+    week = message.payload.weeks[0]
+    assert week.focus.ja == "Python文法"
+    assert [t.text.ja for t in week.tasks] == ["変数", "関数", "クラス", "モジュール"]
+    assert "『ゼロから作るDeep Learning』斎藤康毅" in [r.title for r in week.resources]
+    assert week.heading_path == \
+        "4.4 スキル開発タイムライン › 3ヶ月プラン(基礎固め) › Week 1-4: Python基礎とライブラリ習得"
+    assert "Week 1-4: Python基礎とライブラリ習得" in message.payload.description()
+    # Nothing more until the next Monday 09:00, then week 2.
+    assert await run_at(dispatcher, clock, due(2) - timedelta(seconds=1)) == 0
+    await run_at(dispatcher, clock, due(2))
+    assert transport.keys() == ["tp1w1", "tp1w2"]
+    assert transport.send_times == [WEEK1, due(2)]
+    assert all(t.astimezone(TOKYO).hour == 9 for t in transport.send_times)
+
+
+async def test_utc_plan(service, dispatcher, transport, clock):
+    status = await start_plan(service, timezone="UTC", weekday="tue", at="18:30")
+    assert status.next_due == datetime(2026, 1, 6, 18, 30, tzinfo=UTC)
+    for week in range(1, 4):
+        await run_at(dispatcher, clock, status.next_due + timedelta(weeks=week - 1))
+    assert transport.send_times == [status.next_due + timedelta(weeks=w) for w in range(3)]
+
+
+async def test_new_york_plan_keeps_local_time_across_both_dst_changes(
+        service, dispatcher, transport, clock):
+    clock.set(datetime(2026, 2, 20, tzinfo=UTC))
+    status = await start_plan(service, plan="1y", timezone="America/New_York",
+                              weekday="sun", at="09:00")
+    while status.next_due is not None and status.next_due < datetime(2026, 11, 20, tzinfo=UTC):
+        await run_at(dispatcher, clock, status.next_due)
+        status = await service.status(status.subscription_id)
+    sent = [t.astimezone(NEW_YORK) for t in transport.send_times]
+    assert len(sent) == len(transport.reminders()) == 39  # Feb 22 … Nov 15, no catch-ups
+    assert all(t.weekday() == 6 and (t.hour, t.minute) == (9, 0) for t in sent)
+    utc_hours = {t.date(): t.astimezone(UTC).hour for t in sent}
+    assert utc_hours[datetime(2026, 3, 1).date()] == 14  # EST
+    assert utc_hours[datetime(2026, 3, 8).date()] == 13  # EDT from the DST start day
+    assert utc_hours[datetime(2026, 10, 25).date()] == 13
+    assert utc_hours[datetime(2026, 11, 1).date()] == 14  # EST again on the DST end day
+
+
+async def test_nonexistent_and_repeated_local_times(service, dispatcher, transport, clock):
+    clock.set(datetime(2026, 3, 2, tzinfo=UTC))
+    gap = await start_plan(service, member=1, timezone="America/New_York", weekday="sun",
+                           at="02:30")
+    assert gap.next_due == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT
+    await run_at(dispatcher, clock, gap.next_due)
+    assert transport.keys() == ["tp1w1"]
+
+    clock.set(datetime(2026, 10, 26, tzinfo=UTC))
+    repeat = await start_plan(service, member=2, timezone="America/New_York", weekday="sun",
+                              at="01:30")
+    first, second = (datetime(2026, 11, 1, h, 30, tzinfo=UTC) for h in (5, 6))
+    assert repeat.next_due == first  # 01:30 EDT, the first of the two 01:30s
+    await run_at(dispatcher, clock, first)
+    await run_at(dispatcher, clock, second)  # 01:30 EST: no second reminder
+    assert transport.keys().count("tp2w1") == 1
+
+
+# --- pause, resume, skip, stop --------------------------------------------------------------
+
+async def test_pause_holds_and_resume_before_the_due_time_keeps_the_schedule(
+        service, dispatcher, transport, clock):
+    status = await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    await service.pause(status.subscription_id, 42)
+    await run_at(dispatcher, clock, due(2))
+    assert transport.keys() == ["tp1w1"]
+    assert (await service.status(1)).status == "paused"
+    clock.set(due(2) - timedelta(days=3))  # (time travels back only for this check)
+    resumed = await service.resume(status.subscription_id, 42)
+    assert resumed.next_week == 2 and resumed.next_due == due(2)
+    await run_at(dispatcher, clock, due(2))
+    assert transport.keys() == ["tp1w1", "tp1w2"]
+
+
+async def test_resume_after_a_missed_week_sends_it_now_then_keeps_the_weekday(
+        service, dispatcher, transport, clock):
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    await service.pause(1, 42)
+    await run_at(dispatcher, clock, due(3) + timedelta(days=2))  # Wednesday, two weeks on
+    assert transport.keys() == ["tp1w1"]
+    await service.resume(1, 42)
+    await dispatcher.run_due()
+    assert transport.keys() == ["tp1w1", "tp1w2"]  # week 2 at once, not a catch-up
+    assert transport.messages[-1].payload.kind == "week"
+    status = await service.status(1)
+    assert status.next_week == 3 and status.next_due == due(4)  # the next Monday 09:00
+    await run_at(dispatcher, clock, due(4))
+    assert transport.keys() == ["tp1w1", "tp1w2", "tp1w3"]
+
+
+async def test_skip_moves_the_next_week_into_the_skipped_slot(
+        service, dispatcher, transport, clock):
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    skipped = await service.skip(1, 42)
+    assert skipped.next_week == 3 and skipped.next_due == due(2)
+    await run_at(dispatcher, clock, due(2))
+    await run_at(dispatcher, clock, due(3))
+    assert transport.keys() == ["tp1w1", "tp1w3", "tp1w4"]
+    states = {r.key: r.state for r in await service.store.sends_of(1)}
+    assert states["tp1w2"] == "skipped"
+
+
+async def test_stop_ends_the_plan_and_frees_the_dm(service, dispatcher, transport, clock):
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    stopped = await service.stop(1, 42)
+    assert stopped.status == "stopped" and stopped.next_week is None
+    await run_at(dispatcher, clock, due(5))
+    assert transport.keys() == ["tp1w1"]
+    again = await start_plan(service)  # the DM is free for a new plan
+    assert again.subscription_id == 2
+
+
+async def test_the_last_week_finishes_the_plan(service, dispatcher, transport, clock):
+    await start_plan(service)
+    for week in range(1, 13):
+        await run_at(dispatcher, clock, due(week))
+    await run_at(dispatcher, clock, due(14))
+    assert transport.keys() == [f"tp1w{w}" for w in range(1, 13)]
+    assert (await service.status(1)).status == "finished"
+
+
+# --- downtime: one catch-up, then the regular schedule ---------------------------------------
+
+async def test_catch_up_after_downtime_is_one_message_then_the_schedule_resumes(
+        service, dispatcher, transport, clock):
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    await run_at(dispatcher, clock, due(2))
+    # The bot is down from just after week 2 until Wednesday after week 5's Monday.
+    back = due(5) + timedelta(days=2)
+    await run_at(dispatcher, clock, back)
+    assert transport.keys() == ["tp1w1", "tp1w2", "tp1w3"]
+    catch_up = transport.messages[-1].payload
+    assert catch_up.kind == "catchup"
+    assert [w.week for w in catch_up.weeks] == [3, 4, 5]
+    assert "while I was offline" in catch_up.title() and "weeks 3-5" in catch_up.title()
+    assert await dispatcher.run_due() == 0  # nothing else now
+    status = await service.status(1)
+    assert status.next_week == 6 and status.next_due == due(6)
+    await run_at(dispatcher, clock, due(6))
+    assert transport.keys() == ["tp1w1", "tp1w2", "tp1w3", "tp1w6"]
+    assert transport.messages[-1].payload.kind == "week"
+
+
+async def test_a_long_catch_up_fits_one_discord_embed(service, dispatcher, transport, clock):
+    await start_plan(service, plan="3y")
+    await run_at(dispatcher, clock, due(60))  # down for more than a year
+    assert len(transport.reminders()) == 1
+    payload = transport.messages[0].payload
+    assert [payload.first_week, payload.last_week] == [1, 60]
+    assert len(payload.description()) <= 4096 and len(payload.title()) <= 256
+    assert "Week 60" in payload.description()  # the week to start now is in full
+
+
+# --- crashes between the steps: no duplicate, no loss ---------------------------------------
+
+async def _restart(db_path, library, clock, transport, **options):
+    """A new process: a fresh connection on the same file, a new dispatcher, recovery."""
+    db = await Database.open(db_path)
+    service = PlanService(db, library, clock)
+    dispatcher = make_dispatcher(service, transport, clock, **options)
+    await dispatcher.recover()
+    return db, service, dispatcher
+
+
+def _crash_at(step: str):
+    def checkpoint(name, row):
+        if name == step:
+            raise SimulatedCrash(step)
+    return checkpoint
+
+
+CRASH_POINTS = ["before_claim", "after_claim", "after_send", "after_mark_sent",
+                "inside_send_after_delivery"]
+
+
+@pytest.mark.parametrize("point", CRASH_POINTS)
+async def test_a_crash_between_any_two_steps_neither_duplicates_nor_loses(
+        point, service, transport, clock, db_path, library):
+    await start_plan(service)
+    dead = make_dispatcher(service, transport, clock)
+    if point == "inside_send_after_delivery":
+        transport.crash_after_delivery = True
+    else:
+        dead.checkpoint = _crash_at(point)
+    clock.set(due(1))
+    with pytest.raises(SimulatedCrash):
+        await dead.run_due()
+    # The old dispatcher is abandoned; a new process opens the same database.
+    clock.advance(timedelta(minutes=10))  # past Discord's nonce window
+    db, _, alive = await _restart(db_path, library, clock, transport)
+    try:
+        await alive.run_due()
+        assert transport.keys() == ["tp1w1"]
+        await alive.run_due()
+        await run_at(alive, clock, due(2))
+        await run_at(alive, clock, due(3))
+        assert transport.keys() == ["tp1w1", "tp1w2", "tp1w3"]
+        if point in ("after_send", "inside_send_after_delivery"):
+            assert transport.find_calls >= 1  # it looked before deciding not to resend
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize("point, expected", [
+    ("after_claim", [("tp1w1", 1, 3)]),  # nothing went out: one catch-up for 1-3
+    ("after_send", [("tp1w1", 1, 1), ("tp1w2", 2, 3)]),  # week 1 did: kept, then 2-3
+])
+async def test_crash_then_long_downtime(point, expected, service, transport, clock, db_path,
+                                        library):
+    await start_plan(service)
+    dead = make_dispatcher(service, transport, clock, checkpoint=_crash_at(point))
+    clock.set(due(1))
+    with pytest.raises(SimulatedCrash):
+        await dead.run_due()
+    clock.set(due(3) + timedelta(hours=5))
+    db, _, alive = await _restart(db_path, library, clock, transport)
+    try:
+        await alive.run_due()
+        got = [(m.key, m.payload.first_week, m.payload.last_week)
+               for m in transport.reminders()]
+        assert got == expected
+        await run_at(alive, clock, due(4))
+        assert transport.keys()[-1] == "tp1w4" and len(set(transport.keys())) == \
+            len(transport.keys())
+    finally:
+        await db.close()
+
+
+# --- unreachable targets ------------------------------------------------------------------
+
+async def test_closed_dms_pause_the_plan_with_the_reason_and_are_not_retried(
+        service, dispatcher, transport, clock):
+    await start_plan(service)
+    transport.closed_dms.add(42)
+    await run_at(dispatcher, clock, due(1))
+    status = await service.status(1)
+    assert status.status == "paused" and status.paused_reason == "dm_closed"
+    assert "DMs are closed" in status.paused_text
+    calls = transport.send_calls
+    for week in range(2, 6):
+        await run_at(dispatcher, clock, due(week))
+    assert transport.send_calls == calls == 1  # no retries, no notice into a closed DM
+    transport.closed_dms.clear()
+    await service.resume(1, 42)
+    await dispatcher.run_due()
+    assert transport.keys() == ["tp1w1"]  # the missed week, delivered after the fix
+
+
+@pytest.mark.parametrize("broken, reason", [
+    ("deleted_channels", "channel_deleted"),
+    ("no_permission", "missing_permissions"),
+])
+async def test_unreachable_channel_pauses_and_the_owner_is_told(
+        broken, reason, service, transport, clock, library):
+    paused = []
+    dispatcher = make_dispatcher(service, transport, clock,
+                                 on_paused=lambda sub, why: paused.append((sub.id, why)))
+    await start_plan(service, guild_id=7, target=Target.channel(555))
+    getattr(transport, broken).add(555)
+    await run_at(dispatcher, clock, due(1))
+    status = await service.status(1)
+    assert (status.status, status.paused_reason) == ("paused", reason)
+    assert paused == [(1, reason)]
+    notices = transport.to(Target.dm(42))
+    assert len(notices) == 1 and "<#555>" in notices[0].payload.description()
+    await run_at(dispatcher, clock, due(2))
+    assert transport.send_calls == 2  # the failed send and the notice; nothing since
+
+
+# --- transient errors: retried with backoff, capped --------------------------------------------
+
+async def test_server_errors_and_rate_limits_are_retried_then_delivered(
+        service, dispatcher, transport, clock):
+    await start_plan(service)
+    transport.fail_next(ServerError(502), RateLimited(retry_after=30.0), ServerError(503))
+    clock.set(due(1))
+    for _ in range(20):
+        await dispatcher.run_due()
+        next_at = await service.store.next_run_at()
+        if transport.reminders() or next_at is None:
+            break
+        clock.set(max(next_at, clock.now()))
+    assert transport.keys() == ["tp1w1"]
+    offsets = [(t - due(1)).total_seconds() for t in transport.send_times]
+    # 502 → wait 2s; 429 says 30s (more than the 4s backoff); 503 → wait 8s.
+    assert offsets == [0.0, 2.0, 32.0, 40.0]
+    assert (await service.status(1)).status == "active"
+
+
+async def test_a_5xx_after_discord_created_the_message_is_not_sent_twice(
+        service, dispatcher, transport, clock):
+    await start_plan(service)
+    transport.fail_next(("delivered", ServerError(500)))
+    await run_at(dispatcher, clock, due(1))
+    await run_at(dispatcher, clock, due(1) + timedelta(seconds=2))
+    assert transport.keys() == ["tp1w1"]
+    assert transport.find_calls == 1 and transport.send_calls == 1
+    sends = await service.store.sends_of(1)
+    assert sends[0].state == "sent"
+
+
+async def test_retries_stop_at_the_cap_and_the_plan_pauses(service, transport, clock):
+    dispatcher = make_dispatcher(service, transport, clock,
+                                 retry=RetryPolicy(base=1, factor=2, cap=4, max_retries=3))
+    await start_plan(service)
+    transport.fail_next(*[ServerError(500) for _ in range(50)])
+    clock.set(due(1))
+    waits = []
+    for _ in range(30):
+        before = clock.now()
+        await dispatcher.run_due()
+        next_at = await service.store.next_run_at()
+        if next_at is None:
+            break
+        waits.append((next_at - before).total_seconds())
+        clock.set(max(next_at, clock.now()))
+    # The first try and three retries, then one (failing) notice to the owner's DMs.
+    assert transport.attempted == ["tp1w1"] * 4 + ["tp1w1n"]
+    assert waits[:3] == [1.0, 2.0, 4.0]
+    status = await service.status(1)
+    assert (status.status, status.paused_reason) == ("paused", "delivery_failed")
+
+
+# --- snooze, progress counts, review counts -------------------------------------------------
+
+async def test_snooze_resends_the_week_a_day_later_once(service, dispatcher, transport, clock):
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1) + timedelta(hours=2))
+    first = await service.snooze(1, 42)
+    assert await service.snooze(1, 42) == first  # pressed twice: still one
+    assert first == due(1) + timedelta(days=1, hours=2)
+    await run_at(dispatcher, clock, first - timedelta(seconds=1))
+    assert transport.keys() == ["tp1w1"]
+    await run_at(dispatcher, clock, first)
+    await run_at(dispatcher, clock, first + timedelta(hours=1))
+    assert transport.keys() == ["tp1w1", "tp1w1z1"]
+    snoozed = transport.messages[-1].payload
+    assert snoozed.kind == "snooze" and snoozed.first_week == 1
+    assert (await service.status(1)).next_week == 2  # a snooze does not move the plan
+
+
+async def test_channel_plan_counts_members_done_and_reviews_stay_private(
+        service, transport, clock):
+    asked = []
+    dispatcher = make_dispatcher(service, transport, clock,
+                                 reviews_due=lambda member: asked.append(member) or 3)
+    await start_plan(service, guild_id=7, target=Target.channel(555))
+    await run_at(dispatcher, clock, due(1))
+    for member in (42, 43, 44):
+        await service.mark_done(1, member, 1, 0)
+    progress = await service.mark_done(1, 43, 1, 2)
+    assert progress.done_count == 1
+    await run_at(dispatcher, clock, due(2))
+    payload = transport.messages[-1].payload
+    assert payload.reviews_due is None and asked == []
+    assert payload.recap.week == 1
+    assert [t.done_count for t in payload.recap.tasks] == [3, 0, 1, 0]
+    assert "✅ 3" in payload.description()
+    view = await service.show(1, week=1, member_id=43)
+    assert [t.done for t in view.tasks] == [True, False, True, False]
+    assert [t.done_count for t in view.tasks] == [3, 0, 1, 0]
+
+
+async def test_dm_reminder_carries_the_members_due_reviews(service, transport, clock):
+    async def reviews_due(member_id: int) -> int:
+        return {42: 5}.get(member_id, 0)
+
+    dispatcher = make_dispatcher(service, transport, clock, reviews_due=reviews_due)
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    payload = transport.messages[-1].payload
+    assert payload.reviews_due == 5 and "5 review(s) due" in payload.description()
+
+
+async def test_a_failing_review_counter_does_not_stop_the_reminder(service, transport, clock):
+    def broken(member_id: int) -> int:
+        raise RuntimeError("quiz database locked")
+
+    dispatcher = make_dispatcher(service, transport, clock, reviews_due=broken)
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    assert transport.keys() == ["tp1w1"] and transport.messages[0].payload.reviews_due is None
+
+
+# --- load ------------------------------------------------------------------------------------
+
+async def test_a_thousand_plans_due_in_the_same_minute_are_each_sent_once(
+        service, clock, library):
+    transport = FakeTransport(clock, latency=0.001)
+    dispatcher = make_dispatcher(service, transport, clock, concurrency=16)
+    for member in range(1, 1001):
+        await start_plan(service, member=member)
+    clock.set(due(1) + timedelta(seconds=30))
+    gaps: list[float] = []
+    running = True
+
+    async def heartbeat():
+        last = real_time.perf_counter()
+        while running:
+            await asyncio.sleep(0.005)
+            now = real_time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    beat = asyncio.create_task(heartbeat())
+    handled = await dispatcher.run_due()
+    running = False
+    await beat
+    assert handled == 1000
+    keys = transport.keys()
+    assert len(keys) == 1000 and len(set(keys)) == 1000
+    assert {m.target.id for m in transport.messages} == set(range(1, 1001))
+    assert 1 < transport.max_in_flight <= 16
+    assert max(gaps) < 0.5  # the event loop kept running throughout
+    assert await dispatcher.run_due() == 0
+
+
+# --- the dispatcher's own loop ----------------------------------------------------------------
+
+async def test_the_loop_sleeps_until_the_earliest_row_and_wakes_early_on_change(
+        db, library):
+    clock = ManualClock(START)
+    service = PlanService(db, library, clock)
+    transport = FakeTransport(clock)
+    dispatcher = make_dispatcher(service, transport, clock, max_sleep=30 * 86400)
+    await start_plan(service, member=1)
+    await dispatcher.start()
+    try:
+        await eventually(lambda: clock.sleepers == 1)
+        assert transport.send_calls == 0
+        clock.set(WEEK1)
+        await eventually(lambda: len(transport.messages) == 1)
+        await eventually(lambda: clock.sleepers == 1)  # now sleeping a week, until week 2
+        # A plan due in one hour: the dispatcher must wake and re-plan its sleep.
+        soon = clock.now() + timedelta(hours=1)
+        local = soon.astimezone(TOKYO)
+        await service.start(2, "3m", weekday=local.weekday(), at=local.strftime("%H:%M"))
+        await eventually(lambda: clock.sleepers == 1)
+        clock.set(soon)
+        await eventually(lambda: len(transport.messages) == 2)
+        assert transport.messages[-1].target == Target.dm(2)
+    finally:
+        await dispatcher.stop()
+    assert not dispatcher.running
+
+
+async def test_start_recovers_rows_left_sending(service, transport, clock, db_path):
+    await start_plan(service)
+    dead = make_dispatcher(service, transport, clock, checkpoint=_crash_at("after_claim"))
+    clock.set(due(1))
+    with pytest.raises(SimulatedCrash):
+        await dead.run_due()
+    assert (await service.store.sends_of(1))[0].state == "sending"
+    db = await Database.open(db_path)
+    try:
+        library = load_library(service.library.path)
+        fresh = PlanService(db, library, clock)
+        alive = make_dispatcher(fresh, transport, clock)
+        await alive.start()
+        await eventually(lambda: transport.keys() == ["tp1w1"])
+        await alive.stop()
+    finally:
+        await db.close()

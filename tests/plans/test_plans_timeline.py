@@ -1,0 +1,54 @@
+"""The /plan show picture: a valid PNG with the current week and done tasks highlighted."""
+
+from __future__ import annotations
+
+import io
+import struct
+from datetime import UTC, datetime
+
+import numpy as np
+from matplotlib import image
+
+from bot.plans.timeline import render_timeline
+
+
+def _decode(png: bytes) -> np.ndarray:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert png[12:16] == b"IHDR" and width > 200 and height > 100
+    pixels = image.imread(io.BytesIO(png), format="png")
+    assert pixels.shape[:2] == (height, width)
+    return pixels
+
+
+def _count(pixels: np.ndarray, rgb: tuple[int, int, int], tolerance: int = 12) -> int:
+    target = np.array(rgb) / 255.0
+    close = np.all(np.abs(pixels[:, :, :3] - target) <= tolerance / 255.0, axis=2)
+    return int(close.sum())
+
+
+def test_every_plan_renders_a_valid_png(library):
+    for plan in library.plans.values():
+        _decode(render_timeline(plan))
+
+
+def test_current_week_and_done_tasks_are_highlighted(library):
+    plan = library.plan("1y")
+    plain = _decode(render_timeline(plan))
+    current = _decode(render_timeline(plan, current_week=20))
+    red = (0xD6, 0x27, 0x28)
+    assert _count(current, red) > _count(plain, red) + 50  # the thick outline
+    done = _decode(render_timeline(plan, current_week=20,
+                                   done={w: {0, 1} for w in range(1, 14)}))
+    blue = (0x4E, 0x79, 0xA7)  # the first block's colour at full strength
+    assert _count(done, blue) > _count(current, blue) + 500
+
+
+async def test_service_renders_a_subscriptions_timeline(service, dispatcher, clock):
+    status = await service.start(1, "3y", weekday="mon")
+    clock.set(datetime(2026, 1, 5, tzinfo=UTC))
+    await dispatcher.run_due()
+    await service.mark_done(status.subscription_id, 1, 1, 0)
+    png = await service.timeline_png(subscription_id=status.subscription_id)
+    _decode(png)
+    assert png != await service.timeline_png(plan_id="3y")
