@@ -329,7 +329,7 @@ class PlanService:
         """Send `week` (default: the latest sent) again to the member's DMs after `delay`.
         Pressing snooze twice keeps one pending snooze. Returns when it will arrive."""
         sub = await self._sub(subscription_id)
-        if sub.status != "active":
+        if sub.status not in ("active", "finished"):  # the last week can be snoozed too
             raise PlanError("this plan is not active")
         if sub.target.kind == "dm" and member_id != sub.member_id:
             raise PlanPermissionError("this is someone else's personal plan")

@@ -105,13 +105,14 @@ class SendRow:
         )
 
 
-# A pending row the dispatcher may act on: its subscription is active, and a week row is
-# not stale (a skip or an earlier catch-up has not moved the cursor past it).
-_ACTIONABLE = """
-    p.state = 'pending'
-    AND s.status = 'active'
-    AND (p.kind = 'snooze' OR p.week >= s.next_week)
-"""
+# A pending row the dispatcher may act on. A week row needs an active plan and must not
+# be stale (a skip or an earlier catch-up moved the cursor past it); a snooze may also
+# belong to a plan that finished meanwhile (its last week can be snoozed).
+_LIVE_ROW = """(
+    (p.kind = 'snooze' AND s.status IN ('active', 'finished'))
+    OR (p.kind != 'snooze' AND s.status = 'active' AND p.week >= s.next_week)
+)"""
+_ACTIONABLE = f"p.state = 'pending' AND {_LIVE_ROW}"
 
 
 class PlanStore:
@@ -323,9 +324,9 @@ class PlanStore:
             "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
             " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?"
             " WHERE id = ? AND state = 'pending' AND EXISTS ("
-            "  SELECT 1 FROM plan_subscriptions s WHERE s.id = plan_sends.subscription_id"
-            "  AND s.status = 'active'"
-            "  AND (plan_sends.kind = 'snooze' OR plan_sends.week >= s.next_week))",
+            "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
+            "  ON s.id = p.subscription_id"
+            f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})",
             (to_db(now), kind, last_week, send_id))
         return cursor.rowcount == 1
 

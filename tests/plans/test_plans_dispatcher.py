@@ -177,13 +177,17 @@ async def test_stop_ends_the_plan_and_frees_the_dm(service, dispatcher, transpor
     assert again.subscription_id == 2
 
 
-async def test_the_last_week_finishes_the_plan(service, dispatcher, transport, clock):
+async def test_the_last_week_finishes_the_plan_and_can_still_be_snoozed(
+        service, dispatcher, transport, clock):
     await start_plan(service)
     for week in range(1, 13):
         await run_at(dispatcher, clock, due(week))
     await run_at(dispatcher, clock, due(14))
     assert transport.keys() == [f"tp1w{w}" for w in range(1, 13)]
     assert (await service.status(1)).status == "finished"
+    again = await service.snooze(1, 42)
+    await run_at(dispatcher, clock, again)
+    assert transport.keys()[-1] == "tp1w12z1"
 
 
 # --- downtime: one catch-up, then the regular schedule ---------------------------------------
