@@ -20,6 +20,7 @@ from bot.retrieval.answer import Answer, AnswerBuilder, clean_question, validate
 from bot.retrieval.calibration import calibration_for
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.index import IndexError_, MissingIndexError, build_index, load_index
+from bot.retrieval import specificity
 from bot.retrieval.search import Retriever
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,14 @@ class Tutor:
             build_index(settings, embedder, progress=progress)
             index = load_index(settings, knowledge.chapters)
         retriever = Retriever(index, knowledge.glossary, settings, embedder)
-        return cls(settings, knowledge, embedder, retriever)
+        tutor = cls(settings, knowledge, embedder, retriever)
+        tutor.warm_up_lexical()
+        return tutor
+
+    def warm_up_lexical(self) -> None:
+        """Load the tokenizer dictionary and word frequencies now, not on the first question."""
+        specificity.warm_up()
+        self.retriever.search("warm-up ウォームアップ", k=1, use_dense=False)
 
     @property
     def dense_ready(self) -> bool:

@@ -6,6 +6,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -46,11 +47,9 @@ class Glossary:
     terms: list[Term] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._patterns = [
-            (re.compile(_phrase_pattern(fold(form))), term)
-            for term in self.terms
-            for form in term.query_forms
-        ]
+        # Patterns compile on first use of each form: most never pass the cheap substring
+        # test, and compiling ~3,000 at start-up would delay the first answer.
+        self._forms = [(fold(form), term) for term in self.terms for form in term.query_forms]
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -60,8 +59,9 @@ class Glossary:
         folded = fold(query)
         found = [
             (m.start(), m.end(), term)
-            for pattern, term in self._patterns
-            for m in pattern.finditer(folded)
+            for form, term in self._forms
+            if form and form in folded
+            for m in _compiled(form).finditer(folded)
         ]
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         taken: list[tuple[int, int]] = []
@@ -104,6 +104,11 @@ def _match_rank(key: str, forms: list[str]) -> int | None:
     if any(key in f for f in forms):
         return 2
     return None
+
+
+@lru_cache(maxsize=8192)
+def _compiled(phrase: str) -> re.Pattern[str]:
+    return re.compile(_phrase_pattern(phrase))
 
 
 def _phrase_pattern(phrase: str) -> str:

@@ -94,9 +94,8 @@ def assess(exercise: Exercise, answer: str, similarity: Similarity | None = None
     sentences = [s.strip() for s in _SENTENCE_RE.findall(answer) if len(s.strip()) >= 4]
     results = []
     for point in exercise.key_points:
-        found = tuple(cue for cue in point.cues if _cue_in(fold(cue), folded))
-        distinct = {fold(c) for c in found}
-        if len(distinct) >= point.min_hits:
+        found = tuple(dict.fromkeys(cue for cue in point.cues if _cue_in(fold(cue), folded)))
+        if len({fold(c) for c in found}) >= point.min_hits:
             results.append(PointResult(point, True, "lexical", found))
             continue
         score = _semantic(point, sentences, similarity) if similarity and sentences else None
@@ -112,9 +111,10 @@ def _cue_in(cue: str, text: str) -> bool:
         return False
     if cue.isascii():
         # Whole words for Latin cues: "model" must not be found inside "remodel".
-        pattern = (r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, cue.split()))
-                   + r"(?:s|es|ed|ing)?(?![a-z0-9])")
-        return re.search(pattern, text) is not None
+        body = r"[\s\-]*".join(map(re.escape, cue.split()))
+        head = r"(?<![a-z0-9])" if cue[0].isalnum() else ""
+        tail = r"(?:s|es|ed|ing)?(?![a-z0-9])" if cue[-1].isalnum() else ""
+        return re.search(head + body + tail, text) is not None
     return cue in text
 
 

@@ -102,7 +102,7 @@ class QuizSession:
     round: RoundState | None = None
     scores: dict[int, MemberScore] = field(default_factory=dict)
     silent_rounds: int = 0
-    rounds_played: int = 0
+    rounds_played: int = 0  # questions asked and closed (revealed or skipped)
 
     @property
     def active(self) -> bool:
@@ -484,6 +484,7 @@ class QuizEngine:
                 raise QuizError("not-asking", "no question is open")
             question = self.bank.get(session.round.question_id)
             session.round.outcome = "skipped"
+            session.rounds_played += 1  # asked and closed, though not scored
             session.phase = "revealed"
             await self._save(session)
             self._wake(channel_id)
@@ -574,8 +575,7 @@ class QuizEngine:
                 await self._save(session)
                 return None
             now = to_seconds(self._now())
-            session.round.opened_at = now
-            session.round.deadline = now + session.seconds
+            pass
             await self._save(session)
             return self._view(session)
 
