@@ -16,11 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from bot.config import Settings
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
+from bot.retrieval import specificity
 from bot.retrieval.answer import Answer, AnswerBuilder, clean_question, validate_question
 from bot.retrieval.calibration import calibration_for
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.index import IndexError_, MissingIndexError, build_index, load_index
-from bot.retrieval import specificity
 from bot.retrieval.search import Retriever
 
 log = logging.getLogger(__name__)
