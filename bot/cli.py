@@ -120,6 +120,12 @@ def print_metrics(metrics: dict) -> None:
           f"out-of-scope {a['out_of_scope_abstain_rate']} of {a['out_of_scope_n']}")
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discordbot.runner import run_bot
+
+    return run_bot(settings)
+
+
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_console
 
@@ -158,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="interactive console: ask, quiz, practise, plans")
     chat.set_defaults(handler=cmd_chat)
+
+    run = commands.add_parser("run", help="run the Discord bot (token from DISCORD_TOKEN)")
+    run.set_defaults(handler=cmd_run)
     return parser
 
 

@@ -60,6 +60,10 @@ class Retriever:
         self.settings = settings
         self.embedder = embedder
         self.chunks = index.chunks
+        self._by_id = {chunk.chunk_id: chunk for chunk in self.chunks}
+
+    def chunk_by_id(self, chunk_id: str) -> Chunk:
+        return self._by_id[chunk_id]
 
     @property
     def dense_ready(self) -> bool:

@@ -1,0 +1,1 @@
+"""The thin Discord layer: commands and views parse input, call the core, render results."""

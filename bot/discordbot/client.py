@@ -1,0 +1,150 @@
+"""The bot: opens its resources in setup_hook, closes them in close()."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import uuid
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.discordbot.checks import NotModerator
+from bot.discordbot.i18n import TutorTranslator
+from bot.discordbot.texts import interaction_language, tr
+from bot.discordbot.watchdog import LoopWatchdog
+from bot.ratelimit import AnswerSlots, TokenBucket
+from bot.storage.answers import AnswerStore, GuildSettingsStore
+from bot.storage.db import Database
+from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.discordbot.cogs.ask",
+    "bot.discordbot.cogs.admin",
+)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def point_discord_at(settings: Settings) -> None:
+    """Use the configured REST and gateway URLs (a proxy, or the test fake)."""
+    import yarl
+
+    discord.http.Route.BASE = settings.api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+class TutorBot(commands.Bot):
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 tutor: Tutor | None = None, guild_ready_timeout: float = 2.0) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True  # follow-ups in the bot's threads come without a mention
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents,
+                         allowed_mentions=NO_MENTIONS, help_command=None,
+                         guild_ready_timeout=guild_ready_timeout)
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.tutor = tutor
+        self._owns_tutor = tutor is None
+        self.db: Database | None = None
+        self.answers: AnswerStore
+        self.guild_settings: GuildSettingsStore
+        self.ask_limiter = TokenBucket(settings.ask_per_minute, self.clock)
+        self.answer_slots = AnswerSlots(settings.max_concurrent_answers)
+        self.watchdog = LoopWatchdog()
+        self.gateway_reconnects = 0
+
+    async def setup_hook(self) -> None:
+        self.db = await Database.open(self.settings.database_path)
+        self.answers = AnswerStore(self.db)
+        self.guild_settings = GuildSettingsStore(self.db)
+        if self.tutor is None:
+            self.tutor = await asyncio.to_thread(Tutor.open, self.settings)
+        self.tutor.load_dense_in_background()
+        await self.tree.set_translator(TutorTranslator())
+        self.tree.on_error = self.on_app_command_error
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.watchdog.start()
+        await self.sync_commands_if_changed()
+
+    async def close(self) -> None:
+        await self.watchdog.stop()
+        await super().close()
+        if self.tutor is not None and self._owns_tutor:
+            self.tutor.close()
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+
+    # --- command sync -------------------------------------------------------------------
+
+    async def sync_commands_if_changed(self) -> None:
+        """Sync to the configured guilds (or globally) only when the commands changed."""
+        scopes = [discord.Object(id=g) for g in self.settings.guild_ids] or [None]
+        for guild in scopes:
+            if guild is not None:
+                self.tree.copy_global_to(guild=guild)
+            fingerprint = await self._command_fingerprint(guild)
+            scope = f"guild:{guild.id}" if guild else "global"
+            row = await self.db.fetchone("SELECT fingerprint FROM command_sync WHERE scope = ?",
+                                         (scope,))
+            if row and row["fingerprint"] == fingerprint:
+                log.info("commands unchanged for %s; not syncing", scope)
+                continue
+            await self.tree.sync(guild=guild)
+            await self.db.execute(
+                "INSERT INTO command_sync (scope, fingerprint) VALUES (?, ?) ON CONFLICT(scope)"
+                " DO UPDATE SET fingerprint = excluded.fingerprint, synced_at = CURRENT_TIMESTAMP",
+                (scope, fingerprint))
+            log.info("commands synced for %s", scope)
+
+    async def _command_fingerprint(self, guild: discord.abc.Snowflake | None) -> str:
+        translator = self.tree.translator
+        payload = [await command.get_translated_payload(self.tree, translator)
+                   for command in self.tree.get_commands(guild=guild)]
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    # --- errors -------------------------------------------------------------------------
+
+    async def on_app_command_error(self, interaction: discord.Interaction,
+                                   error: app_commands.AppCommandError) -> None:
+        """Last layer: the member gets a short error id, the log gets the traceback."""
+        language = interaction_language(interaction)
+        if isinstance(error, NotModerator | app_commands.CheckFailure):
+            await send_ephemeral(interaction, tr("not_moderator", language))
+            return
+        error_id = uuid.uuid4().hex[:8]
+        log.error("command %s failed [error_id=%s]",
+                  interaction.command.qualified_name if interaction.command else "?", error_id,
+                  exc_info=error, extra={"error_id": error_id})
+        await send_ephemeral(interaction, tr("error", language, error_id=error_id))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: messages are handled by the cogs' listeners only."""
+
+    async def on_resumed(self) -> None:
+        self.gateway_reconnects += 1
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str, **kwargs) -> None:
+    """Reply privately whether or not the interaction was already answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS,
+                                            **kwargs)
+        else:
+            await interaction.response.send_message(text, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS, **kwargs)
+    except discord.HTTPException:
+        log.warning("could not deliver an ephemeral reply", exc_info=True)

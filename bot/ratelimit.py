@@ -1,0 +1,78 @@
+"""Per-user question limits and per-guild answer slots, with an injected clock.
+
+The token bucket refills continuously, so a user who asked five questions in a burst can
+ask the sixth a twelfth of a minute later, not a whole minute later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBucket:
+    def __init__(self, per_minute: int, clock: Clock) -> None:
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[object, _Bucket] = {}
+
+    def take(self, key: object, per_minute: int | None = None) -> float:
+        """0.0 if allowed (a token is spent), else the seconds until one is available."""
+        capacity = float(per_minute) if per_minute else self.capacity
+        rate = capacity / 60.0
+        now = self.clock.now().timestamp()
+        bucket = self._buckets.get(key) or _Bucket(capacity, now)
+        bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
+        bucket.updated = now
+        self._buckets[key] = bucket
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return 0.0
+        return (1.0 - bucket.tokens) / rate
+
+
+class AnswerSlots:
+    """At most `limit` answers in flight per guild; the rest wait in arrival order."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._semaphores: dict[object, asyncio.Semaphore] = {}
+        self._waiting: dict[object, int] = {}
+
+    def _semaphore(self, key: object) -> asyncio.Semaphore:
+        if key not in self._semaphores:
+            self._semaphores[key] = asyncio.Semaphore(self.limit)
+        return self._semaphores[key]
+
+    def position(self, key: object) -> int:
+        """0 if an answer would start now, else the place in the queue it would take."""
+        if not self._semaphore(key).locked():
+            return 0
+        return self._waiting.get(key, 0) + 1
+
+    @asynccontextmanager
+    async def slot(self, key: object) -> AsyncIterator[None]:
+        semaphore = self._semaphore(key)
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            await semaphore.acquire()
+        finally:
+            self._waiting[key] -= 1
+        try:
+            yield
+        finally:
+            semaphore.release()
