@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the Discord bot (token from DISCORD_TOKEN)")
     run.set_defaults(handler=cmd_run)
+
+    from bot.plans import cli as plan_cli
+
+    plan_cli.register(commands)
     return parser
 
 

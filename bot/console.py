@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from bot.config import Settings
 from bot.render_text import render_answer
@@ -14,10 +15,20 @@ from bot.render_text import render_answer
 log = logging.getLogger(__name__)
 
 HELP = """Type a question in Japanese or English, or a command:
-  /help          this help
-  /sections      the chapter's table of contents
-  /glossary WORD look a term up (English ↔ Japanese)
-  /quit          leave"""
+  /help              this help
+  /sections          the chapter's table of contents
+  /glossary WORD     look a term up (English ↔ Japanese)
+  /plan 3m|1y|3y [N] week N of a study plan
+  /quit              leave"""
+
+LineHandler = Callable[[str], str]
+
+
+def feature_commands(settings: Settings) -> dict[str, LineHandler]:
+    """Console lines that the quiz and plan features answer."""
+    from bot.plans import cli as plan_cli
+
+    return {**plan_cli.console_commands(settings.knowledge_dir)}
 
 
 def run_console(settings: Settings, stdin=None, stdout=None) -> int:
@@ -30,18 +41,23 @@ def run_console(settings: Settings, stdin=None, stdout=None) -> int:
     print("tutorbot chat — /help for commands, /quit to leave", file=stdout)
     color = stdout.isatty()
     context = ""
+    extra = feature_commands(settings)
     for line in stdin:
         line = line.strip()
         if line in ("/quit", "/exit"):
             break
-        reply, context = handle_line(tutor, line, context, color)
+        reply, context = handle_line(tutor, line, context, color, extra)
         print(reply, file=stdout, flush=True)
     tutor.close()
     return 0
 
 
-def handle_line(tutor, line: str, context: str, color: bool = False) -> tuple[str, str]:
+def handle_line(tutor, line: str, context: str, color: bool = False,
+                extra: dict[str, LineHandler] | None = None) -> tuple[str, str]:
     """The console's reply to one line, and the conversation context to keep."""
+    name, _, rest = line.partition(" ")
+    if extra and name in extra:
+        return extra[name](rest.strip()), context
     if line == "/help":
         return HELP, context
     if line == "/sections":

@@ -15,10 +15,20 @@ SENTENCE_RE = re.compile(r"[^。\n]+。?")
 MAX_QUOTE_CHARS = 300
 
 
+SEPARATOR_RE = re.compile(r"[|\-: ]+")
+
+
 def sentences(text: str) -> list[str]:
-    """Sentences and lines of a passage; table separator rows are skipped."""
-    found = [_unbullet(m.group(0).strip()) for m in SENTENCE_RE.finditer(text)]
-    return [s for s in found if s and not re.fullmatch(r"[|\-: ]+", s)]
+    """Sentences and lines of a passage. Table separator rows and header rows are skipped:
+    a header alone ("| 利点 | 詳細 |") quotes nothing."""
+    lines = [_unbullet(m.group(0).strip()) for m in SENTENCE_RE.finditer(text)]
+    kept = []
+    for n, line in enumerate(lines):
+        is_separator = bool(SEPARATOR_RE.fullmatch(line))
+        is_header = n + 1 < len(lines) and bool(SEPARATOR_RE.fullmatch(lines[n + 1]))
+        if line and not is_separator and not is_header:
+            kept.append(line)
+    return kept
 
 
 def _unbullet(line: str) -> str:
@@ -33,6 +43,9 @@ def best_quote(text: str, query_tokens: list[str], max_sentences: int = 2) -> li
         return []
     wanted = set(query_tokens)
     scores = [_overlap(s, wanted) for s in candidates]
+    if not any(scores):
+        # The question matched the heading only: the section's opening lines answer it.
+        return [_trim(q) for q in candidates[:max_sentences]]
     best = max(range(len(candidates)), key=lambda i: (scores[i], -i))
     chosen = [best]
     if max_sentences > 1:
