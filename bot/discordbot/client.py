@@ -6,12 +6,16 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.discordbot.checks import NotModerator
@@ -42,7 +46,8 @@ def point_discord_at(settings: Settings) -> None:
 
 class TutorBot(commands.Bot):
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
-                 tutor: Tutor | None = None, guild_ready_timeout: float = 2.0) -> None:
+                 tutor: Tutor | None = None, db: Database | None = None,
+                 guild_ready_timeout: float = 2.0) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # follow-ups in the bot's threads come without a mention
         super().__init__(command_prefix=commands.when_mentioned, intents=intents,
@@ -52,16 +57,22 @@ class TutorBot(commands.Bot):
         self.clock = clock or SystemClock()
         self.tutor = tutor
         self._owns_tutor = tutor is None
-        self.db: Database | None = None
+        self.db = db
+        self._owns_db = db is None
         self.answers: AnswerStore
         self.guild_settings: GuildSettingsStore
         self.ask_limiter = TokenBucket(settings.ask_per_minute, self.clock)
         self.answer_slots = AnswerSlots(settings.max_concurrent_answers)
         self.watchdog = LoopWatchdog()
         self.gateway_reconnects = 0
+        self.accepting = True  # False once shutdown starts: new work is politely refused
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def setup_hook(self) -> None:
-        self.db = await Database.open(self.settings.database_path)
+        if self.db is None:
+            self.db = await Database.open(self.settings.database_path)
         self.answers = AnswerStore(self.db)
         self.guild_settings = GuildSettingsStore(self.db)
         if self.tutor is None:
@@ -76,12 +87,41 @@ class TutorBot(commands.Bot):
 
     async def close(self) -> None:
         await self.watchdog.stop()
-        await super().close()
+        await super().close()  # unloads the extensions: cogs checkpoint their state there
         if self.tutor is not None and self._owns_tutor:
             self.tutor.close()
-        if self.db is not None:
+        if self.db is not None and self._owns_db:
             await self.db.close()
             self.db = None
+
+    # --- work in flight and graceful shutdown -------------------------------------------
+
+    @asynccontextmanager
+    async def work(self) -> AsyncIterator[None]:
+        """Count a unit of user-facing work, so shutdown can wait for it to finish."""
+        self._in_flight += 1
+        self._idle.clear()
+        metrics.IN_FLIGHT.inc()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            metrics.IN_FLIGHT.dec()
+            if self._in_flight == 0:
+                self._idle.set()
+
+    async def drain(self, timeout: float) -> bool:
+        """Stop taking new work and wait for what is in flight; True if all finished."""
+        self.accepting = False
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("shutdown: %d answer(s) still in flight after %.1f s", self._in_flight,
+                        timeout)
+            return False
+        log.info("shutdown: work drained in %.2f s", time.perf_counter() - started)
+        return True
 
     # --- command sync -------------------------------------------------------------------
 
@@ -132,6 +172,7 @@ class TutorBot(commands.Bot):
 
     async def on_resumed(self) -> None:
         self.gateway_reconnects += 1
+        metrics.GATEWAY_RECONNECTS.inc()
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))

@@ -1,4 +1,5 @@
-"""`tutorbot run`: start the bot, stop it cleanly on SIGTERM or Ctrl-C."""
+"""`tutorbot run`: start the bot, keep trying while Discord is unreachable, and stop
+cleanly on SIGTERM or Ctrl-C within the 10 seconds a container runtime allows."""
 
 from __future__ import annotations
 
@@ -6,14 +7,22 @@ import asyncio
 import logging
 import signal
 import sys
+import time
 
+import aiohttp
 import discord
 
 from bot.config import Settings, read_token
 from bot.discordbot.client import TutorBot, point_discord_at
+from bot.health import HealthServer, HealthState
 from bot.logging_setup import setup_logging
+from bot.storage.db import Database
+from bot.tutor import Tutor
 
 log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 5.0  # of the 10 s budget: answers in flight may finish, then we close
+LOGIN_RETRY_MAX = 60.0
 
 
 def run_bot(settings: Settings) -> int:
@@ -25,28 +34,84 @@ def run_bot(settings: Settings) -> int:
     setup_logging(settings.log_level, settings.log_json)
     point_discord_at(settings)
     try:
-        return asyncio.run(_serve(settings, token))
+        return asyncio.run(Service(settings, token).run())
     except discord.LoginFailure:
         print("tutorbot: Discord rejected the token (check DISCORD_TOKEN).", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
 
 
-async def _serve(settings: Settings, token: str) -> int:
-    bot = TutorBot(settings)
-    loop = asyncio.get_running_loop()
-    stopping = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stopping.set)
-    runner = asyncio.create_task(bot.start(token), name="discord-client")
-    waiter = asyncio.create_task(stopping.wait(), name="shutdown-signal")
-    done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    if waiter in done:
-        log.info("shutting down")
-        await bot.close()
-        await asyncio.gather(runner, return_exceptions=True)
+class Service:
+    """Owns the long-lived parts: the tutor, the database, the health server, the bot."""
+
+    def __init__(self, settings: Settings, token: str) -> None:
+        self.settings = settings
+        self.token = token
+        self.state = HealthState()
+        self.stopping = asyncio.Event()
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        health = await self._start_health()
+        db = await Database.open(self.settings.database_path)
+        self.state.database_writable = db.is_writable
+        tutor = await asyncio.to_thread(Tutor.open, self.settings)
+        self.state.index_loaded = True
+        self.state.dense_ready = lambda: tutor.dense_ready
+        bot = TutorBot(self.settings, tutor=tutor, db=db)
+        self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
+        try:
+            await self._run_until_stopped(bot)
+        finally:
+            await self._shutdown(bot, tutor, db, health)
         return 0
-    waiter.cancel()
-    runner.result()  # a login failure surfaces here
-    return 0
+
+    async def _start_health(self) -> HealthServer | None:
+        if not self.settings.health_port:
+            return None
+        server = HealthServer(self.state, self.settings.health_host, self.settings.health_port)
+        await server.start()
+        return server
+
+    async def _run_until_stopped(self, bot: TutorBot) -> None:
+        if not await self._login(bot):
+            return
+        client = asyncio.create_task(bot.connect(reconnect=True), name="discord-gateway")
+        stop = asyncio.create_task(self.stopping.wait(), name="shutdown-signal")
+        done, _ = await asyncio.wait({client, stop}, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        if client in done:
+            client.result()  # a fatal gateway error surfaces here
+
+    async def _login(self, bot: TutorBot) -> bool:
+        """Log in, retrying with backoff while Discord cannot be reached (health says
+        'degraded' meanwhile); a rejected token is fatal. False if asked to stop first."""
+        delay = 1.0
+        while not self.stopping.is_set():
+            try:
+                await bot.login(self.token)
+                return True
+            except discord.LoginFailure:
+                raise
+            except (aiohttp.ClientError, OSError, discord.HTTPException) as problem:
+                log.warning("cannot reach Discord (%s); retrying in %.0f s",
+                            type(problem).__name__, delay)
+            try:
+                await asyncio.wait_for(self.stopping.wait(), delay)
+            except TimeoutError:
+                delay = min(delay * 2, LOGIN_RETRY_MAX)
+        return False
+
+    async def _shutdown(self, bot: TutorBot, tutor: Tutor, db: Database,
+                        health: HealthServer | None) -> None:
+        started = time.perf_counter()
+        self.state.shutting_down = True
+        log.info("shutting down: no new work, finishing answers in flight")
+        await bot.drain(DRAIN_SECONDS)
+        await bot.close()  # cogs checkpoint quiz sessions and stop the reminder dispatcher
+        tutor.close()
+        await db.close()
+        if health is not None:
+            await health.stop()
+        log.info("stopped cleanly in %.1f s", time.perf_counter() - started)

@@ -52,6 +52,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "「{zone}」は IANA のタイムゾーン名ではありません(例: Asia/Tokyo)。",
         "en": "“{zone}” is not an IANA time zone (for example Asia/Tokyo).",
     },
+    "restarting": {
+        "ja": "ボットは再起動中です。少ししてからもう一度お試しください。",
+        "en": "I'm restarting. Please ask again in a minute.",
+    },
     "dense_pending": {
         "ja": "(モデル読み込み中のため語句検索のみで回答しています)",
         "en": "(keyword search only while the model loads)",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from typing import ClassVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.discordbot import render
 from bot.discordbot.client import NO_MENTIONS, TutorBot, send_ephemeral
 from bot.discordbot.i18n import t
@@ -152,8 +154,10 @@ class Ask(commands.Cog):
         position = self.bot.answer_slots.position(key)
         if position and on_queued is not None:
             await on_queued(position)
+        started = time.perf_counter()
         async with self.bot.answer_slots.slot(key):
             answer = await self.bot.tutor.ask_async(question, context=context, language=language)
+        metrics.record_answer(answer.language, answer.status, time.perf_counter() - started)
         answer_id = await self.bot.answers.record_answer(
             guild_id=guild_id, channel_id=channel_id, user_id=user_id, question=answer.question,
             context=context, language=answer.language, status=answer.status,
@@ -178,10 +182,18 @@ class Ask(commands.Cog):
     async def ask(self, interaction: discord.Interaction,
                   question: app_commands.Range[str, 1, 2000], private: bool = False) -> None:
         language = question_language(question, interaction)
+        if not self.bot.accepting:
+            await send_ephemeral(interaction, tr("restarting", language))
+            return
         wait = await self._rate_limit_wait(interaction.user.id, interaction.guild_id)
         if wait:
             await send_ephemeral(interaction, tr("rate_limited", language, seconds=int(wait) + 1))
             return
+        async with self.bot.work():
+            await self._ask(interaction, question, language, private)
+
+    async def _ask(self, interaction: discord.Interaction, question: str, language: str,
+                   private: bool) -> None:
 
         async def queued(position: int) -> None:
             await interaction.response.send_message(tr("queued", language, position=position),
@@ -214,7 +226,7 @@ class Ask(commands.Cog):
             return
         question = MENTION_RE.sub(" ", message.content).strip()
         mode = await self._message_mode(message)
-        if mode is None or not question:
+        if mode is None or not question or not self.bot.accepting:
             return
         language = question_language(question)
         wait = await self._rate_limit_wait(message.author.id, message.guild and message.guild.id)
@@ -222,7 +234,8 @@ class Ask(commands.Cog):
             await message.reply(tr("rate_limited", language, seconds=int(wait) + 1),
                                 allowed_mentions=NO_MENTIONS)
             return
-        await self._answer_message(message, question, language, mode)
+        async with self.bot.work():
+            await self._answer_message(message, question, language, mode)
 
     async def _message_mode(self, message: discord.Message) -> str | None:
         """'thread-followup', 'new-thread', 'reply', or None when the bot should stay quiet."""

@@ -1,0 +1,80 @@
+"""GET /healthz and GET /metrics for operators and the container's HEALTHCHECK.
+
+The gateway is reported on its own: a container with no network is "degraded" (HTTP 200:
+it can serve as soon as Discord is reachable), not failing. It is "starting" (503) until
+the index is loaded, and "failing" (503) if the database cannot be written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot import metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HealthState:
+    index_loaded: bool = False
+    dense_ready: Callable[[], bool] = lambda: False
+    database_writable: Callable[[], Awaitable[bool]] | None = None
+    gateway_connected: Callable[[], bool] = lambda: False
+    shutting_down: bool = False
+    details: dict[str, str] = field(default_factory=dict)
+
+    async def report(self) -> tuple[int, dict]:
+        database = bool(self.database_writable and await self.database_writable())
+        gateway = self.gateway_connected()
+        if self.shutting_down:
+            status = "stopping"
+        elif not self.index_loaded:
+            status = "starting"
+        elif not database:
+            status = "failing"
+        else:
+            status = "ok" if gateway else "degraded"
+        body = {
+            "status": status,
+            "index": "loaded" if self.index_loaded else "loading",
+            "dense": "ready" if self.dense_ready() else "loading",
+            "database": "writable" if database else "unavailable",
+            "gateway": "connected" if gateway else "disconnected",
+            **self.details,
+        }
+        return (200 if status in ("ok", "degraded") else 503), body
+
+
+class HealthServer:
+    def __init__(self, state: HealthState, host: str, port: int) -> None:
+        self.state = state
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/metrics", self._metrics)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        log.info("health and metrics on http://%s:%d", self.host, self.port)
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        status, body = await self.state.report()
+        return web.json_response(body, status=status)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        return web.Response(body=metrics.render(),
+                            headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
