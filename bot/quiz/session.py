@@ -575,7 +575,8 @@ class QuizEngine:
                 await self._save(session)
                 return None
             now = to_seconds(self._now())
-            pass
+            session.round.opened_at = now
+            session.round.deadline = now + session.seconds
             await self._save(session)
             return self._view(session)
 

@@ -1,0 +1,323 @@
+"""The question bank: schema errors name file, id and field; the real bank is sound."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.document import normalize_path
+from bot.quiz.bank import TOPICS, QuestionBank, load_bank
+from bot.quiz.matching import check_answer
+from bot.quiz.models import OPTION_LETTERS
+
+NETFLIX = "4.1 5つの詳細ケーススタディ › Case Study 1: Netflix推薦システム"
+FOUNDED = "Netflixは1997年にDVDレンタル会社として創業し"
+STREAMING = "2007年にストリーミングサービスを開始しました"
+GOOD = f"""
+version: 1
+questions:
+  - id: good-one
+    topic: netflix
+    kind: tf
+    difficulty: easy
+    question: {{ja: "Netflixは1997年創業", en: "Netflix was founded in 1997"}}
+    answer: true
+    explanation: {{ja: "はい", en: "Yes"}}
+    citation: {{heading_path: "{NETFLIX}", evidence: "{FOUNDED}"}}
+  - id: good-two
+    topic: netflix
+    kind: short
+    difficulty: medium
+    question: {{ja: "ストリーミング開始は?", en: "Streaming started in?"}}
+    answer: "2007"
+    numeric: {{value: 2007, unit: "年"}}
+    explanation: {{ja: "2007年", en: "2007"}}
+    citation: {{heading_path: "{NETFLIX}", evidence: "{STREAMING}"}}
+"""
+VALID_CITATION = f'citation: {{heading_path: "{NETFLIX}", evidence: "{STREAMING}"}}'
+COMMON = ('difficulty: easy\n    question: {ja: "問", en: "Q"}\n'
+          '    explanation: {ja: "説明", en: "Why"}')
+BROKEN = f"""
+version: 1
+questions:
+  - id: no-explanation
+    topic: netflix
+    kind: tf
+    difficulty: easy
+    question: {{ja: "問", en: "Q"}}
+    answer: true
+    {VALID_CITATION}
+  - id: question-not-mapping
+    topic: netflix
+    kind: tf
+    difficulty: easy
+    question: "just a string"
+    explanation: {{ja: "説明", en: "Why"}}
+    answer: true
+    {VALID_CITATION}
+  - id: three-options
+    topic: netflix
+    kind: mc
+    {COMMON}
+    options: [{{ja: "a", en: "a"}}, {{ja: "b", en: "b"}}, {{ja: "c", en: "c"}}]
+    answer: 0
+    {VALID_CITATION}
+  - id: no-such-section
+    topic: netflix
+    kind: tf
+    {COMMON}
+    answer: false
+    citation: {{heading_path: "4.9 存在しない節", evidence: "Netflix"}}
+  - id: evidence-not-verbatim
+    topic: netflix
+    kind: tf
+    {COMMON}
+    answer: false
+    citation: {{heading_path: "{NETFLIX}", evidence: "Netflixは2099年に創業した"}}
+  - id: tf-answer-string
+    topic: netflix
+    kind: tf
+    {COMMON}
+    answer: "yes"
+    {VALID_CITATION}
+  - id: misspelt-field
+    topic: netflix
+    kind: tf
+    {COMMON}
+    answer: true
+    explaination: {{ja: "x", en: "x"}}
+    {VALID_CITATION}
+  - topic: netflix
+    kind: tf
+    {COMMON}
+    answer: true
+    {VALID_CITATION}
+  - id: good-one
+    topic: netflix
+    kind: tf
+    {COMMON}
+    answer: true
+    {VALID_CITATION}
+  - id: numeric-not-number
+    topic: netflix
+    kind: short
+    {COMMON}
+    answer: "2007"
+    numeric: {{value: "two thousand seven", unit: "年"}}
+    {VALID_CITATION}
+  - id: unknown-topic
+    topic: netflx
+    kind: tf
+    {COMMON}
+    answer: true
+    {VALID_CITATION}
+  - id: still-fine
+    topic: netflix
+    kind: tf
+    {COMMON}
+    answer: true
+    {VALID_CITATION}
+exercises:
+  - id: exercise-9
+    number: 9
+    difficulty: easy
+    heading_path: "演習問題 › 問題1(難易度:easy)"
+    prompt: "5つのケーススタディから、最も印象的だったものを選び、その理由を説明してください。"
+    hints: ["これは本文にないヒント"]
+    model_answer: "選択:AlphaGo"
+    key_points:
+      - id: choice
+        label: {{ja: "選択", en: "Choice"}}
+        source: "選択:AlphaGo"
+        cues: {{ja: [AlphaGo], en: [AlphaGo]}}
+"""
+
+
+@pytest.fixture
+def broken_bank(tmp_path: Path, kb: KnowledgeBase, caplog) -> QuestionBank:
+    (tmp_path / "a_good.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b_broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "c_bad_yaml.yaml").write_text("questions:\n  - id: x\n    question: [oops\n",
+                                              encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="bot.quiz.bank"):
+        return load_bank(tmp_path, kb)
+
+
+EXPECTED_ERRORS = [
+    ("b_broken.yaml", "no-explanation", "explanation"),
+    ("b_broken.yaml", "question-not-mapping", "question"),
+    ("b_broken.yaml", "three-options", "options"),
+    ("b_broken.yaml", "no-such-section", "citation.heading_path"),
+    ("b_broken.yaml", "evidence-not-verbatim", "citation.evidence"),
+    ("b_broken.yaml", "tf-answer-string", "answer"),
+    ("b_broken.yaml", "misspelt-field", "explaination"),
+    ("b_broken.yaml", "#8", "id"),
+    ("b_broken.yaml", "good-one", "id"),
+    ("b_broken.yaml", "numeric-not-number", "numeric.value"),
+    ("b_broken.yaml", "unknown-topic", "topic"),
+    ("b_broken.yaml", "exercise-9", "hints[0]"),
+]
+
+
+@pytest.mark.parametrize(("file", "item_id", "field"), EXPECTED_ERRORS)
+def test_broken_entry_is_reported_with_file_id_and_field(broken_bank, file, item_id, field):
+    found = [e for e in broken_bank.errors
+             if (e.file, e.item_id, e.field) == (file, item_id, field)]
+    assert found, [str(e) for e in broken_bank.errors]
+    text = str(found[0])
+    assert file in text and item_id in text and field in text
+
+
+def test_bad_yaml_names_the_file_and_line(broken_bank):
+    errors = [e for e in broken_bank.errors if e.file == "c_bad_yaml.yaml"]
+    assert len(errors) == 1
+    assert "not valid YAML" in errors[0].message and "line" in errors[0].message
+
+
+def test_valid_questions_still_load_and_errors_are_logged(broken_bank, caplog):
+    assert set(broken_bank.questions) == {"good-one", "good-two", "still-fine"}
+    assert broken_bank.questions["good-one"].source == "a_good.yaml"  # the first one wins
+    assert broken_bank.exercises == {}
+    logged = "\n".join(r.getMessage() for r in caplog.get_records("setup"))
+    assert "b_broken.yaml: question three-options: field options" in logged
+    assert "c_bad_yaml.yaml" in logged
+
+
+def test_missing_directory_is_an_error_not_a_crash(tmp_path, kb):
+    bank = load_bank(tmp_path / "nowhere", kb)
+    assert bank.questions == {} and len(bank.errors) == 1
+
+
+# --- the real bank -------------------------------------------------------------------------
+
+def test_real_bank_has_no_errors(bank):
+    assert bank.errors == []
+
+
+def test_at_least_90_fact_questions_in_every_topic(bank):
+    assert len(bank.questions) >= 90
+    counts = bank.topic_counts()
+    assert set(counts) == set(TOPICS)
+    assert all(n >= 3 for n in counts.values()), counts
+
+
+REQUIRED_SECTIONS = [
+    "学習目標",
+    "4.1 5つの詳細ケーススタディ › Case Study 1: Netflix推薦システム",
+    "4.1 5つの詳細ケーススタディ › Case Study 2: Google翻訳(GNMT)",
+    "4.1 5つの詳細ケーススタディ › Case Study 3: Tesla Autopilot(自動運転)",
+    "4.1 5つの詳細ケーススタディ › Case Study 4: AlphaGo(囲碁AI)",
+    "4.1 5つの詳細ケーススタディ › Case Study 5: 医療診断(皮膚癌検出)",
+    "4.2 将来トレンド:3つの主要動向 › Trend 1: 基盤モデル(Foundation Models)",
+    "4.2 将来トレンド:3つの主要動向 › Trend 2: AutoML(自動機械学習)",
+    "4.2 将来トレンド:3つの主要動向 › Trend 3: エッジAI(デバイス上の機械学習)",
+    "4.3 キャリアパス:3つの主要進路 › Path 1: データサイエンティスト",
+    "4.3 キャリアパス:3つの主要進路 › Path 2: 機械学習エンジニア(MLE)",
+    "4.3 キャリアパス:3つの主要進路 › Path 3: AI研究者",
+    "4.4 スキル開発タイムライン › 3ヶ月プラン(基礎固め)",
+    "4.4 スキル開発タイムライン › 1年プラン(実践力強化)",
+    "4.4 スキル開発タイムライン › 3年プラン(エキスパート)",
+    "4.5 学習リソース集 › オンラインコース",
+    "4.5 学習リソース集 › 書籍(日本語)",
+    "4.5 学習リソース集 › 書籍(英語)",
+    "4.5 学習リソース集 › コミュニティ",
+    "4.5 学習リソース集 › カンファレンス",
+    "4.5 学習リソース集 › ツール・プラットフォーム",
+    "本章のまとめ",
+    "参考文献",
+]
+
+
+@pytest.mark.parametrize("section", REQUIRED_SECTIONS)
+def test_every_section_has_questions(bank, kb, section):
+    assert kb.find_section(section) is not None, f"no such section in the chapter: {section}"
+    wanted = normalize_path(section)
+    cited = [q.id for q in bank.questions.values()
+             if normalize_path(q.citation.heading_path) == wanted
+             or normalize_path(q.citation.heading_path).startswith(wanted + " › ")]
+    assert cited, f"no question cites {section}"
+
+
+def test_every_citation_resolves_verbatim(bank, kb):
+    for q in bank.questions.values():
+        assert kb.find_section(q.citation.heading_path) is not None, q.id
+        assert kb.evidence_under(q.citation.heading_path, q.citation.evidence), q.id
+
+
+def test_every_reveal_quote_is_verbatim_and_holds_the_evidence(bank, kb):
+    assert set(bank.quotes) == set(bank.questions)
+    for qid, quote in bank.quotes.items():
+        evidence = bank.get(qid).citation.evidence
+        assert all(kb.is_verbatim(quote.chapter_id, line) for line in quote.lines), qid
+        assert any(evidence in line for line in quote.lines) or evidence in quote.text, qid
+        assert normalize_path(quote.heading_path).startswith(
+            normalize_path(bank.get(qid).citation.heading_path)), qid
+
+
+def _in_chapter(text: str, chapter: str) -> bool:
+    text = unicodedata.normalize("NFKC", text)
+    return text in chapter or all(part in chapter for part in text.split("、"))
+
+
+def test_mc_questions_have_four_distinct_options_taken_from_the_chapter(bank, kb):
+    chapter = unicodedata.normalize("NFKC", kb.chapters[0].text)
+    mc = [q for q in bank.questions.values() if q.kind == "mc"]
+    assert len(mc) >= 30
+    for q in mc:
+        assert len(q.options) == 4 and len({o.ja for o in q.options}) == 4, q.id
+        assert q.answer_index in range(4), q.id
+        for option in q.options:
+            assert _in_chapter(option.ja, chapter), (q.id, option.ja)
+    positions = [q.answer_index for q in mc]
+    assert all(positions.count(i) >= 5 for i in range(4)), positions
+
+
+def test_every_question_accepts_its_own_answer(bank):
+    for q in bank.questions.values():
+        if q.kind in ("mc", "tf"):
+            letter = OPTION_LETTERS[q.correct_choice] if q.kind == "mc" else \
+                ("true" if q.answer_bool else "false")
+            assert check_answer(q, letter).correct, q.id
+        else:
+            for form in q.accepted:
+                assert check_answer(q, form).correct, (q.id, form)
+
+
+def test_exercises_are_verbatim_from_the_chapter(bank, kb):
+    assert sorted(bank.exercises) == [1, 2, 3]
+    assert [bank.exercise(n).difficulty for n in (1, 2, 3)] == ["easy", "medium", "hard"]
+    for exercise in bank.exercises.values():
+        _, section = kb.find_section(exercise.heading_path)
+        assert f"問題{exercise.number}" in section.heading
+        assert f"難易度:{exercise.difficulty}" in section.heading
+        texts = [exercise.prompt, exercise.model_answer, *exercise.hints]
+        assert len(exercise.hints) >= 2
+        for text in texts:
+            assert kb.is_verbatim("ch04", text), text[:40]
+            assert kb.evidence_under(exercise.heading_path, text), text[:40]
+        for point in exercise.key_points:
+            assert point.source in exercise.model_answer, point.id
+            assert point.cues_ja and point.cues_en, point.id
+
+
+def test_exercise_2_key_points_cover_the_four_aspects(bank):
+    ids = [p.id for p in bank.exercise(2).key_points]
+    assert ids[:4] == ["daily-work", "skills", "phases", "deliverables"]
+    assert "データサイエンティスト(DS):" in bank.exercise(2).model_answer
+
+
+def test_bank_loads_from_a_copy_and_rejects_a_hint_edit(tmp_path, kb):
+    """Editing a hint so it is no longer verbatim is caught, and only that exercise drops."""
+    for source in Path(__file__).resolve().parents[2].joinpath("knowledge", "quiz").glob("*.yaml"):
+        shutil.copy(source, tmp_path / source.name)
+    exercises = tmp_path / "exercises.yaml"
+    exercises.write_text(exercises.read_text("utf-8").replace(
+        "スケール:どれだけの人に影響を与えたか", "スケール:どれだけ儲かったか"), "utf-8")
+    bank = load_bank(tmp_path, kb)
+    assert [(e.item_id, e.field) for e in bank.errors] == [("exercise-1", "hints[3]")]
+    assert sorted(bank.exercises) == [2, 3] and len(bank.questions) >= 90
