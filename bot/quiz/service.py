@@ -50,3 +50,8 @@ class QuizService:
             stats=QuizStats(db),
             clock=clock,
         )
+
+    async def reviews_due(self, member_id: int) -> int:
+        """How many reviews the member has due now: the weekly reminder's "5 reviews due"
+        (bot/plans takes this as its `reviews_due` callable)."""
+        return (await self.srs.review_summary(member_id, self.clock.now())).due_now

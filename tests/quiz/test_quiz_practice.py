@@ -68,6 +68,7 @@ async def test_channel_quiz_misses_feed_the_members_queue(service, clock: FakeCl
     assert all(p.reason == "due" for p in plan[:2]) and plan[2].reason == "new"
     summary = await service.practice.summary(MEMBER)
     assert summary.due_now == 2
+    assert await service.reviews_due(MEMBER) == 2 and await service.reviews_due(MEMBER + 1) == 0
     assert review_summary_text(summary, clock.now(), "en") == "2 reviews due"
     assert review_summary_text(summary, clock.now(), "ja") == "復習が2件あります"
 
