@@ -156,6 +156,8 @@ def console_quiz(arguments: str, settings: Settings, stdin: TextIO, stdout: Text
                 reveal = await engine.skip(CONSOLE_CHANNEL_ID)
             else:
                 ack = await engine.answer_typed(CONSOLE_CHANNEL_ID, CONSOLE_MEMBER_ID, line)
+                if not ack.accepted:  # e.g. more than MAX_SECONDS spent on one question
+                    print(f"(not counted: {ack.reason})", file=stdout)
                 print("✅" if ack.correct else "❌", file=stdout)
                 reveal = await engine.reveal(CONSOLE_CHANNEL_ID)
             print(reveal_text(reveal, "ja", lambda _: "you"), file=stdout)
