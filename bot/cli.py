@@ -169,8 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     from bot.plans import cli as plan_cli
+    from bot.quiz import cli as quiz_cli
 
     plan_cli.register(commands)
+    quiz_cli.register(commands)
     return parser
 
 

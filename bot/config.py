@@ -44,7 +44,9 @@ def _default_dir(name: str) -> Path:
 class Settings:
     # Knowledge and index
     knowledge_dir: Path = field(default_factory=lambda: _default_dir("knowledge"))
-    index_dir: Path = field(default_factory=lambda: _default_dir("index") / "current")
+    index_dir: Path = field(default_factory=lambda: _default_dir("index"))
+    # A read-only index shipped with the image; copied into index_dir when that has none.
+    prebuilt_index_dir: Path = field(default_factory=lambda: _default_dir("index"))
     model: str = PACKAGED_MODEL
     query_prefix: str = ""
     passage_prefix: str = ""

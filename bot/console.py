@@ -19,16 +19,31 @@ HELP = """Type a question in Japanese or English, or a command:
   /sections          the chapter's table of contents
   /glossary WORD     look a term up (English ↔ Japanese)
   /plan 3m|1y|3y [N] week N of a study plan
+  /quiz [topic] [N]  a quiz in the terminal (answers typed)
+  /practice          your spaced-repetition reviews, then new questions
+  /exercise N        exercise N with hints and feedback on your answer
   /quit              leave"""
 
 LineHandler = Callable[[str], str]
 
 
-def feature_commands(settings: Settings) -> dict[str, LineHandler]:
+def feature_commands(settings: Settings, stdin=None, stdout=None) -> dict[str, LineHandler]:
     """Console lines that the quiz and plan features answer."""
-    from bot.plans import cli as plan_cli
+    from functools import partial
 
-    return {**plan_cli.console_commands(settings.knowledge_dir)}
+    from bot.plans import cli as plan_cli
+    from bot.quiz import cli as quiz_cli
+
+    interactive = {
+        name: partial(_with_console, handler, settings, stdin or sys.stdin, stdout or sys.stdout)
+        for name, handler in quiz_cli.console_commands().items()
+    }
+    return {**plan_cli.console_commands(settings.knowledge_dir), **interactive}
+
+
+def _with_console(handler, settings: Settings, stdin, stdout, arguments: str) -> str:
+    # Quiz, practice and exercise read their answers from the same terminal.
+    return handler(arguments, settings, stdin, stdout)
 
 
 def run_console(settings: Settings, stdin=None, stdout=None) -> int:
@@ -41,7 +56,7 @@ def run_console(settings: Settings, stdin=None, stdout=None) -> int:
     print("tutorbot chat — /help for commands, /quit to leave", file=stdout)
     color = stdout.isatty()
     context = ""
-    extra = feature_commands(settings)
+    extra = feature_commands(settings, stdin, stdout)
     for line in stdin:
         line = line.strip()
         if line in ("/quit", "/exit"):

@@ -20,7 +20,13 @@ from bot.retrieval import specificity
 from bot.retrieval.answer import Answer, AnswerBuilder, clean_question, validate_question
 from bot.retrieval.calibration import calibration_for
 from bot.retrieval.embedder import Embedder
-from bot.retrieval.index import IndexError_, MissingIndexError, build_index, load_index
+from bot.retrieval.index import (
+    IndexError_,
+    MissingIndexError,
+    build_index,
+    load_index,
+    seed_from_prebuilt,
+)
 from bot.retrieval.search import Retriever
 
 log = logging.getLogger(__name__)
@@ -45,6 +51,7 @@ class Tutor:
         """Load knowledge and the index; rebuild it (saying why) if missing, stale or corrupt."""
         knowledge = KnowledgeBase.load(settings.knowledge_dir)
         embedder = Embedder(settings)
+        seed_from_prebuilt(settings)
         try:
             index = load_index(settings, knowledge.chapters)
         except IndexError_ as problem:

@@ -16,7 +16,8 @@ DEV_SET = SHARED / "eval" / "retrieval_dev.yaml"
 
 def make_settings(tmp: Path, **changes) -> Settings:
     base = load_settings(environ={})
-    return dataclasses.replace(base, index_dir=tmp / "index", data_dir=tmp / "data", **changes)
+    return dataclasses.replace(base, index_dir=tmp / "index", prebuilt_index_dir=tmp / "index",
+                               data_dir=tmp / "data", **changes)
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +53,12 @@ def knowledge(session_settings):
     from bot.knowledge.base import KnowledgeBase
 
     return KnowledgeBase.load(session_settings.knowledge_dir)
+
+
+@pytest.fixture()
+async def fake():
+    """A local fake Discord on 127.0.0.1 that the real discord.py client logs in to."""
+    from tests.fakediscord import FakeDiscord
+
+    async with FakeDiscord() as server:
+        yield server

@@ -15,6 +15,9 @@ import discord
 from bot.config import Settings, read_token
 from bot.discordbot.client import TutorBot, point_discord_at
 from bot.health import HealthServer, HealthState
+from bot.knowledge.document import KnowledgeError
+from bot.retrieval.embedder import EmbedderError
+from bot.retrieval.index import IndexError_
 from bot.logging_setup import setup_logging
 from bot.storage.db import Database
 from bot.tutor import Tutor
@@ -37,6 +40,10 @@ def run_bot(settings: Settings) -> int:
         return asyncio.run(Service(settings, token).run())
     except discord.LoginFailure:
         print("tutorbot: Discord rejected the token (check DISCORD_TOKEN).", file=sys.stderr)
+        return 2
+    except (KnowledgeError, IndexError_, EmbedderError, OSError) as problem:
+        log.debug("start-up failed", exc_info=True)
+        print(f"tutorbot: cannot start: {problem}", file=sys.stderr)
         return 2
 
 

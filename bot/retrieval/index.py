@@ -146,6 +146,7 @@ def build_index(settings: Settings, embedder, progress: bool = True) -> Path:
     root = settings.index_dir
     root.mkdir(parents=True, exist_ok=True)
     build_dir = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+    build_dir.chmod(0o755)  # mkdtemp makes it private; other users (a container's) must read it
     try:
         _write_build(build_dir, settings, chapters, chunks, embedder, progress, started)
         _publish(root, build_dir)
@@ -222,6 +223,23 @@ def _remove_old_builds(root: Path) -> None:
     for child in root.glob("build-*"):
         if os.path.realpath(child) != keep:
             shutil.rmtree(child, ignore_errors=True)
+
+
+def seed_from_prebuilt(settings: Settings) -> bool:
+    """Copy the image's prebuilt index into index_dir when index_dir has none yet."""
+    source = current_dir(settings.prebuilt_index_dir)
+    target_root = settings.index_dir
+    if current_dir(target_root).exists() or not source.exists():
+        return False
+    if source.resolve() == current_dir(target_root).resolve():
+        return False
+    target_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="build-", dir=target_root))
+    staging.chmod(0o755)
+    shutil.copytree(source.resolve(), staging, dirs_exist_ok=True)
+    _publish(target_root, staging)
+    log.info("index seeded from %s", settings.prebuilt_index_dir)
+    return True
 
 
 def read_manifest(directory: Path) -> dict:

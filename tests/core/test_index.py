@@ -102,3 +102,16 @@ def test_flat_index_search_returns_every_chunk(tutor):
     vectors = tutor.retriever.index.vectors
     assert vectors.ntotal == len(tutor.retriever.chunks)
     assert type(vectors).__name__ == "IndexFlatIP"
+
+
+def test_an_empty_index_dir_is_seeded_from_the_prebuilt_index(tmp_path, tutor):
+    import dataclasses
+
+    settings = dataclasses.replace(make_settings(tmp_path),
+                                   prebuilt_index_dir=tutor.settings.index_dir)
+    messages = []
+    seeded = Tutor.open(settings, notify=messages.append)
+    assert messages == []  # nothing was rebuilt
+    assert current_dir(settings.index_dir).resolve().parent == settings.index_dir
+    assert seeded.retriever.index.manifest == tutor.retriever.index.manifest
+    seeded.close()

@@ -9,13 +9,7 @@ import pytest
 
 from bot.discordbot.client import TutorBot, point_discord_at
 from bot.discordbot.limits import payload_problems
-from tests.fakediscord import FakeDiscord, running_bot
-
-
-@pytest.fixture()
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
+from tests.fakediscord import running_bot
 
 
 @pytest.fixture()
