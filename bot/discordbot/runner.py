@@ -16,9 +16,9 @@ from bot.config import Settings, read_token
 from bot.discordbot.client import TutorBot, point_discord_at
 from bot.health import HealthServer, HealthState
 from bot.knowledge.document import KnowledgeError
+from bot.logging_setup import setup_logging
 from bot.retrieval.embedder import EmbedderError
 from bot.retrieval.index import IndexError_
-from bot.logging_setup import setup_logging
 from bot.storage.db import Database
 from bot.tutor import Tutor
 
