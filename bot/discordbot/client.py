@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "bot.discordbot.cogs.ask",
     "bot.discordbot.cogs.admin",
+    "bot.discordbot.cogs.plans",
 )
 NO_MENTIONS = discord.AllowedMentions.none()
 
