@@ -1,0 +1,286 @@
+"""/plan and /timezone, and weekly reminders delivered by the real bot to the fake Discord.
+
+The bot's clock is the system clock plus an offset (SteppedClock): a test moves "now" to
+about a second before a minute, starts a plan for that minute, and the reminder arrives
+in real time without waiting for the next minute.
+"""
+
+import asyncio
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import discord
+import pytest
+
+from bot.clock import SystemClock
+from bot.discordbot.cogs.plans import Plans
+from bot.discordbot.plans_transport import delivery_error
+from bot.plans import Forbidden, RateLimited, ServerError, Target, TargetGone
+from tests.e2e.conftest import assert_within_limits
+
+pytestmark = pytest.mark.e2e
+
+LEAD = 1.5  # seconds between "now" and the first reminder
+ZONE = "Asia/Tokyo"
+DM_MESSAGES = r"^/channels/\d+/messages$"
+
+
+class SteppedClock(SystemClock):
+    """The system clock plus an offset the test sets."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+    def just_before_a_minute(self, zone: str = ZONE) -> datetime:
+        """Set "now" to LEAD seconds before the next minute; that minute, local to zone."""
+        real = super().now()
+        minute = (real + timedelta(minutes=1)).replace(second=0, microsecond=0)
+        self.offset = minute - timedelta(seconds=LEAD) - real
+        return minute.astimezone(ZoneInfo(zone))
+
+
+@pytest.fixture(autouse=True)
+def stepped_clock(monkeypatch):
+    """TutorBot builds its clock with SystemClock() when none is given."""
+    monkeypatch.setattr("bot.discordbot.client.SystemClock", SteppedClock)
+
+
+def plans(bot) -> Plans:
+    return bot.get_cog("Plans")
+
+
+async def start_soon(fake, bot, user, *, channel=None, **options):
+    """/plan start for the next minute (explicit weekday, so local midnight is no edge)."""
+    due = bot.clock.just_before_a_minute()
+    values = {"plan": "3m", "time": f"{due:%H:%M}", "weekday": f"{due:%a}".lower(),
+              "timezone": ZONE, **options}
+    rec = await fake.slash(user, "plan start", values, channel=channel)
+    return rec, due
+
+
+async def test_commands_are_synced_with_japanese_names(fake, start_bot):
+    async with start_bot():
+        commands = fake.commands()
+        plan = commands["plan"]
+        assert plan["name_localizations"]["ja"] == "プラン"
+        subcommands = {o["name"]: o for o in plan["options"]}
+        assert set(subcommands) == {"start", "status", "show", "pause", "resume", "skip", "stop"}
+        start = {o["name"]: o for o in subcommands["start"]["options"]}
+        assert start["time"]["name_localizations"]["ja"] == "時刻"
+        assert [c["value"] for c in start["plan"]["choices"]] == ["3m", "1y", "3y"]
+        assert commands["timezone"]["options"][0]["name"] == "set"
+        rec = await fake.autocomplete(fake.student, "timezone set", {"zone": "asia/tok"},
+                                      focused="zone")
+        assert [c["value"] for c in rec.choices] == ["Asia/Tokyo"]
+
+
+async def reviews_due(member_id: int) -> int:
+    """What the quiz feature will provide as bot.reviews_due."""
+    return 3
+
+
+async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
+    async with start_bot() as bot:
+        bot.reviews_due = reviews_due
+        rec, due = await start_soon(fake, bot, fake.student)
+        assert rec.ephemeral and "Week 1 arrives" in rec.content
+        assert f"<t:{int(due.timestamp())}:F>" in rec.content
+        reminder = await fake.wait_for_sent_message(fake.student, contains="week 1/12",
+                                                    timeout=LEAD + 4)
+        # The DM channel is opened first, then the reminder goes into it with a nonce.
+        opened = fake.requests("POST", path_contains="/users/@me/channels")
+        posted = [r for r in fake.requests("POST", path_regex=DM_MESSAGES)
+                  if r.path == f"/channels/{reminder.channel_id}/messages"]
+        assert len(opened) == 1 and len(posted) == 1
+        assert opened[0].timestamp <= posted[0].timestamp
+        body = posted[0].json
+        subscription = (await plans(bot).service.statuses(fake.student.id))[0].subscription_id
+        assert body["nonce"] == f"tp{subscription}w1" and body["enforce_nonce"] is True
+        assert body["allowed_mentions"]["parse"] == []
+        embed = reminder.embeds[0]
+        assert "**Focus:**" in embed["description"] and "☐ 1." in embed["description"]
+        assert "**Source:** 4.4 スキル開発タイムライン › 3ヶ月プラン" in embed["description"]
+        assert "🔁 3 review(s) due" in embed["description"]
+        assert embed["footer"]["text"].endswith(f"key tp{subscription}w1")
+        transport = plans(bot).runtime.dispatcher.transport
+        an_hour_ago = datetime.now(ZoneInfo("UTC")) - timedelta(hours=1)
+        found = await transport.find_sent(Target.dm(fake.student.id), f"tp{subscription}w1",
+                                          an_hour_ago)
+        assert found is not None and found.message_id == reminder.id
+        assert await transport.find_sent(Target.dm(fake.student.id), f"tp{subscription}w2",
+                                         an_hour_ago) is None
+        ids = reminder.custom_ids()
+        done = f"plan:done:{subscription}:1:0"
+        assert done in ids and f"plan:snooze:{subscription}:1" in ids
+
+        click = await fake.click(fake.student, reminder.id, done)
+        assert click.callback_type == 7  # the reminder itself now shows the tick
+        assert "✅ 1." in click.callback_data["embeds"][0]["description"]
+        rows = await bot.db.fetchall("SELECT * FROM plan_progress")
+        assert [(r["week"], r["task_index"], r["member_id"]) for r in rows] == \
+            [(1, 0, fake.student.id)]
+
+        snooze = await fake.click(fake.student, reminder.id, f"plan:snooze:{subscription}:1")
+        assert snooze.ephemeral and "again" in snooze.content
+
+    # After a restart the buttons still work and nothing is sent twice.
+    async with start_bot() as bot:
+        again = await fake.click(fake.student, reminder.id, done)
+        assert again.callback_type == 7
+        assert "☐ 1." in again.callback_data["embeds"][0]["description"]  # toggled off
+        status = await fake.slash(fake.student, "plan status")
+        assert status.ephemeral and "week 1 of 12" in status.callback_data["embeds"][0][
+            "fields"][0]["value"]
+        await asyncio.sleep(0.3)
+        assert len([m for m in fake.sent_messages(fake.student) if "week 1/12" in m.text()]) == 1
+    assert_within_limits(fake)
+
+
+async def test_channel_reminder_shows_how_many_members_did_each_task(fake, start_bot):
+    async with start_bot() as bot:
+        bot.reviews_due = reviews_due
+        rec, _ = await start_soon(fake, bot, fake.moderator, channel="study", where="here")
+        assert not rec.ephemeral and "<#" in rec.content
+        assert rec.callback_data["allowed_mentions"]["parse"] == []
+        reminder = await fake.wait_for_sent_message("study", contains="week 1/12",
+                                                    timeout=LEAD + 4)
+        assert "review" not in reminder.text()  # review counts are personal, never posted
+        task1, task2 = [c for c in reminder.custom_ids() if c.startswith("plan:done:")][:2]
+
+        first = await fake.click(fake.student, reminder.id, task1)
+        assert first.callback_type == 7 and "(✅ 1)" in first.callback_data["embeds"][0][
+            "description"]
+        await fake.wait_until(lambda: first.followups, what="the presser's note")
+        assert "1 member(s)" in first.followups[0]["content"]
+        await fake.click(fake.user("carol"), reminder.id, task1, locale="ja")
+        last = await fake.click(fake.user("carol"), reminder.id, task2, locale="ja")
+        description = last.callback_data["embeds"][0]["description"]
+        lines = description.splitlines()
+        assert next(x for x in lines if x.startswith("☐ 1.")).endswith("(✅ 2)")
+        assert next(x for x in lines if x.startswith("☐ 2.")).endswith("(✅ 1)")
+        await fake.wait_until(lambda: last.followups, what="the presser's note")
+        assert "完了" in last.followups[0]["content"]
+        counts = await bot.db.fetchall(
+            "SELECT task_index, COUNT(*) AS n FROM plan_progress GROUP BY task_index")
+        assert {r["task_index"]: r["n"] for r in counts} == {0: 2, 1: 1}
+    assert_within_limits(fake)
+
+
+async def test_closed_dms_pause_the_plan_with_the_reason(fake, start_bot):
+    fake.close_dms(fake.student)
+    async with start_bot() as bot:
+        await start_soon(fake, bot, fake.student)
+        service = plans(bot).service
+
+        async def paused():
+            statuses = await service.statuses(fake.student.id)
+            return statuses and statuses[0].status == "paused"
+
+        for _ in range(50):
+            if await paused():
+                break
+            await asyncio.sleep(0.1)
+        status = (await service.statuses(fake.student.id))[0]
+        assert status.paused_reason == "dm_closed"
+        refused = [r for r in fake.requests("POST", path_regex=DM_MESSAGES) if r.status == 403]
+        assert len(refused) == 1
+        await asyncio.sleep(2.5)  # longer than the first retry delay: nothing retries
+        assert len(fake.requests("POST", path_regex=DM_MESSAGES)) == 1
+        rec = await fake.slash(fake.student, "plan status")
+        assert "DMs are closed" in rec.callback_data["embeds"][0]["fields"][0]["value"]
+
+        # Open the DMs again and resume: the missed week goes out at once.
+        fake.close_dms(fake.student, closed=False)
+        resumed = await fake.slash(fake.student, "plan resume")
+        assert resumed.ephemeral and "Resumed" in resumed.content
+        await fake.wait_for_sent_message(fake.student, contains="week 1/12")
+    assert_within_limits(fake)
+
+
+async def test_missing_permissions_pause_a_channel_plan_and_tell_its_owner(fake, start_bot):
+    study = fake.channel("study")
+    async with start_bot() as bot:
+        refusal = fake.fail_next("POST", rf"^/channels/{study.id}/messages$", status=403)
+        await start_soon(fake, bot, fake.moderator, channel="study", where="here")
+        notice = await fake.wait_for_sent_message(fake.moderator, contains="paused",
+                                                  timeout=LEAD + 4)
+        assert refusal.hits == 1 and f"<#{study.id}>" in notice.text()
+        assert "/plan resume" in notice.text() and not notice.custom_ids()
+        status = await plans(bot).service.subscription_for(Target.channel(study.id))
+        assert status.status == "paused" and status.paused_reason == "missing_permissions"
+    assert_within_limits(fake)
+
+
+def http_error(kind, status, code):
+    response = SimpleNamespace(status=status, reason="", headers={"Retry-After": "2.5"})
+    return kind(response, {"code": code, "message": "refused"})
+
+
+@pytest.mark.parametrize(("error", "expected", "detail"), [
+    (http_error(discord.Forbidden, 403, 50007), Forbidden, 50007),
+    (http_error(discord.Forbidden, 403, 50013), Forbidden, 50013),
+    (http_error(discord.Forbidden, 403, 50001), Forbidden, 50001),
+    (http_error(discord.NotFound, 404, 10003), TargetGone, 10003),
+    (http_error(discord.NotFound, 404, 10013), TargetGone, 10013),
+    (http_error(discord.HTTPException, 400, 50033), TargetGone, 10013),
+    (http_error(discord.HTTPException, 429, 0), RateLimited, 2.5),
+    (discord.RateLimited(40.0), RateLimited, 40.0),
+    (http_error(discord.DiscordServerError, 503, 0), ServerError, 503),
+    (http_error(discord.HTTPException, 400, 50035), ServerError, 400),
+    (aiohttp.ClientConnectionError("reset"), ServerError, 0),
+    (TimeoutError(), ServerError, 0),
+])
+def test_discord_errors_map_to_the_cores_types(error, expected, detail):
+    mapped = delivery_error(error)
+    assert type(mapped) is expected
+    value = {Forbidden: "code", TargetGone: "code", RateLimited: "retry_after",
+             ServerError: "status"}[expected]
+    assert getattr(mapped, value) == detail
+
+
+async def test_plan_start_here_needs_a_moderator(fake, start_bot):
+    async with start_bot() as bot:
+        rec = await fake.slash(fake.student, "plan start", {"plan": "3m", "where": "here"},
+                               channel="study")
+        assert rec.ephemeral and "Only moderators" in rec.content
+        ja = await fake.slash(fake.user("carol"), "plan start", {"plan": "1y", "where": "here"},
+                              channel="study", locale="ja")
+        assert ja.ephemeral and "モデレーター専用" in ja.content
+        assert await bot.db.fetchall("SELECT * FROM plan_subscriptions") == []
+        assert all(m.ephemeral for m in fake.sent_messages("study"))
+
+
+async def test_plan_show_sends_the_timeline_png(fake, start_bot):
+    async with start_bot():
+        start = await fake.slash(fake.student, "plan start", {"plan": "1y", "time": "07:30"})
+        assert start.ephemeral
+        conflict = await fake.slash(fake.student, "plan start", {"plan": "3m"})
+        assert conflict.ephemeral and "already a study plan" in conflict.content
+
+        rec = await fake.slash(fake.student, "plan show", {"week": 3})
+        await fake.wait_until(lambda: rec.followups, what="the /plan show followup")
+        shown = fake.response_message(rec)  # the followup fills the "thinking" message
+        assert shown.ephemeral and len(shown.files) == 1 and shown.files[0].is_png
+        embed = shown.embeds[0]
+        assert embed["title"].endswith("week 3 of 52")
+        assert embed["image"]["url"] == "attachment://plan-timeline.png"
+        assert "**Focus:**" in embed["description"]
+
+        preview = await fake.slash(fake.user("carol"), "plan show", {"plan": "3y", "week": 100},
+                                   locale="ja")
+        await fake.wait_until(lambda: preview.followups, what="the preview followup")
+        shown = fake.response_message(preview)
+        assert shown.files[0].is_png and "第100週/全156週" in shown.embeds[0]["title"]
+
+        wrong = await fake.slash(fake.student, "plan show", {"week": 60})
+        await fake.wait_until(lambda: wrong.followups, what="the error followup")
+        assert "weeks 1-52" in wrong.followups[0]["content"]
+
+        zone = await fake.slash(fake.student, "timezone set", {"zone": "America/New_York"})
+        assert zone.ephemeral and "America/New_York (1 plan(s) moved" in zone.content
+    assert_within_limits(fake)
