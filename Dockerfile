@@ -14,9 +14,12 @@ RUN if [ -n "$TORCH_FIND_LINKS" ]; then \
     else \
         /opt/venv/bin/pip install --no-cache-dir --extra-index-url "$TORCH_INDEX_URL" torch==2.13.0; \
     fi
+# Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.
 COPY pyproject.toml README.md /src/
+RUN /opt/venv/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('/src/pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && /opt/venv/bin/pip install --no-cache-dir -r /tmp/requirements.txt
 COPY bot /src/bot
-RUN /opt/venv/bin/pip install --no-cache-dir /src
+RUN /opt/venv/bin/pip install --no-cache-dir --no-deps /src
 COPY knowledge /app/knowledge
 # The index is built now, so the container starts without building anything.
 RUN HF_HUB_OFFLINE=1 TUTORBOT_KNOWLEDGE_DIR=/app/knowledge TUTORBOT_INDEX_DIR=/app/index \

@@ -64,6 +64,7 @@ class Service:
         db = await Database.open(self.settings.database_path)
         self.state.database_writable = db.is_writable
         tutor = await asyncio.to_thread(Tutor.open, self.settings)
+        tutor.load_dense_in_background()  # lexical answers are served meanwhile
         self.state.index_loaded = True
         self.state.dense_ready = lambda: tutor.dense_ready
         bot = TutorBot(self.settings, tutor=tutor, db=db)

@@ -60,6 +60,21 @@ async def wait_healthy(name: str, timeout: float = 120) -> float:
     raise AssertionError(f"{name} never became healthy:\n{logs.stdout}\n{logs.stderr}")
 
 
+async def wait_connected(port: int, timeout: float = 60) -> None:
+    """Healthy means index and database are ready; answering also needs the gateway."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",
+                                                     timeout=2).read())
+            if body["gateway"] == "connected":
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.3)
+    raise AssertionError("the container never connected to the gateway")
+
+
 async def stop_within(name: str, seconds: float) -> tuple[int, float]:
     started = time.monotonic()
     podman("kill", "--signal", "TERM", name)
@@ -83,6 +98,7 @@ async def test_image_answers_reports_health_stops_cleanly_and_keeps_data(fake, n
     run_container(names["a"], names["volume"], fake, port)
     seconds_to_healthy = await wait_healthy(names["a"])
     print(f"container start to healthy: {seconds_to_healthy:.1f} s")
+    await wait_connected(port)
 
     record = await fake.slash(fake.student, "ask",
                               {"question": "How many people use Google Translate every day?"},
@@ -106,6 +122,7 @@ async def test_image_answers_reports_health_stops_cleanly_and_keeps_data(fake, n
 
     run_container(names["b"], names["volume"], fake, port)
     await wait_healthy(names["b"])
+    await wait_connected(port)
     status = await fake.slash(fake.student, "plan status", {}, timeout=30)
     await fake.wait_until(lambda: status.callback is not None, timeout=30)
     text = json.dumps(status.callback_data, ensure_ascii=False) + json.dumps(
