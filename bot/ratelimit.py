@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -65,10 +65,17 @@ class AnswerSlots:
         return self._waiting.get(key, 0) + 1
 
     @asynccontextmanager
-    async def slot(self, key: object) -> AsyncIterator[None]:
+    async def slot(self, key: object,
+                   on_queued: Callable[[int], Awaitable[None]] | None = None
+                   ) -> AsyncIterator[None]:
+        """Hold one of the key's slots; `on_queued(position)` is awaited first if it has to
+        wait. The place is taken before anything is awaited, so positions never repeat."""
         semaphore = self._semaphore(key)
+        position = self.position(key)
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
+            if position and on_queued is not None:
+                await on_queued(position)
             await semaphore.acquire()
         finally:
             self._waiting[key] -= 1

@@ -65,13 +65,24 @@ async def test_answer_slots_queue_in_order():
             order.append(name)
             await release.wait()
 
+    notices = []
+
+    async def queued(position):
+        notices.append(position)
+
+    async def waiting(name):
+        async with slots.slot("g", queued):
+            order.append(name)
+
     first = asyncio.create_task(answer("a"))
     await asyncio.sleep(0)
     assert slots.position("g") == 1
-    second = asyncio.create_task(answer("b"))
+    second = asyncio.create_task(waiting("b"))
+    third = asyncio.create_task(waiting("c"))
     await asyncio.sleep(0)
-    assert slots.position("g") == 2
+    assert slots.position("g") == 3
     release.set()
-    await asyncio.gather(first, second)
-    assert order == ["a", "b"]
+    await asyncio.gather(first, second, third)
+    assert order == ["a", "b", "c"]
+    assert notices == [1, 2]
     assert slots.position("g") == 0

@@ -221,3 +221,44 @@ async def test_a_failing_command_reports_an_error_id_and_logs_it(fake, start_bot
         assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)
         ok = await fake.slash(fake.student, "ask", {"question": "エッジAIの利点は?"})
         assert ok.callback_data["embeds"]
+
+
+async def test_answer_channel_needs_no_mention_and_private_answers_are_ephemeral(fake, start_bot):
+    async with start_bot():
+        study = fake.channel("study")
+        config = await fake.slash(fake.moderator, "tutor config", {"answer_channel": study})
+        assert "saved" in config.content.lower()
+        await fake.post_message(fake.student, study, "テスラの事故率はどれくらい減った?")
+        reply = await fake.wait_for_sent_message(study, count=1)
+        assert "40%削減" in embed_text(reply.embeds[0]).replace("**", "")
+        await fake.post_message(fake.student, "general", "テスラの事故率は?")  # no mention
+        await asyncio.sleep(0.5)
+        assert [m for m in fake.sent_messages("general") if m.interaction_id is None] == []
+        private = await fake.slash(fake.student, "ask",
+                                   {"question": "AlphaGoが使った探索手法は?", "private": True})
+        assert private.ephemeral
+
+
+async def test_queue_position_is_reported_when_answers_are_busy(fake, start_bot):
+    async with start_bot(max_concurrent_answers=1, ask_per_minute=100) as bot:
+        original = bot.tutor.ask_async
+
+        async def slow(*args, **kwargs):
+            await asyncio.sleep(0.6)
+            return await original(*args, **kwargs)
+
+        bot.tutor.ask_async = slow
+        try:
+            records = await asyncio.gather(*[
+                fake.slash(fake.student, "ask", {"question": "エッジAIの利点は?"}, timeout=15)
+                for _ in range(3)])
+            await fake.wait_until(lambda: all(r.edits or r.followups or
+                                              r.callback_data.get("embeds") for r in records),
+                                  timeout=15)
+        finally:
+            bot.tutor.ask_async = original
+        notices = sorted(r.content for r in records if r.content)
+        assert notices == ["順番待ちです(現在 1 番目)。まもなく回答します。",
+                           "順番待ちです(現在 2 番目)。まもなく回答します。"]
+        queued = [r for r in records if r.content]
+        assert all(r.edits and r.edits[-1]["embeds"] for r in queued)

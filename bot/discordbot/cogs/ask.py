@@ -151,11 +151,8 @@ class Ask(commands.Cog):
                       guild_id: int | None, channel_id: int | None, context: str = "",
                       on_queued=None) -> tuple[Answer, discord.Embed, discord.ui.View | None]:
         key = guild_id or f"dm:{user_id}"
-        position = self.bot.answer_slots.position(key)
-        if position and on_queued is not None:
-            await on_queued(position)
         started = time.perf_counter()
-        async with self.bot.answer_slots.slot(key):
+        async with self.bot.answer_slots.slot(key, on_queued):
             answer = await self.bot.tutor.ask_async(question, context=context, language=language)
         metrics.record_answer(answer.language, answer.status, time.perf_counter() - started)
         answer_id = await self.bot.answers.record_answer(
