@@ -33,6 +33,7 @@ EXTENSIONS = (
     "bot.discordbot.cogs.ask",
     "bot.discordbot.cogs.admin",
     "bot.discordbot.cogs.plans",
+    "bot.discordbot.cogs.quiz",
 )
 NO_MENTIONS = discord.AllowedMentions.none()
 
