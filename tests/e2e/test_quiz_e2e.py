@@ -191,6 +191,8 @@ async def test_buttons_quiz_with_three_players(fake, start_bot, clock):
 async def test_typed_round_is_won_by_the_first_correct_message(fake, start_bot, clock):
     bob, carol = fake.student, fake.user("carol")
     async with start_bot() as bot:
+        # The quiz channel also answers questions without a mention: quiz answers must win.
+        await fake.slash(fake.moderator, "tutor config", {"answer_channel": fake.channel(QUIZ)})
         await fake.slash(fake.moderator, "quiz start", {"count": 1, "seconds": 60,
                                                         "mode": "typed", "topic": "netflix"},
                          channel=QUIZ)
@@ -212,6 +214,9 @@ async def test_typed_round_is_won_by_the_first_correct_message(fake, start_bot, 
         assert f"<@{bob.id}> +" in reveal and f"<@{carol.id}> +" not in reveal
         await play_to_the_end(fake, bot, clock)
         await fake.wait_until(lambda: titled(fake, "🏁 Quiz finished"), what="the scoreboard")
+        tutor_replies = [m for m in fake.sent_messages(QUIZ) if m.embeds and
+                         "chapter" in m.embeds[0].get("description", "")]
+        assert tutor_replies == []  # the answers were quiz answers, not questions
         rows = {r["member_id"]: r for r in await bot.db.fetchall("SELECT * FROM quiz_answers")}
         assert rows[bob.id]["correct"] == 1 and rows[bob.id]["points"] > 0
         assert rows[carol.id]["correct"] == 0 and rows[carol.id]["mode"] == "typed"

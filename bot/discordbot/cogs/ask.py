@@ -245,6 +245,9 @@ class Ask(commands.Cog):
         settings = await self.bot.guild_settings.get(message.guild.id)
         if not mentioned and channel.id not in settings.answer_channels:
             return None
+        quiz = self.bot.get_cog("Quiz")
+        if not mentioned and quiz is not None and quiz.takes_messages_in(channel.id):
+            return None  # typed quiz answers are not questions
         if mentioned and settings.use_threads and isinstance(channel, discord.TextChannel):
             return "new-thread"
         return "reply"

@@ -420,6 +420,12 @@ class Quiz(commands.Cog):
         await send_ephemeral(interaction, tr("quiz_answer_changed" if ack.changed
                                              else "quiz_answer_locked", language, choice=label))
 
+    def takes_messages_in(self, channel_id: int) -> bool:
+        """True while a typed quiz runs in the channel: its messages are answers, not
+        questions for the tutor."""
+        session = self.service.engine.get(channel_id)
+        return session is not None and session.mode == "typed"
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Typed mode: every message in the quiz channel is an answer; ✅ on the winner."""
