@@ -27,6 +27,11 @@ Period = Literal["week", "all"]
 WEEK = timedelta(days=7)
 
 
+def share(part: int, whole: int) -> float:
+    """part / whole, or 0.0 for nothing answered yet."""
+    return part / whole if whole else 0.0
+
+
 @dataclass(frozen=True)
 class LeaderboardRow:
     rank: int
@@ -38,7 +43,7 @@ class LeaderboardRow:
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
+        return share(self.correct, self.answered)
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class TopicStats:
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
+        return share(self.correct, self.answered)
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class MemberStats:
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
+        return share(self.correct, self.answered)
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ class QuestionMiss:
 
     @property
     def miss_rate(self) -> float:
-        return self.missed / self.answered if self.answered else 0.0
+        return share(self.missed, self.answered)
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ class TopicMiss:
 
     @property
     def miss_rate(self) -> float:
-        return self.missed / self.answered if self.answered else 0.0
+        return share(self.missed, self.answered)
 
 
 @dataclass(frozen=True)
