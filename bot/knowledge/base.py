@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.knowledge.document import Chapter, Section, load_chapters, normalize_path
 from bot.knowledge.glossary import Glossary, load_glossary
+from bot.knowledge.intents import Intents, load_intents
 from bot.knowledge.references import ReferenceMap, load_references
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ class KnowledgeBase:
     chapters: list[Chapter]
     glossary: Glossary
     references: ReferenceMap
+    intents: Intents
 
     @classmethod
     def load(cls, directory: Path) -> KnowledgeBase:
@@ -28,6 +30,7 @@ class KnowledgeBase:
             chapters=chapters,
             glossary=load_glossary(directory / "glossary.yaml"),
             references=load_references(directory / "references.yaml", chapters),
+            intents=load_intents(directory / "intents.yaml"),
         )
 
     def chapter(self, chapter_id: str) -> Chapter:

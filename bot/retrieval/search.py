@@ -15,6 +15,7 @@ import numpy as np
 from bot.config import Settings
 from bot.knowledge.chunking import Chunk
 from bot.knowledge.glossary import Glossary, Term
+from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
 from bot.retrieval.index import LoadedIndex
 from bot.retrieval.tokenize import tokenize
@@ -54,9 +55,10 @@ class QueryPlan:
 
 class Retriever:
     def __init__(self, index: LoadedIndex, glossary: Glossary, settings: Settings,
-                 embedder=None) -> None:
+                 embedder=None, intents: Intents | None = None) -> None:
         self.index = index
         self.glossary = glossary
+        self.intents = intents or Intents()
         self.settings = settings
         self.embedder = embedder
         self.chunks = index.chunks
@@ -72,6 +74,7 @@ class Retriever:
     def plan(self, query: str, context: str = "") -> QueryPlan:
         matched = self.glossary.matches(f"{context} {query}")
         expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
+        expanded += [w for w in self.intents.expand(query) if w not in expanded]
         tokens = tokenize(query) + tokenize(" ".join(expanded))
         if context:
             tokens += tokenize(context)

@@ -1,0 +1,71 @@
+"""Question forms that ask for a kind of section without naming it (knowledge/intents.yaml).
+
+"What is AutoML?" wants the definition section, "Where can I work as an AI researcher?"
+the list of organisations; the words that name those sections are added to the query.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.document import KnowledgeError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    adds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Intents:
+    intents: tuple[Intent, ...] = ()
+
+    def expand(self, question: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", question).lower()
+        found: list[str] = []
+        for intent in self.intents:
+            if any(p.search(text) for p in intent.patterns):
+                found.extend(w for w in intent.adds if w not in found)
+        return found
+
+
+def load_intents(path: Path) -> Intents:
+    if not path.exists():
+        return Intents()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    entries = data.get("intents") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise KnowledgeError(f"{path.name}: expected a top-level 'intents' list")
+    return Intents(tuple(_intent(path, i, e) for i, e in enumerate(entries)))
+
+
+def _intent(path: Path, index: int, entry: object) -> Intent:
+    where = f"{path.name}: intents[{index}]"
+    if not isinstance(entry, dict):
+        raise KnowledgeError(f"{where}: each intent must be a mapping")
+    patterns, adds = entry.get("patterns"), entry.get("adds")
+    if not isinstance(patterns, list) or not patterns:
+        raise KnowledgeError(f"{where}: field 'patterns' must be a non-empty list")
+    if not isinstance(adds, list) or not all(isinstance(a, str) for a in adds):
+        raise KnowledgeError(f"{where}: field 'adds' must be a list of strings")
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(str(pattern), re.IGNORECASE))
+        except re.error as exc:
+            raise KnowledgeError(f"{where}: pattern {pattern!r} is not a valid regex: {exc}") \
+                from exc
+    return Intent(str(entry.get("name", index)), tuple(compiled), tuple(adds))

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.document import KnowledgeError
+from bot.knowledge.intents import load_intents
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What is AutoML?", "定義"),
+    ("エッジAIとは?", "定義"),
+    ("What does a data scientist actually do?", "役割"),
+    ("Where can I work as an AI researcher?", "組織例"),
+    ("Which companies hire ML engineers?", "企業例"),
+    ("How much less data do foundation models need?", "効果"),
+    ("What is predicted for AutoML by 2025?", "予測"),
+])
+def test_question_forms_name_their_section(knowledge, question, expected):
+    assert expected in knowledge.intents.expand(question)
+
+
+def test_an_ordinary_question_adds_nothing(knowledge):
+    assert knowledge.intents.expand("Netflixの深層学習フェーズの精度は?") == []
+    assert "定義" not in knowledge.intents.expand(
+        "What is the accuracy of the CNN compared to dermatologists, and why?")
+
+
+def test_broken_pattern_names_the_file_and_entry(tmp_path: Path):
+    path = tmp_path / "intents.yaml"
+    path.write_text("intents:\n  - name: x\n    patterns: ['(unclosed']\n    adds: [定義]\n",
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"intents\.yaml: intents\[0\]"):
+        load_intents(path)
