@@ -65,12 +65,17 @@ def report_held_out(tutor, items, use_dense: bool, w: np.ndarray, threshold: flo
     y = np.array([i.in_scope for i in items])
     print(f"  held out: in-scope abstain {np.mean(p[y] < threshold):.3f} "
           f"out-of-scope abstain {np.mean(p[~y] < threshold):.3f}")
+    print(f"  held out: lowest in-scope {np.round(np.sort(p[y])[:6], 3).tolist()}, "
+          f"highest out-of-scope {np.round(np.sort(p[~y])[-4:], 3).tolist()}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="+")
     parser.add_argument("--max-in-abstain", type=float, default=0.0)
+    parser.add_argument("--margin", type=float, default=0.6,
+                        help="threshold = margin x the fitted one: below 1 leans to answering, "
+                             "as questions worded unlike any tuning question score lower")
     parser.add_argument("--check", action="append", default=[],
                         help="a held-out file: measured with the fitted model, never fitted on")
     args = parser.parse_args()
@@ -83,7 +88,7 @@ def main() -> int:
         x = np.array([features(tutor, i.question, use_dense) for i in items])
         w = fit(x, y)
         p = 1 / (1 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ w)))
-        threshold = choose_threshold(p[y == 1], p[y == 0], args.max_in_abstain)
+        threshold = args.margin * choose_threshold(p[y == 1], p[y == 0], args.max_in_abstain)
         in_rate = float(np.mean(p[y == 1] < threshold))
         out_rate = float(np.mean(p[y == 0] < threshold))
         print(f"{mode}: weights {np.round(w, 3).tolist()} threshold {threshold:.4f} "

@@ -144,10 +144,24 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     if sum(weights) < 0.5:
         weights = [1.0] * len(words)
     total = sum(weights)
+    bridged = glossary_bridged(result, result.hits[0])
     covered = sum(wt for w, wt in zip(words, weights, strict=True)
-                  if retriever.passage_contains(top, w))
+                  if retriever.passage_contains(top, w) or any(b in w or w in b for b in bridged))
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top)
+
+
+def glossary_bridged(result: SearchResult, hit: Hit) -> list[str]:
+    """The question's own spellings of glossary terms whose chapter wording is in the
+    passage: "エンコーダー" is covered by a passage that says "Encoder"."""
+    passage = normalize(f"{hit.chunk.path_text}\n{hit.chunk.text}")
+    question = normalize(result.query)
+    bridged: list[str] = []
+    for term in result.matched_terms:
+        if any(normalize(form) in passage for form in term.japanese_forms):
+            bridged += [w for form in term.query_forms if normalize(form) in question
+                        for w in content_words(form) if len(w) >= 2]
+    return bridged
 
 
 def highlight_terms(result: SearchResult) -> list[str]:

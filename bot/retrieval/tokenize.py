@@ -14,7 +14,7 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v4"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v6"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -32,7 +32,8 @@ who's how's let's i'm i'd i'll don't doesn't didn't isn't aren't was wasn't also
 very else still even ever more most such only own same other another again further once
 take takes took make makes made go goes going went come comes came use uses used using need
 needs want wants know knows think say says said mention mentioned talk talks thing things way
-lot lots kind sort mean means one ones like
+lot lots kind sort mean means one ones like able try tries tried trying ask asks asked
+asking myself yourself ourselves themselves anything something everything someone
 """
 _JAPANESE_STOPWORDS = """
 何 なに 誰 いつ どこ どれ どの どう どんな どれくらい どのくらい いくら いくつ 教え 知り 知る
@@ -48,6 +49,10 @@ UNIT_EN_RE = re.compile(r"\b(week|month|year)s?\s*(\d{1,3})(?:-(\d{1,3}))?\b")
 UNIT_JA_RE = re.compile(r"第?(\d{1,3})(?:-(\d{1,3}))?\s*(週目|ヶ月目|か月目|カ月目|年目|週)")
 UNIT_JA = {"週目": "week", "週": "week", "ヶ月目": "month", "か月目": "month",
            "カ月目": "month", "年目": "year"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+            "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
+UNIT_ORDINAL_RE = re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+(week|month|year)\b")
 MAX_UNIT_SPAN = 12
 
 
@@ -128,6 +133,7 @@ def plan_positions(text: str) -> list[str]:
     week8), so "6週目" meets the heading "Week 5-8" and "year 2" meets "Year 2"."""
     found = [(unit, first, last) for unit, first, last in UNIT_EN_RE.findall(text)]
     found += [(UNIT_JA[unit], first, last) for first, last, unit in UNIT_JA_RE.findall(text)]
+    found += [(unit, str(ORDINALS[word]), "") for word, unit in UNIT_ORDINAL_RE.findall(text)]
     tokens = []
     for unit, first, last in found:
         start = int(first)
