@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-QUESTIONS = ["Netflixの深層学習フェーズの精度は?", "How many people use Google Translate every day?",
+QUESTIONS = ["Netflixの深層学習フェーズの精度は?",
+             "How many people use Google Translate every day?",
              "AlphaGoが使った探索手法は?", "What accuracy did the CNN reach for skin cancer?",
              "エッジAIの利点は?", "What programming languages does a data scientist need?"]
 

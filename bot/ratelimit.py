@@ -83,3 +83,21 @@ class AnswerSlots:
             yield
         finally:
             semaphore.release()
+
+
+class Pacer:
+    """Spaces calls at least 1/rate seconds apart, across all callers: a steady pace under
+    a global limit instead of bursts that draw 429s."""
+
+    def __init__(self, rate_per_second: float) -> None:
+        self.interval = 1.0 / rate_per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = max(loop.time(), self._next) + self.interval

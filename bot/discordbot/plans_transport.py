@@ -33,10 +33,14 @@ from bot.plans import (
     nonce_for,
 )
 from bot.plans.transport import UNKNOWN_CHANNEL, UNKNOWN_USER
+from bot.ratelimit import Pacer
 
 log = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 200  # messages read back when looking for an earlier attempt
+# A reminder costs at most two requests (open the DM, post); 25 a second stays under
+# Discord's global limit of 50 requests a second, with the bot's other traffic beside it.
+SENDS_PER_SECOND = 25
 INVALID_RECIPIENT = 50033  # POST /users/@me/channels for a user Discord doesn't know
 GONE_CODES = frozenset({UNKNOWN_CHANNEL, UNKNOWN_USER})
 
@@ -48,12 +52,15 @@ class DiscordTransport:
     """Posts reminders as embeds (footer = the payload's key) with their buttons."""
 
     def __init__(self, client: discord.Client, *, view_for: ViewFor | None = None,
-                 history_limit: int = HISTORY_LIMIT) -> None:
+                 history_limit: int = HISTORY_LIMIT,
+                 sends_per_second: float = SENDS_PER_SECOND) -> None:
         self.client = client
         self.view_for = view_for or (lambda payload: None)
         self.history_limit = history_limit
+        self.pacer = Pacer(sends_per_second)
 
     async def send(self, target: Target, payload: Payload, nonce: str) -> SentMessage:
+        await self.pacer.wait()
         embed = discord.Embed.from_dict(payload.embed_dict())
         view = self.view_for(payload)
         extra = {"view": view} if view is not None else {}
@@ -66,6 +73,7 @@ class DiscordTransport:
         return SentMessage(message.id, message.channel.id)
 
     async def find_sent(self, target: Target, key: str, after: datetime) -> SentMessage | None:
+        await self.pacer.wait()
         nonce = nonce_for(key)
         try:
             channel = await self._channel(target)

@@ -1,4 +1,5 @@
 import asyncio
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -86,3 +87,19 @@ async def test_answer_slots_queue_in_order():
     assert order == ["a", "b", "c"]
     assert notices == [1, 2]
     assert slots.position("g") == 0
+
+
+async def test_pacer_spaces_calls_across_callers():
+    from bot.ratelimit import Pacer
+
+    pacer = Pacer(rate_per_second=50)
+    loop = asyncio.get_running_loop()
+    stamps = []
+
+    async def call():
+        await pacer.wait()
+        stamps.append(loop.time())
+
+    await asyncio.gather(*[call() for _ in range(6)])
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert all(gap >= 0.019 for gap in gaps)  # the pace, not a speed: never closer than 1/50 s
