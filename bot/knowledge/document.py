@@ -162,6 +162,23 @@ def _unique_anchor(base: str, seen: dict[str, int]) -> str:
     return base if count == 0 else f"{base}-{count}"
 
 
+def read_yaml(path: Path) -> object:
+    """A knowledge YAML file's data; a syntax error names the file."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+
+
+def read_yaml_list(path: Path, key: str) -> list:
+    """The list under a top-level key of a knowledge YAML file."""
+    data = read_yaml(path) or {}
+    entries = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise KnowledgeError(f"{path.name}: expected a top-level '{key}' list")
+    return entries
+
+
 def load_chapters(directory: Path) -> list[Chapter]:
     """Every chapter Markdown file in the knowledge directory, in file-name order."""
     files = sorted(directory.glob("*.md"))

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from bot.knowledge.document import KnowledgeError
+from bot.knowledge.document import KnowledgeError, read_yaml_list
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +125,7 @@ def load_glossary(path: Path) -> Glossary:
     if not path.exists():
         log.warning("no glossary at %s: English questions will reach less of the text", path)
         return Glossary()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
-    entries = data.get("terms") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise KnowledgeError(f"{path.name}: expected a top-level 'terms' list")
+    entries = read_yaml_list(path, "terms")
     return Glossary([_term(path, i, entry) for i, entry in enumerate(entries)])
 
 

@@ -12,9 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from bot.knowledge.document import KnowledgeError
+from bot.knowledge.document import KnowledgeError, read_yaml_list
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +40,7 @@ class Intents:
 def load_intents(path: Path) -> Intents:
     if not path.exists():
         return Intents()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
-    entries = data.get("intents") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise KnowledgeError(f"{path.name}: expected a top-level 'intents' list")
+    entries = read_yaml_list(path, "intents")
     return Intents(tuple(_intent(path, i, e) for i, e in enumerate(entries)))
 
 

@@ -7,9 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from bot.knowledge.document import Chapter, KnowledgeError, normalize_path
+from bot.knowledge.document import Chapter, KnowledgeError, normalize_path, read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +53,7 @@ class ReferenceMap:
 def load_references(path: Path, chapters: list[Chapter]) -> ReferenceMap:
     if not path.exists():
         return ReferenceMap({})
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    data = read_yaml(path) or {}
     by_id = {c.chapter_id: c for c in chapters}
     result: dict[str, list[Reference]] = {}
     for chapter_id, entries in data.items():
