@@ -30,7 +30,7 @@ from bot.retrieval.tokenize import TOKENIZER_VERSION, normalize, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "vectors.faiss"
@@ -60,8 +60,16 @@ class MissingIndexError(IndexError_):
 
 
 def passage_text(chunk: Chunk) -> str:
-    """What is embedded: the heading path together with the body."""
+    """The heading path together with the body."""
     return f"{chunk.path_text}\n{chunk.text}"
+
+
+def embedding_text(chunk: Chunk, glossary: Glossary) -> str:
+    """What is embedded: the passage and the English names of the chapter terms it holds.
+    An English-only model reads the Japanese poorly; the English names give it something
+    to match an English question against."""
+    english = [f for f in document_expansion(passage_text(chunk), glossary) if f.isascii()]
+    return f"{passage_text(chunk)}\n{' '.join(dict.fromkeys(english))}"
 
 
 def lexical_text(chunk: Chunk, glossary: Glossary) -> str:
@@ -161,7 +169,8 @@ def build_index(settings: Settings, embedder, progress: bool = True) -> Path:
 def _write_build(build_dir, settings, chapters, chunks, embedder, progress, started) -> None:
     glossary = load_glossary(settings.knowledge_dir / GLOSSARY)
     _save_lexical(build_dir / LEXICAL, [lexical_text(c, glossary) for c in chunks], progress)
-    vectors = embedder.encode_passages([passage_text(c) for c in chunks], progress=progress)
+    vectors = embedder.encode_passages([embedding_text(c, glossary) for c in chunks],
+                                       progress=progress)
     _save_vectors(build_dir / VECTORS, vectors, settings.index_type)
     (build_dir / CHUNKS).write_text(
         json.dumps([c.to_json() for c in chunks], ensure_ascii=False), encoding="utf-8"
