@@ -73,7 +73,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="+")
     parser.add_argument("--max-in-abstain", type=float, default=0.0)
-    parser.add_argument("--margin", type=float, default=0.6,
+    parser.add_argument("--margin", type=float, default=1.0,
                         help="threshold = margin x the fitted one: below 1 leans to answering, "
                              "as questions worded unlike any tuning question score lower")
     parser.add_argument("--check", action="append", default=[],
