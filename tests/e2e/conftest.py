@@ -31,6 +31,7 @@ def start_bot(tutor, bot_settings, fake):
             yield bot
         assert not fake.crashes
         assert not fake.unknown_requests, fake.unknown_requests
+        assert_never_pings(fake)
 
     return starter
 
@@ -43,6 +44,15 @@ def bot_payloads(fake) -> list[dict]:
         if request.method in ("POST", "PATCH") and isinstance(body, dict):
             bodies.append(body.get("data", body) if "type" in body else body)
     return bodies
+
+
+def assert_never_pings(fake) -> None:
+    """Every message the bot wrote carries allowed_mentions with nothing to parse."""
+    for body in bot_payloads(fake):
+        if body.get("content") or body.get("embeds"):
+            mentions = body.get("allowed_mentions")
+            assert mentions is not None and mentions.get("parse") == [], body
+            assert not mentions.get("users") and not mentions.get("roles"), body
 
 
 def assert_within_limits(fake) -> None:
