@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
+from bot.retrieval.index import passage_text
 from bot.retrieval.quotes import best_quote, mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
@@ -154,7 +155,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
 def glossary_bridged(result: SearchResult, hit: Hit) -> list[str]:
     """The question's own spellings of glossary terms whose chapter wording is in the
     passage: "エンコーダー" is covered by a passage that says "Encoder"."""
-    passage = normalize(f"{hit.chunk.path_text}\n{hit.chunk.text}")
+    passage = normalize(passage_text(hit.chunk))
     question = normalize(result.query)
     bridged: list[str] = []
     for term in result.matched_terms:
@@ -185,7 +186,8 @@ class AnswerBuilder:
         confidence = self.confidence(result)
         if confidence < self.calibration.threshold:
             return self._abstain(question, language, result, confidence)
-        passages = [p for p in (self._passage(h, result) for h in result.hits[:k]) if p]
+        terms = highlight_terms(result)
+        passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
         if not passages:
             return self._abstain(question, language, result, confidence)
         return Answer(question, language, "answered", message("answered", language),
@@ -206,14 +208,13 @@ class AnswerBuilder:
                       nearest=nearest[:3], confidence=confidence, mode=result.mode,
                       timings=result.timings)
 
-    def _passage(self, hit: Hit, result: SearchResult) -> Passage | None:
+    def _passage(self, hit: Hit, result: SearchResult, terms: list[str]) -> Passage | None:
         chunk = hit.chunk
         quote = [q for q in best_quote(chunk.text, result.query_tokens)
                  if self.knowledge.is_verbatim(chunk.chapter_id, q)]
         if not quote:
             log.warning("no verbatim quote for chunk %s; passage dropped", chunk.chunk_id)
             return None
-        terms = highlight_terms(result)
         reference = self.knowledge.references.for_path(chunk.chapter_id, chunk.heading_path)
         return Passage(
             chunk_id=chunk.chunk_id,

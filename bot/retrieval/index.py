@@ -153,8 +153,7 @@ def build_index(settings: Settings, embedder, progress: bool = True) -> Path:
     chunks = chunk_chapters(chapters)
     root = settings.index_dir
     root.mkdir(parents=True, exist_ok=True)
-    build_dir = Path(tempfile.mkdtemp(prefix="build-", dir=root))
-    build_dir.chmod(0o755)  # mkdtemp makes it private; other users (a container's) must read it
+    build_dir = _new_build_dir(root)
     try:
         _write_build(build_dir, settings, chapters, chunks, embedder, progress, started)
         _publish(root, build_dir)
@@ -218,6 +217,12 @@ def _save_vectors(path: Path, vectors: np.ndarray, index_type: str) -> None:
     faiss.write_index(index, str(path))
 
 
+def _new_build_dir(root: Path) -> Path:
+    build_dir = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+    build_dir.chmod(0o755)  # mkdtemp makes it private; other users (a container's) must read it
+    return build_dir
+
+
 def _publish(root: Path, build_dir: Path) -> None:
     """Point `current` at the new build in one atomic rename."""
     link = root / f".{CURRENT}.{os.getpid()}.tmp"
@@ -240,11 +245,8 @@ def seed_from_prebuilt(settings: Settings) -> bool:
     target_root = settings.index_dir
     if current_dir(target_root).exists() or not source.exists():
         return False
-    if source.resolve() == current_dir(target_root).resolve():
-        return False
     target_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="build-", dir=target_root))
-    staging.chmod(0o755)
+    staging = _new_build_dir(target_root)
     shutil.copytree(source.resolve(), staging, dirs_exist_ok=True)
     _publish(target_root, staging)
     log.info("index seeded from %s", settings.prebuilt_index_dir)
