@@ -89,15 +89,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.render_text import answer_to_json
-    from bot.retrieval.evaluate import first_hit_rank, load_eval_items, summarize
+    from bot.retrieval.evaluate import load_eval_items, run_eval
 
     items = load_eval_items(Path(args.file))
-    tutor = open_tutor(settings)
-    answers = [tutor.ask(item.question, k=args.k) for item in items]
-    rows = [answer_to_json(a) for a in answers]
-    ranks = [first_hit_rank(r["passages"], i.evidence) for i, r in zip(items, rows, strict=True)]
-    metrics = summarize(items, ranks, answers)
+    rows, metrics = run_eval(open_tutor(settings), items, k=args.k)
     if args.json:
         out = [{"id": i.item_id, "answered": r["answered"], "passages": [
             {k: p[k] for k in ("text", "heading_path", "quote", "score")} for p in r["passages"]

@@ -52,6 +52,16 @@ def _item(path: Path, index: int, raw: object) -> EvalItem:
     )
 
 
+def run_eval(tutor, items: list[EvalItem], k: int = 10) -> tuple[list[dict], dict]:
+    """Ask every item; the answers as JSON rows and the metrics over them."""
+    from bot.render_text import answer_to_json
+
+    answers = [tutor.ask(item.question, k=k) for item in items]
+    rows = [answer_to_json(a) for a in answers]
+    ranks = [first_hit_rank(r["passages"], i.evidence) for i, r in zip(items, rows, strict=True)]
+    return rows, summarize(items, ranks, answers)
+
+
 def passage_hits(text: str, heading_path: str, evidence: tuple[str, ...]) -> bool:
     return any(e in text or e in heading_path for e in evidence)
 

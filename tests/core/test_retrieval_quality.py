@@ -2,8 +2,7 @@
 
 import pytest
 
-from bot.render_text import answer_to_json
-from bot.retrieval.evaluate import first_hit_rank, load_eval_items, summarize
+from bot.retrieval.evaluate import load_eval_items, run_eval
 from tests.conftest import DEV_SET
 
 pytestmark = pytest.mark.slow
@@ -11,11 +10,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def dev_metrics(tutor):
-    items = load_eval_items(DEV_SET)
-    answers = [tutor.ask(item.question, k=10) for item in items]
-    ranks = [first_hit_rank(answer_to_json(a)["passages"], i.evidence)
-             for i, a in zip(items, answers, strict=True)]
-    return summarize(items, ranks, answers)
+    _, metrics = run_eval(tutor, load_eval_items(DEV_SET), k=10)
+    return metrics
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
