@@ -22,16 +22,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from figures import percentile  # noqa: E402
 
 QUESTIONS = ["Netflixの深層学習フェーズの精度は?",
              "How many people use Google Translate every day?",
              "AlphaGoが使った探索手法は?", "What accuracy did the CNN reach for skin cancer?",
              "エッジAIの利点は?", "What programming languages does a data scientist need?"]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def answered(record) -> bool:

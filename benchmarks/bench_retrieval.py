@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from figures import percentile  # noqa: E402
 
 QUESTIONS = [
     "Netflixの深層学習フェーズの精度は?", "How much annual value did Netflix's recommender create?",
@@ -35,11 +38,6 @@ QUESTIONS = [
     "アメリカのAI研究者の給料は?", "What should I build in weeks 9 to 12?",
     "1年プランの最後の3ヶ月で何に特化する?", "Which course does fast.ai offer?",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:

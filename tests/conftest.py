@@ -12,6 +12,16 @@ from bot.config import PROJECT_ROOT, Settings, load_settings
 SHARED = PROJECT_ROOT.parent / "shared"
 SEED_FILE = SHARED / "seed" / "000_c7cab3b44e490d33.txt"
 DEV_SET = SHARED / "eval" / "retrieval_dev.yaml"
+# Shaped like a real token, so a test can see that token-shaped text never reaches a log.
+BOT_TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def make_settings(tmp: Path, **changes) -> Settings:

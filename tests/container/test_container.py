@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -18,13 +17,14 @@ import uuid
 
 import pytest
 
+from tests.conftest import BOT_TOKEN, free_port
+
 IMAGE = os.environ.get("TUTORBOT_IMAGE", "")
 pytestmark = [
     pytest.mark.container,
     pytest.mark.skipif(not IMAGE or not shutil.which("podman"),
                        reason="set TUTORBOT_IMAGE to a built image (needs podman)"),
 ]
-TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 
 def podman(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -32,15 +32,9 @@ def podman(*args: str, check: bool = True, timeout: float = 120) -> subprocess.C
                           timeout=timeout)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run_container(name: str, volume: str, fake, port: int) -> None:
     podman("run", "-d", "--name", name, "--network", "host",
-           "-e", f"DISCORD_TOKEN={TOKEN}", "-e", f"DISCORD_API_BASE={fake.api_base}",
+           "-e", f"DISCORD_TOKEN={BOT_TOKEN}", "-e", f"DISCORD_API_BASE={fake.api_base}",
            "-e", f"DISCORD_GATEWAY_URL={fake.gateway_url}",
            "-e", f"TUTORBOT_HEALTH_PORT={port}", "-e", "TUTORBOT_HEALTH_HOST=127.0.0.1",
            "-v", f"{volume}:/data", IMAGE)
@@ -120,7 +114,7 @@ async def test_image_answers_reports_health_stops_cleanly_and_keeps_data(fake, n
     assert code == 0
     assert seconds < 10
     logs = podman("logs", names["a"]).stderr
-    assert TOKEN not in logs
+    assert BOT_TOKEN not in logs
 
     run_container(names["b"], names["volume"], fake, port)
     await wait_healthy(names["b"])

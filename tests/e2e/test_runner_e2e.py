@@ -4,22 +4,16 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 import time
 import urllib.request
 
 import pytest
 
+from tests.conftest import BOT_TOKEN, free_port
+
 pytestmark = pytest.mark.e2e
 
-TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get_json(url: str) -> tuple[int, dict]:
@@ -45,7 +39,7 @@ async def wait_for_health(url: str, wanted: set[str], timeout: float = 90) -> di
 
 
 async def start_process(tutor, tmp_path, api_base: str, gateway_url: str, port: int):
-    env = {**os.environ, "DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": api_base,
+    env = {**os.environ, "DISCORD_TOKEN": BOT_TOKEN, "DISCORD_API_BASE": api_base,
            "DISCORD_GATEWAY_URL": gateway_url, "TUTORBOT_HEALTH_PORT": str(port),
            "TUTORBOT_HEALTH_HOST": "127.0.0.1", "TUTORBOT_LOG_JSON": "true",
            "TUTORBOT_INDEX_DIR": str(tutor.settings.index_dir),
@@ -80,7 +74,7 @@ async def test_run_serves_health_metrics_answers_and_stops_on_sigterm(tutor, tmp
         code, seconds, stderr = await stop_process(process)
     assert code == 0, stderr
     assert seconds < 10
-    assert TOKEN not in stderr
+    assert BOT_TOKEN not in stderr
     assert question not in stderr
     lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     assert any(line["message"].startswith("stopped cleanly") for line in lines)
@@ -110,4 +104,4 @@ async def test_a_rejected_token_is_one_clear_line(tutor, tmp_path):
     assert process.returncode == 2
     text = stderr.decode()
     assert "rejected the token" in text
-    assert "Traceback" not in text and TOKEN not in text
+    assert "Traceback" not in text and BOT_TOKEN not in text

@@ -1,0 +1,9 @@
+"""Small helpers the benchmark scripts share."""
+
+from __future__ import annotations
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The value at quantile q (0..1), nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
