@@ -2,8 +2,9 @@
 
     python benchmarks/calibrate.py ../shared/eval/retrieval_dev.yaml tests/data/retrieval_extra.yaml
 
-Features per question: coverage of its content words by the top passage, log(1 + BM25
-top score), and (hybrid only) the top dense cosine. A logistic regression is fitted for
+Features per question: coverage of its content words by the top passage, the share the
+index knows, log(1 + BM25 top score), the weight of the most specific word the top
+passage lacks, and (hybrid only) the top dense cosine. A logistic regression is fitted for
 the lexical-only and the hybrid mode; the threshold printed is the highest that keeps
 in-scope abstention at or under the target.
 """
@@ -28,7 +29,8 @@ from bot.tutor import Tutor
 def features(tutor: Tutor, question: str, use_dense: bool) -> list[float]:
     result = tutor.retriever.search(question, k=5, use_dense=use_dense)
     evidence = gather_evidence(tutor.retriever, result)
-    row = [evidence.coverage, evidence.known, math.log1p(evidence.lexical_top)]
+    row = [evidence.coverage, evidence.known, math.log1p(evidence.lexical_top),
+           evidence.missing]
     if use_dense:
         row.append(evidence.dense_top or 0.0)
     return row

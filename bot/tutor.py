@@ -63,7 +63,8 @@ class Tutor:
                 notify("no index yet; building it (first run only)")
             build_index(settings, embedder, progress=progress)
             index = load_index(settings, knowledge.chapters)
-        retriever = Retriever(index, knowledge.glossary, settings, embedder, knowledge.intents)
+        retriever = Retriever(index, knowledge.glossary, settings, embedder, knowledge.intents,
+                              knowledge.references)
         tutor = cls(settings, knowledge, embedder, retriever)
         tutor.warm_up_lexical()
         return tutor

@@ -54,7 +54,7 @@ def lexical_tutor(tutor):
 
     embedder = Embedder(tutor.settings)  # never loaded
     retriever = Retriever(tutor.retriever.index, tutor.knowledge.glossary, tutor.settings,
-                          embedder)
+                          embedder, tutor.knowledge.intents, tutor.knowledge.references)
     return Tutor(tutor.settings, tutor.knowledge, embedder, retriever)
 
 

@@ -22,6 +22,12 @@ class Intent:
     name: str
     patterns: tuple[re.Pattern[str], ...]
     adds: tuple[str, ...]
+    # Sections (first heading) that answer only this kind of question: a reference list
+    # shares words with every topic it cites, but answers only "which paper?".
+    owns: tuple[str, ...] = ()
+
+    def matches(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -29,12 +35,19 @@ class Intents:
     intents: tuple[Intent, ...] = ()
 
     def expand(self, question: str) -> list[str]:
-        text = unicodedata.normalize("NFKC", question).lower()
         found: list[str] = []
-        for intent in self.intents:
-            if any(p.search(text) for p in intent.patterns):
-                found.extend(w for w in intent.adds if w not in found)
+        for intent in self.matching(question):
+            found.extend(w for w in intent.adds if w not in found)
         return found
+
+    def matching(self, question: str) -> list[Intent]:
+        text = unicodedata.normalize("NFKC", question).lower()
+        return [intent for intent in self.intents if intent.matches(text)]
+
+    def unasked_sections(self, question: str) -> set[str]:
+        """Top-level sections owned by a kind of question this question is not."""
+        asked = {intent.name for intent in self.matching(question)}
+        return {s for intent in self.intents if intent.name not in asked for s in intent.owns}
 
 
 def load_intents(path: Path) -> Intents:
@@ -49,10 +62,13 @@ def _intent(path: Path, index: int, entry: object) -> Intent:
     if not isinstance(entry, dict):
         raise KnowledgeError(f"{where}: each intent must be a mapping")
     patterns, adds = entry.get("patterns"), entry.get("adds")
+    owns = entry.get("owns", [])
     if not isinstance(patterns, list) or not patterns:
         raise KnowledgeError(f"{where}: field 'patterns' must be a non-empty list")
     if not isinstance(adds, list) or not all(isinstance(a, str) for a in adds):
         raise KnowledgeError(f"{where}: field 'adds' must be a list of strings")
+    if not isinstance(owns, list) or not all(isinstance(o, str) for o in owns):
+        raise KnowledgeError(f"{where}: field 'owns' must be a list of section headings")
     compiled = []
     for pattern in patterns:
         try:
@@ -60,4 +76,4 @@ def _intent(path: Path, index: int, entry: object) -> Intent:
         except re.error as exc:
             raise KnowledgeError(f"{where}: pattern {pattern!r} is not a valid regex: {exc}") \
                 from exc
-    return Intent(str(entry.get("name", index)), tuple(compiled), tuple(adds))
+    return Intent(str(entry.get("name", index)), tuple(compiled), tuple(adds), tuple(owns))

@@ -50,6 +50,13 @@ class ReferenceMap:
         return None
 
 
+    def cited_topics(self, chapter_id: str, text: str) -> list[str]:
+        """The sections (their own headings) whose references `text` holds: a reference
+        list names "Silver, D., et al. (2016)", a learner asks for "the AlphaGo paper"."""
+        return [ref.section_path.split(" › ")[-1] for ref in self.by_chapter.get(chapter_id, [])
+                if ref.entry in text]
+
+
 def load_references(path: Path, chapters: list[Chapter]) -> ReferenceMap:
     if not path.exists():
         return ReferenceMap({})

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
-from bot.retrieval.index import passage_text
+from bot.retrieval.index import searchable_text
 from bot.retrieval.quotes import best_quote, mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
-from bot.retrieval.tokenize import content_words, normalize
+from bot.retrieval.tokenize import content_words, normalize, proper_nouns
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +113,14 @@ class Calibration:
     coverage: float
     known: float
     lexical: float
+    missing: float
     dense: float
     threshold: float
 
     def confidence(self, evidence: Evidence) -> float:
         z = (self.bias + self.coverage * evidence.coverage + self.known * evidence.known
-             + self.lexical * math.log1p(evidence.lexical_top))
+             + self.lexical * math.log1p(evidence.lexical_top)
+             + self.missing * evidence.missing)
         if evidence.dense_top is not None:
             z += self.dense * evidence.dense_top
         return 1.0 / (1.0 + math.exp(-z))
@@ -132,30 +134,39 @@ class Evidence:
     known: float  # share of them found anywhere in the index
     lexical_top: float
     dense_top: float | None
+    missing: float = 0.0  # the weight of the most specific question word the passage lacks
 
 
 def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     """Coverage counts each word by its specificity, so a missing "tire" weighs more than
-    a missing "think"; a question of only everyday words counts them all equally."""
+    a missing "think"; a question of only everyday words counts them all equally. Only
+    the passage's own words count as covering a question word, or a glossary term the
+    question itself used."""
     words = content_words(result.query)
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
-    weights = [0.25 + 0.75 * specificity(w) for w in words]
+    # A name the chapter never mentions ("Germany", "シンガポール") weighs fully, however
+    # common the word: the question is about something else.
+    foreign_names = {n for n in proper_nouns(result.query) if not retriever.knows(n)}
+    weights = [1.0 if w in foreign_names else 0.25 + 0.75 * specificity(w) for w in words]
     if sum(weights) < 0.5:
         weights = [1.0] * len(words)
     total = sum(weights)
-    bridged = glossary_bridged(result, result.hits[0])
-    covered = sum(wt for w, wt in zip(words, weights, strict=True)
-                  if retriever.passage_contains(top, w) or any(b in w or w in b for b in bridged))
+    bridged = glossary_bridged(retriever, result, result.hits[0])
+    said = [retriever.passage_says(top, w) or any(b in w or w in b for b in bridged)
+            for w in words]
+    covered = sum(wt for wt, ok in zip(weights, said, strict=True) if ok)
+    missing = max((wt for wt, ok in zip(weights, said, strict=True) if not ok), default=0.0)
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
-    return Evidence(covered / total, known / total, result.lexical_top, result.dense_top)
+    return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
+                    missing)
 
 
-def glossary_bridged(result: SearchResult, hit: Hit) -> list[str]:
+def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> list[str]:
     """The question's own spellings of glossary terms whose chapter wording is in the
     passage: "エンコーダー" is covered by a passage that says "Encoder"."""
-    passage = normalize(passage_text(hit.chunk))
+    passage = normalize(searchable_text(hit.chunk, retriever.references))
     question = normalize(result.query)
     bridged: list[str] = []
     for term in result.matched_terms:

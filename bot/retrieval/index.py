@@ -26,17 +26,19 @@ from bot.config import Settings
 from bot.knowledge.chunking import CHUNKER_VERSION, MAX_BODY_CHARS, Chunk, chunk_chapters
 from bot.knowledge.document import Chapter, load_chapters
 from bot.knowledge.glossary import Glossary, load_glossary
+from bot.knowledge.references import ReferenceMap, load_references
 from bot.retrieval.tokenize import TOKENIZER_VERSION, normalize, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "vectors.faiss"
 LEXICAL = "lexical"
 CURRENT = "current"
 GLOSSARY = "glossary.yaml"
+REFERENCES = "references.yaml"
 # Short chunks with informative headings: weak length normalisation ranks best on the
 # chapter (tuned on the development questions, see benchmarks/tune_retrieval.py).
 BM25_PARAMS = {"k1": 1.2, "b": 0.3}
@@ -64,21 +66,46 @@ def passage_text(chunk: Chunk) -> str:
     return f"{chunk.path_text}\n{chunk.text}"
 
 
-def embedding_text(chunk: Chunk, glossary: Glossary) -> str:
+def searchable_text(chunk: Chunk, references: ReferenceMap) -> str:
+    """The passage as search reads it: heading path, body and, for reference entries, the
+    sections that cite them."""
+    cited = references.cited_topics(chunk.chapter_id, chunk.text)
+    return "\n".join([passage_text(chunk), *cited])
+
+
+def embedding_text(chunk: Chunk, glossary: Glossary, references: ReferenceMap) -> str:
     """What is embedded: the passage and the English names of the chapter terms it holds.
     An English-only model reads the Japanese poorly; the English names give it something
     to match an English question against."""
-    english = [f for f in document_expansion(passage_text(chunk), glossary) if f.isascii()]
-    return f"{passage_text(chunk)}\n{' '.join(dict.fromkeys(english))}"
+    text = searchable_text(chunk, references)
+    english = [f for f in document_expansion(text, glossary) if f.isascii()]
+    return f"{text}\n{' '.join(dict.fromkeys(english))}"
 
 
-def lexical_text(chunk: Chunk, glossary: Glossary) -> str:
+def parent_leads(chapters: list[Chapter]) -> dict[tuple[str, ...], str]:
+    """Each section's first sentence, by (chapter id, *heading path)."""
+    leads = {}
+    for chapter in chapters:
+        for section in chapter.sections:
+            body = chapter.text[section.body_start : section.body_end].strip()
+            first = body.split("\n", 1)[0].split("。", 1)[0] if body else ""
+            if first and not first.startswith(("-", "|", "#")):
+                leads[(chapter.chapter_id, *section.heading_path)] = first
+    return leads
+
+
+def lexical_tokens(chunk: Chunk, glossary: Glossary, references: ReferenceMap,
+                   lead: str = "") -> list[str]:
     """What BM25 indexes: the heading path, the section's own heading once more (it names
-    the topic in few words), the body, and the glossary's other names for the chapter terms
-    the passage contains, so a learner's own words find the chapter's."""
+    the topic in few words), the body, the glossary's other names for the chapter terms
+    the passage contains, so a learner's own words find the chapter's, and the parent
+    section's first sentence (`lead`): "ヒント" alone does not say whose hint it is.
+    The glossary names add no plan positions: the aliases of "Year" list "second year",
+    and every Year section would otherwise claim to be about each year."""
     own_heading = chunk.heading_path[-1] if chunk.heading_path else ""
-    text = f"{chunk.path_text}\n{own_heading}\n{chunk.text}"
-    return f"{text}\n{' '.join(document_expansion(text, glossary))}"
+    text = f"{searchable_text(chunk, references)}\n{own_heading}"
+    expansion = " ".join(document_expansion(text, glossary))
+    return tokenize(text) + tokenize(expansion, positions=False) + tokenize(lead, positions=False)
 
 
 def document_expansion(text: str, glossary: Glossary) -> list[str]:
@@ -118,9 +145,10 @@ def expected_manifest(settings: Settings, chapters: list[Chapter]) -> dict:
 
 def knowledge_hashes(settings: Settings, chapters: list[Chapter]) -> dict[str, str]:
     hashes = {c.path.name: c.sha256 for c in chapters}
-    glossary = settings.knowledge_dir / GLOSSARY
-    if glossary.exists():
-        hashes[GLOSSARY] = sha256_file(glossary)
+    for name in (GLOSSARY, REFERENCES):
+        path = settings.knowledge_dir / name
+        if path.exists():
+            hashes[name] = sha256_file(path)
     return hashes
 
 
@@ -167,8 +195,12 @@ def build_index(settings: Settings, embedder, progress: bool = True) -> Path:
 
 def _write_build(build_dir, settings, chapters, chunks, embedder, progress, started) -> None:
     glossary = load_glossary(settings.knowledge_dir / GLOSSARY)
-    _save_lexical(build_dir / LEXICAL, [lexical_text(c, glossary) for c in chunks], progress)
-    vectors = embedder.encode_passages([embedding_text(c, glossary) for c in chunks],
+    references = load_references(settings.knowledge_dir / REFERENCES, chapters)
+    leads = parent_leads(chapters)
+    _save_lexical(build_dir / LEXICAL, [
+        lexical_tokens(c, glossary, references, leads.get((c.chapter_id, *c.heading_path[:-1]), ""))
+        for c in chunks], progress)
+    vectors = embedder.encode_passages([embedding_text(c, glossary, references) for c in chunks],
                                        progress=progress)
     _save_vectors(build_dir / VECTORS, vectors, settings.index_type)
     (build_dir / CHUNKS).write_text(
@@ -198,10 +230,10 @@ def _bm25s():
     return bm25s
 
 
-def _save_lexical(directory: Path, passages: list[str], progress: bool) -> None:
+def _save_lexical(directory: Path, passages: list[list[str]], progress: bool) -> None:
     bm25s = _bm25s()
     retriever = bm25s.BM25(**BM25_PARAMS)
-    retriever.index([tokenize(p) for p in passages], show_progress=progress)
+    retriever.index(passages, show_progress=progress)
     retriever.save(str(directory), show_progress=False)
 
 

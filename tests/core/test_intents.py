@@ -31,3 +31,17 @@ def test_broken_pattern_names_the_file_and_entry(tmp_path: Path):
                     encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"intents\.yaml: intents\[0\]"):
         load_intents(path)
+
+
+def test_the_reference_list_is_owned_by_citation_questions(knowledge):
+    assert "参考文献" in knowledge.intents.unasked_sections("What is AutoML?")
+    assert "参考文献" not in knowledge.intents.unasked_sections("Who wrote the AlphaGo paper?")
+    assert "参考文献" not in knowledge.intents.unasked_sections("AutoMLの参考文献は?")
+
+
+def test_owns_must_be_a_list_of_headings(tmp_path: Path):
+    path = tmp_path / "intents.yaml"
+    text = "intents:\n  - name: x\n    patterns: ['a']\n    adds: []\n    owns: 参考文献\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"intents\[0\]: field 'owns'"):
+        load_intents(path)

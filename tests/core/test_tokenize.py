@@ -38,3 +38,9 @@ def test_english_stopwords_and_plurals():
 def test_content_words_drop_question_words():
     assert content_words("テスラはどれくらいの走行データで学習している?") == [
         "テスラ", "走行", "データ", "学習"]
+
+
+def test_plan_positions_can_be_left_out():
+    assert "year2" in tokenize("second year")
+    assert "year2" not in tokenize("second year", positions=False)
+    assert "year" in tokenize("second year", positions=False)

@@ -1,0 +1,68 @@
+"""Ranking behaviours a learner notices: the section asked about comes first."""
+
+import pytest
+
+from bot.retrieval.answer import gather_evidence
+from bot.retrieval.tokenize import proper_nouns
+
+
+def top_paths(tutor, question: str, k: int = 3) -> list[str]:
+    answer = tutor.ask(question, k=k)
+    assert answer.answered, answer.message
+    return [p.path_text for p in answer.passages]
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("What should I focus on in the second year of the three-year plan?", "Year 2"),
+    ("What does the third year of the long-term plan look like?", "Year 3"),
+    ("3年プランの2年目は何をする?", "Year 2"),
+])
+def test_a_plan_year_question_gets_that_year_first(tutor, question, section):
+    assert section in top_paths(tutor, question)[0]
+
+
+def test_glossary_aliases_do_not_make_every_year_match_every_year(tutor):
+    year_one = next(i for i, c in enumerate(tutor.retriever.chunks)
+                    if c.heading_path[-1].startswith("Year 1"))
+    postings = tutor.retriever.index.lexical.vocab_dict
+    assert "year2" in postings  # the Year 2 section itself names it
+    assert not tutor.retriever.passage_says(year_one, "year2")
+
+
+def test_a_hint_question_reaches_the_exercise_hint(tutor):
+    assert any(p.endswith("問題3(難易度:hard) › ヒント")
+               for p in top_paths(tutor, "3年計画の問題のヒントは?"))
+
+
+def test_a_paper_question_finds_the_reference_list_by_topic(tutor):
+    answer = tutor.ask("AlphaGo論文のDOIは?", k=3)
+    assert answer.answered
+    assert any("10.1038/nature16961" in p.text for p in answer.passages)
+
+
+def test_the_reference_list_does_not_answer_a_definition_question(tutor):
+    assert "定義" in top_paths(tutor, "What exactly is a foundation model?")[0]
+
+
+def test_a_word_only_in_the_glossary_aliases_is_not_covered(tutor):
+    """"subscriber churn" is an alias of 顧客離脱率: indexed for search, but the passage
+    says nothing about how many subscribers Netflix has."""
+    result = tutor.retriever.search("How many subscribers does Netflix have?", k=3)
+    evidence = gather_evidence(tutor.retriever, result)
+    assert evidence.coverage < 1.0
+    assert evidence.missing > 0.5
+
+
+def test_a_place_the_chapter_never_names_weighs_fully(tutor):
+    result = tutor.retriever.search("What's the average data scientist salary in Germany?", k=3)
+    assert gather_evidence(tutor.retriever, result).missing == 1.0
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("What's the average salary in Germany?", {"germany"}),
+    ("How does Netflix recommend films?", {"netflix"}),
+    ("シンガポールのMLエンジニアの年収は?", {"シンガポール"}),
+    ("what is automl", set()),
+])
+def test_proper_nouns(text, names):
+    assert proper_nouns(text) == names
