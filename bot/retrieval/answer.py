@@ -17,7 +17,7 @@ from bot.retrieval.index import searchable_text
 from bot.retrieval.quotes import best_quote, mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
-from bot.retrieval.tokenize import content_words, normalize, proper_nouns
+from bot.retrieval.tokenize import content_words, japanese_compounds, normalize, proper_nouns
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +158,22 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
             for w in words]
     covered = sum(wt for wt, ok in zip(weights, said, strict=True) if ok)
     missing = max((wt for wt, ok in zip(weights, said, strict=True) if not ok), default=0.0)
+    if _broken_compound(retriever, top, result.query, dict(zip(words, said, strict=True))):
+        missing = 1.0
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing)
+
+
+def _broken_compound(retriever: Retriever, top: int, query: str,
+                     said: dict[str, bool]) -> bool:
+    """Whether a Japanese compound of the question ("運転免許", "月額料金") is only half in
+    the passage: "運転" alone does not make a passage about driving licences."""
+    passage = normalize(searchable_text(retriever.chunks[top], retriever.references))
+    for parts in japanese_compounds(query):
+        if "".join(parts) not in passage and not all(said.get(p, True) for p in parts):
+            return True
+    return False
 
 
 def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> list[str]:

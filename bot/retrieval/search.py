@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 POSITION_MISMATCH_FACTOR = 0.85
 # The same for a section that answers another kind of question (the reference list, when
 # no paper or author is asked for).
-UNASKED_SECTION_FACTOR = 0.8
+UNASKED_SECTION_FACTOR = 0.9
 
 
 @dataclass(frozen=True)

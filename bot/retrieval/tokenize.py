@@ -14,7 +14,7 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v7"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v8"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -45,14 +45,17 @@ JAPANESE_STOPWORDS = frozenset(_JAPANESE_STOPWORDS.split())
 RANGE_RE = re.compile(r"(\d+)\s*(?:〜|~|～|–|—|-|から|to)\s*(\d+)")
 HIRAGANA_RE = re.compile(r"^[\u3040-\u309fー]+$")
 # Study-plan positions: "Week 5-8", "weeks 9-12", "Year 2", "5週目", "2年目", "第3週".
-UNIT_EN_RE = re.compile(r"\b(week|month|year)s?\s*(\d{1,3})(?:-(\d{1,3}))?\b")
+UNIT_EN_RE = re.compile(r"\b(week|month|year|exercise|problem)s?\s*#?\s*(\d{1,3})(?:-(\d{1,3}))?\b")
 UNIT_JA_RE = re.compile(r"第?(\d{1,3})(?:-(\d{1,3}))?\s*(週目|ヶ月目|か月目|カ月目|年目|週)")
 UNIT_JA = {"週目": "week", "週": "week", "ヶ月目": "month", "か月目": "month",
            "カ月目": "month", "年目": "year"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
             "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
-UNIT_ORDINAL_RE = re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+(week|month|year)\b")
+UNIT_ORDINAL_RE = re.compile(
+    r"\b(" + "|".join(ORDINALS) + r")\s+(week|month|year|exercise|problem)\b")
+# The chapter's exercises: "問題2", "演習3", "exercise 1" all name one exercise.
+EXERCISE_JA_RE = re.compile(r"(?:問題|演習)\s*(\d{1,2})(?![\d.,])")
 MAX_UNIT_SPAN = 12
 
 
@@ -89,6 +92,21 @@ def _tag_detailed(run: str) -> list[tuple[str, str, str]]:
 
 def japanese_nouns(run: str) -> list[str]:
     return [surface for surface, pos in _tag(run) if pos == "名詞" and _is_content(surface, pos)]
+
+
+def japanese_compounds(text: str) -> list[list[str]]:
+    """Runs of two or more adjacent content nouns ("運転"+"免許"): one concept together."""
+    compounds = []
+    for run in CJK_RUN_RE.findall(normalize(text)):
+        current: list[str] = []
+        for surface, pos in [*_tag(run), ("", "")]:
+            if pos == "名詞" and _is_content(surface, pos):
+                current.append(surface)
+                continue
+            if len(current) >= 2:
+                compounds.append(current)
+            current = []
+    return compounds
 
 
 def japanese_spans(run: str) -> list[list[str]]:
@@ -133,13 +151,16 @@ def latin_terms(text: str) -> list[str]:
 
 
 def plan_positions(text: str) -> list[str]:
-    """One token per week, month or year named, ranges spelled out ("week 5-8" → week5 …
-    week8), so "6週目" meets the heading "Week 5-8" and "year 2" meets "Year 2"."""
+    """One token per week, month, year or exercise named, ranges spelled out ("week 5-8"
+    → week5 … week8), so "6週目" meets the heading "Week 5-8", "year 2" meets "Year 2" and
+    "exercise 2" meets "問題2"."""
     found = [(unit, first, last) for unit, first, last in UNIT_EN_RE.findall(text)]
     found += [(UNIT_JA[unit], first, last) for first, last, unit in UNIT_JA_RE.findall(text)]
     found += [(unit, str(ORDINALS[word]), "") for word, unit in UNIT_ORDINAL_RE.findall(text)]
+    found += [("exercise", number, "") for number in EXERCISE_JA_RE.findall(text)]
     tokens = []
     for unit, first, last in found:
+        unit = "exercise" if unit == "problem" else unit
         start = int(first)
         end = int(last) if last else start
         if start <= end <= start + MAX_UNIT_SPAN:

@@ -45,3 +45,10 @@ def test_owns_must_be_a_list_of_headings(tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"intents\[0\]: field 'owns'"):
         load_intents(path)
+
+
+def test_exercise_answers_are_owned_by_exercise_questions(knowledge):
+    assert "演習問題" in knowledge.intents.unasked_sections("What does an ML engineer do?")
+    assert "演習問題" not in knowledge.intents.unasked_sections("問題3のヒントは?")
+    assert "演習問題" not in knowledge.intents.unasked_sections(
+        "In the sample three-year plan, what salary is the target?")

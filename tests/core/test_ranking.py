@@ -66,3 +66,15 @@ def test_a_place_the_chapter_never_names_weighs_fully(tutor):
 ])
 def test_proper_nouns(text, names):
     assert proper_nouns(text) == names
+
+
+def test_an_exercise_number_picks_that_exercise(tutor):
+    paths = top_paths(tutor, "What is the hint for exercise 2?")
+    assert "問題2" in paths[0] and paths[0].endswith("ヒント")
+
+
+def test_a_half_matched_japanese_compound_counts_as_missing(tutor):
+    """"運転" is in the Tesla passages; "運転免許" (a driving licence) is not."""
+    result = tutor.retriever.search("運転免許の更新方法は?", k=3)
+    assert gather_evidence(tutor.retriever, result).missing == 1.0
+    assert not tutor.ask("運転免許の更新方法は?").answered

@@ -44,3 +44,12 @@ def test_plan_positions_can_be_left_out():
     assert "year2" in tokenize("second year")
     assert "year2" not in tokenize("second year", positions=False)
     assert "year" in tokenize("second year", positions=False)
+
+
+def test_exercise_numbers_name_one_exercise():
+    from bot.retrieval.tokenize import normalize, plan_positions
+
+    assert plan_positions(normalize("演習問題 › 問題2(難易度:medium) › ヒント")) == ["exercise2"]
+    assert plan_positions(normalize("What's the hint for exercise 2?")) == ["exercise2"]
+    assert plan_positions(normalize("the third problem")) == ["exercise3"]
+    assert plan_positions(normalize("勾配消失問題とは")) == []
