@@ -118,6 +118,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "第{week}週のリマインダーを {when} にもう一度DMでお送りします。",
         "en": "I'll send week {week} to your DMs again {when}.",
     },
+    "plan_snoozed_dms_closed": {
+        "ja": "第{week}週のリマインダーを {when} にもう一度DMでお送りする予定ですが、"
+              "いまはDMをお届けできません(前回お送りしたDMがDiscordに拒否されました)。"
+              "それまでに、サーバー名のメニュー →「プライバシー設定」で"
+              "「サーバーにいるメンバーからのダイレクトメッセージを許可する」をオンにしてください。"
+              "DMを使わずに、チャンネルのプランで進めることもできます"
+              "(モデレーターが `/plan start` で `送信先: このチャンネル(モデレーター)` を選んで"
+              "開始できます)。",
+        "en": "I'll try to send week {week} to your DMs again {when}, but I can't reach your "
+              "DMs right now: my last direct message to you was refused, so your DMs look "
+              "closed. Before then, open them (server name menu → Privacy Settings → allow "
+              "direct messages from server members). Or follow a channel plan instead, which "
+              "needs no DMs (a moderator can start one with `/plan start` and `where: here`).",
+    },
     "plan_bad_date": {
         "ja": "「{value}」は日付として読めません(例: 2026-01-05)。",
         "en": "“{value}” is not a date like 2026-01-05.",

@@ -69,7 +69,8 @@ async def open_plans(db: Database, knowledge_dir: Path, transport: Transport, cl
     """Load plans.yaml (checked against `knowledge` if given) and wire the service to one
     dispatcher, so every change wakes it. Call `start()` once the transport can send."""
     library = load_library(knowledge_dir / "plans.yaml", knowledge)
-    service = PlanService(db, library, clock, default_timezone=default_timezone)
+    service = PlanService(db, library, clock, default_timezone=default_timezone,
+                          reviews_due=reviews_due)
     dispatcher = Dispatcher(service.store, service.scheduler, transport, clock,
                             reviews_due=reviews_due, on_paused=on_paused,
                             concurrency=concurrency, retry=retry)

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.plans.payload import Notice
-from bot.plans.scheduler import Scheduler
+from bot.plans.scheduler import ReviewsDue, Scheduler, count_reviews, reminder_member
 from bot.plans.store import PlanStore, SendRow, Subscription
 from bot.plans.transport import (
     DeliveryError,
@@ -51,7 +51,6 @@ from bot.plans.transport import (
 
 log = logging.getLogger(__name__)
 
-ReviewsDue = Callable[[int], int | Awaitable[int]]
 OnPaused = Callable[[Subscription, str], Awaitable[None] | None]
 Checkpoint = Callable[[str, SendRow], Awaitable[None] | None]
 # Messages are looked for from a little before the first attempt, for clock skew.
@@ -230,18 +229,7 @@ class Dispatcher:
 
     async def _reviews_for(self, sub: Subscription, row: SendRow) -> int | None:
         # Review counts are personal: DM plans and snoozes only, never a channel post.
-        member = row.member_id if row.kind == "snooze" else (
-            sub.member_id if sub.target.kind == "dm" else None)
-        if member is None or self.reviews_due is None:
-            return None
-        try:
-            result = self.reviews_due(member)
-            if inspect.isawaitable(result):
-                result = await result
-            return int(result)
-        except Exception:  # a quiz problem must not stop a reminder
-            log.exception("reviews_due(%s) failed; sending without the count", member)
-            return None
+        return await count_reviews(self.reviews_due, reminder_member(sub, row))
 
     async def _failed(self, sub: Subscription, row: SendRow, error: Exception) -> None:
         now = self.clock.now()

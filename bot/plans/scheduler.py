@@ -8,7 +8,9 @@ needs from that truth, so it can run any number of times, after any crash, and c
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.plans.library import Plan, PlanLibrary
@@ -17,6 +19,31 @@ from bot.plans.store import PlanStore, SendRow, Subscription
 from bot.plans.timecalc import week_due, zone
 
 log = logging.getLogger(__name__)
+
+ReviewsDue = Callable[[int], int | Awaitable[int]]
+
+
+def reminder_member(sub: Subscription, row: SendRow | None = None) -> int | None:
+    """Whose reminder it is: the snoozing member, the owner of a DM plan, or nobody (a
+    channel post). Their ticks show, and their review count (which is personal)."""
+    if row is not None and row.kind == "snooze":
+        return row.member_id
+    return sub.member_id if sub.target.kind == "dm" else None
+
+
+async def count_reviews(source: ReviewsDue | None, member: int | None) -> int | None:
+    """The member's due reviews for a personal reminder; None for a channel post, without
+    a source, or when the source fails (a quiz problem must not stop a reminder)."""
+    if member is None or source is None:
+        return None
+    try:
+        result = source(member)
+        if inspect.isawaitable(result):
+            result = await result
+        return int(result)
+    except Exception:
+        log.exception("reviews_due(%s) failed; the reminder goes without the count", member)
+        return None
 
 
 class Scheduler:
@@ -85,9 +112,7 @@ class Scheduler:
                       reviews_due: int | None) -> ReminderPayload:
         """The payload for a send row, built at send time so progress counts are fresh."""
         plan = self.plan_of(sub)
-        # Whose progress shows: the snoozing member, or the owner of a DM plan.
-        member = row.member_id if row.kind == "snooze" else (
-            sub.member_id if sub.target.kind == "dm" else None)
+        member = reminder_member(sub, row)
         views = [await self.week_view(sub, w, member) for w in range(row.week, row.last_week + 1)]
         recap = None
         if sub.target.kind == "channel" and row.kind != "snooze" and row.week > 1:

@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.plans.library import Plan, PlanLibrary, Text, load_library
 from bot.plans.payload import ReminderPayload, WeekView, send_key
-from bot.plans.scheduler import Scheduler
+from bot.plans.scheduler import ReviewsDue, Scheduler, count_reviews, reminder_member
 from bot.plans.store import PlanConflict, PlanStore, Subscription
 from bot.plans.timecalc import (
     first_slot_date,
@@ -87,7 +87,8 @@ class TaskProgress:
 class PlanService:
     def __init__(self, db: Database, library: PlanLibrary, clock: Clock, *,
                  default_timezone: str = "Asia/Tokyo",
-                 wake: Callable[[], None] | None = None) -> None:
+                 wake: Callable[[], None] | None = None,
+                 reviews_due: ReviewsDue | None = None) -> None:
         zone(default_timezone)  # fail at start-up, not at the first /plan start
         self.store = PlanStore(db)
         self.library = library
@@ -95,6 +96,7 @@ class PlanService:
         self.scheduler = Scheduler(self.store, library)
         self.default_timezone = default_timezone
         self._wake = wake or (lambda: None)
+        self.reviews_due = reviews_due  # the same source the dispatcher's reminders use
 
     @classmethod
     def open(cls, db: Database, knowledge_dir: Path, clock: Clock, **options) -> PlanService:
@@ -300,15 +302,17 @@ class PlanService:
     async def week_payload(self, subscription_id: int, week: int,
                            member_id: int | None = None) -> ReminderPayload:
         """A fresh payload for a week already posted, e.g. to edit the message after a
-        member presses a task's "done" button (counts update)."""
+        member presses a task's "done" button: built like the original reminder (a DM
+        plan's keeps its owner's reviews-due line), with fresh ticks and counts."""
         sub = await self._sub(subscription_id)
         plan = self._plan(sub.plan_id)
         self._check_week(plan, week)
+        owner = reminder_member(sub)
         view = await self.scheduler.week_view(
-            sub, week, member_id if member_id is not None else
-            (sub.member_id if sub.target.kind == "dm" else None))
+            sub, week, member_id if member_id is not None else owner)
         return ReminderPayload(key=send_key(sub.id, week), kind="week", subscription_id=sub.id,
-                               plan_id=plan.plan_id, plan_title=plan.title, weeks=(view,))
+                               plan_id=plan.plan_id, plan_title=plan.title, weeks=(view,),
+                               reviews_due=await count_reviews(self.reviews_due, owner))
 
     async def mark_done(self, subscription_id: int, member_id: int, week: int,
                         task_index: int, done: bool = True) -> TaskProgress:
@@ -349,6 +353,12 @@ class PlanService:
             number += 1  # another snooze for this week took the number meanwhile
         self._wake()
         return due
+
+    async def dms_closed(self, member_id: int) -> bool:
+        """Whether the member's DMs are known to be closed: the latest DM the bot tried to
+        send them was refused (Discord 403/50007) and none has gone through since. A
+        snooze sent now would fail the same way unless they open their DMs first."""
+        return await self.store.dm_refused(member_id)
 
     # --- the timeline picture ----------------------------------------------------------
 

@@ -376,6 +376,16 @@ class PlanStore:
             " AND state = 'sent' AND kind IN ('week', 'catchup')", (subscription_id,))
         return row["w"] if row and row["w"] is not None else None
 
+    async def dm_refused(self, member_id: int) -> bool:
+        """Whether the latest settled send to the member's DMs was refused as closed DMs
+        (a later successful one clears it). Failures of other kinds say nothing."""
+        row = await self.db.fetchone(
+            "SELECT state FROM plan_sends WHERE target_kind = 'dm' AND target_id = ?"
+            " AND (state = 'sent' OR (state = 'failed' AND last_error = 'dm_closed'))"
+            " ORDER BY COALESCE(sent_at, first_attempt_at) DESC, id DESC LIMIT 1",
+            (member_id,))
+        return row is not None and row["state"] == "failed"
+
     # --- progress ----------------------------------------------------------------------
 
     async def set_done(self, subscription_id: int, week: int, task_index: int,

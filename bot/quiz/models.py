@@ -7,7 +7,8 @@ Discord layer can pass them around (and tests can compare them) without any I/O 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,15 @@ class Question:
     def buttons(self) -> bool:
         """Whether the question can be asked with answer buttons."""
         return self.kind in ("mc", "tf")
+
+    def reordered(self, order: Sequence[int]) -> Question:
+        """This question with its mc options shown in `order` (a permutation of the option
+        indices); the answer follows its option. Other kinds come back unchanged."""
+        if self.kind != "mc" or list(order) == list(range(len(self.options))):
+            return self
+        assert self.answer_index is not None
+        return replace(self, options=tuple(self.options[i] for i in order),
+                       answer_index=list(order).index(self.answer_index))
 
     def answer_display(self) -> Text:
         """The correct answer as a reveal shows it."""

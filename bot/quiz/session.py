@@ -13,6 +13,11 @@ restart `restore()` finds the active sessions and the caller either `resume()`s 
 written to quiz_answers with a primary key, so a crash between the two writes of a reveal
 never counts a round twice.
 
+Multiple-choice options are shown in an order of their own in each session: a permutation
+drawn from the question id and a seed saved with the session (`option_order`), so the
+answer's letter tells nothing across sessions, a resumed session shows what it showed
+before, and buttons, typed letters and the reveal all refer to the order shown.
+
 The engine never sleeps on its own: time comes from the injected Clock, and the pacing of
 a live quiz (ask, wait, reveal, pause, next) lives in bot/quiz/runner.py.
 """
@@ -20,11 +25,12 @@ a live quiz (ask, wait, reveal, pause, next) lives in bot/quiz/runner.py.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import random
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -103,6 +109,7 @@ class QuizSession:
     scores: dict[int, MemberScore] = field(default_factory=dict)
     silent_rounds: int = 0
     rounds_played: int = 0  # questions asked and closed (revealed or skipped)
+    shuffle_seed: int | None = None  # mc option order (option_order); None: the bank's order
 
     @property
     def active(self) -> bool:
@@ -129,6 +136,15 @@ class QuizSession:
         return session
 
 
+def option_order(seed: int, question_id: str, count: int) -> tuple[int, ...]:
+    """The order (bank option indices) a session with `seed` shows a question's options in:
+    the same for the same seed and question, so a resumed session shows the same order."""
+    digest = hashlib.sha256(f"{seed}:{question_id}".encode()).digest()
+    order = list(range(count))
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(order)
+    return tuple(order)
+
+
 # ---------------------------------------------------------------------------------------------
 # What the engine hands to the Discord layer
 
@@ -140,7 +156,7 @@ class QuestionView:
     total: int
     mode: Mode
     question: Question
-    choices: tuple[Text, ...]  # buttons (mc: A-D, tf: True/False); empty for short answers
+    choices: tuple[Text, ...]  # buttons (mc: A-D as shown, tf: True/False); empty for short
     opened_at: datetime
     deadline: datetime
     points: int  # base points for a correct answer
@@ -316,7 +332,8 @@ class QuizEngine:
             if channel_id in self._sessions:
                 raise QuizError("exists", "a quiz is already running in this channel")
             session = QuizSession(0, guild_id, channel_id, started_by, topic, mode, seconds,
-                                  [q.id for q in chosen], to_seconds(now))
+                                  [q.id for q in chosen], to_seconds(now),
+                                  shuffle_seed=self.rng.getrandbits(32))
             await self.store.create(session, now)
             self._sessions[channel_id] = session
         log.info("quiz %d started in channel %d: %d %s questions, topic %s", session.session_id,
@@ -361,9 +378,23 @@ class QuizEngine:
         session = self._session(channel_id)
         return self._view(session) if session.phase == "asking" else None
 
-    def _view(self, session: QuizSession) -> QuestionView:
+    def _order(self, session: QuizSession, question: Question) -> tuple[int, ...] | None:
+        """How this session shows an mc question's options (None: as in the bank)."""
+        if session.shuffle_seed is None or question.kind != "mc":
+            return None
+        return option_order(session.shuffle_seed, question.id, len(question.options))
+
+    def _asked(self, session: QuizSession) -> Question:
+        """The open round's question as this session shows it (mc options in its order);
+        buttons, typed letters, scoring and the reveal all use this one."""
         assert session.round is not None
         question = self.bank.get(session.round.question_id)
+        order = self._order(session, question)
+        return question if order is None else question.reordered(order)
+
+    def _view(self, session: QuizSession) -> QuestionView:
+        assert session.round is not None
+        question = self._asked(session)
         return QuestionView(
             session_id=session.session_id, channel_id=session.channel_id,
             number=session.round.index + 1, total=len(session.question_ids), mode=session.mode,
@@ -378,7 +409,7 @@ class QuizEngine:
         async with self._lock(channel_id):
             session = self._session(channel_id)
             problem = self._open_problem(session, "button")
-            question = self.bank.get(session.round.question_id) if session.round else None
+            question = self._asked(session) if session.round else None
             if problem is None and (question is None or not 0 <= choice < len(question.choices)):
                 problem = "bad-choice"
             if problem is not None:
@@ -402,7 +433,7 @@ class QuizEngine:
             tries = sum(1 for a in session.round.typed if a.member_id == member_id)
             if tries >= MAX_TYPED_TRIES:
                 return TypedAck(False, False, False, 0, "too-many-tries")
-            question = self.bank.get(session.round.question_id)
+            question = self._asked(session)
             correct = check_answer(question, text).correct
             first = correct and not any(a.correct for a in session.round.typed)
             session.round.typed.append(TypedAttempt(member_id, text[:200],
@@ -457,10 +488,11 @@ class QuizEngine:
             session = self._session(channel_id)
             if session.phase != "asking" or session.round is None:
                 raise QuizError("not-asking", "no question is open")
-            question = self.bank.get(session.round.question_id)
+            question = self._asked(session)
             results = self._score(session, question)
             now = self._now()
-            await self.store.record_round(session, question, results, now)
+            await self.store.record_round(session, question,
+                                          self._in_bank_order(session, question, results), now)
             for result in results:
                 if not result.correct:
                     await self.srs.enqueue_missed(result.member_id, question.id, now)
@@ -482,7 +514,7 @@ class QuizEngine:
             session = self._session(channel_id)
             if session.phase != "asking" or session.round is None:
                 raise QuizError("not-asking", "no question is open")
-            question = self.bank.get(session.round.question_id)
+            question = self._asked(session)
             session.round.outcome = "skipped"
             session.rounds_played += 1  # asked and closed, though not scored
             session.phase = "revealed"
@@ -496,6 +528,15 @@ class QuizEngine:
             return score_button_round(question, session.round.buttons, session.round.opened_at,
                                       session.round.deadline)
         return score_typed_round(question, session.round.typed)
+
+    def _in_bank_order(self, session: QuizSession, question: Question,
+                       results: list[RoundResult]) -> list[RoundResult]:
+        """Button answers as the bank's option index, so a stored response names the same
+        option whatever order its session showed."""
+        order = self._order(session, question)
+        if order is None or session.mode != "button":
+            return results
+        return [replace(r, response=str(order[int(r.response)])) for r in results]
 
     def _reveal(self, session: QuizSession, question: Question,
                 results: tuple[RoundResult, ...], skipped: bool) -> Reveal:

@@ -121,6 +121,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         click = await fake.click(fake.student, reminder.id, done)
         assert click.callback_type == 7  # the reminder itself now shows the tick
         assert "✅ 1." in click.callback_data["embeds"][0]["description"]
+        assert "🔁 3 review(s) due" in click.callback_data["embeds"][0]["description"]  # kept
         rows = await bot.db.fetchall("SELECT * FROM plan_progress")
         assert [(r["week"], r["task_index"], r["member_id"]) for r in rows] == \
             [(1, 0, fake.student.id)]
@@ -199,6 +200,41 @@ async def test_closed_dms_pause_the_plan_with_the_reason(fake, start_bot):
         resumed = await fake.slash(fake.student, "plan resume")
         assert resumed.ephemeral and "Resumed" in resumed.content
         await fake.wait_for_sent_message(fake.student, contains="week 1/12")
+    assert_within_limits(fake)
+
+
+async def snooze_states(bot) -> list[str]:
+    rows = await bot.db.fetchall("SELECT state FROM plan_sends WHERE kind = 'snooze'"
+                                 " ORDER BY id")
+    return [r["state"] for r in rows]
+
+
+async def test_snooze_says_so_when_the_members_dms_are_known_to_be_closed(fake, start_bot):
+    fake.close_dms(fake.student)
+    async with start_bot() as bot:
+        await start_soon(fake, bot, fake.moderator, channel="study", where="here")
+        reminder = await fake.wait_for_sent_message("study", contains="week 1/12",
+                                                    timeout=LEAD + 4)
+        snooze = next(c for c in reminder.custom_ids() if c.startswith("plan:snooze:"))
+        first = await fake.click(fake.student, reminder.id, snooze)
+        assert "again" in first.content and "closed" not in first.content  # not known yet
+
+        bot.clock.offset += timedelta(days=1, seconds=1)  # the snooze comes due: 403
+        plans(bot).runtime.dispatcher.wake()
+        await fake.wait_until(lambda: any(
+            r.status == 403 for r in fake.requests("POST", path_regex=DM_MESSAGES)),
+            what="the refused snooze")
+        for _ in range(50):  # the refusal is recorded just after Discord's answer
+            if await snooze_states(bot) == ["failed"]:
+                break
+            await asyncio.sleep(0.05)
+
+        second = await fake.click(fake.student, reminder.id, snooze)
+        assert second.ephemeral and "DMs" in second.content and "closed" in second.content
+        assert "Privacy Settings" in second.content and "where: here" in second.content
+        ja = await fake.click(fake.student, reminder.id, snooze, locale="ja")
+        assert ja.ephemeral and "DM" in ja.content and "プライバシー設定" in ja.content
+        assert await snooze_states(bot) == ["failed", "pending"]  # the snooze is kept
     assert_within_limits(fake)
 
 

@@ -10,6 +10,7 @@ step), so clicks made right after a question is posted earn the full speed bonus
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -116,6 +117,12 @@ async def play_to_the_end(fake, bot, clock) -> None:
     await advance_until(clock, lambda: phase(fake, bot) is None, "the end of the quiz")
 
 
+def option_lines(message) -> list[str]:
+    """A posted multiple-choice question's "**A)** …" lines, in the order shown."""
+    return [line for line in message.embeds[0]["description"].splitlines()
+            if re.match(r"\*\*[A-D]\)\*\* ", line)]
+
+
 async def click_choice(fake, user, message, choice: int):
     custom_id = next(c for c in message.custom_ids() if c.endswith(f":{choice}"))
     return await fake.click(user, message.id, custom_id)
@@ -140,6 +147,10 @@ async def test_buttons_quiz_with_three_players(fake, start_bot, clock):
             right = view.question.correct_choice
             wrong = (right + 1) % len(view.question.choices)
             assert len(message.custom_ids()) == len(view.question.choices)
+            lines = option_lines(message)  # the options in the order the engine shows them
+            assert len(lines) == (len(view.choices) if view.question.kind == "mc" else 0)
+            assert all(line.startswith(f"**{letter})** {choice.en}") for line, letter, choice
+                       in zip(lines, OPTION_LETTERS, view.choices, strict=False))
             first = await click_choice(fake, bob, message, right)
             assert first.ephemeral and "You can change it" in first.content
             japanese = await click_choice(fake, carol, message, wrong)
@@ -241,6 +252,7 @@ async def test_a_restart_resumes_the_open_question_with_answers_kept(fake, start
         assert again.id != before.id
         assert {c.rsplit(":", 1)[0] for c in again.custom_ids()} == \
             {c.rsplit(":", 1)[0] for c in before.custom_ids()}  # same session and question
+        assert option_lines(again) == option_lines(before)  # the same shuffled order
         await close_question(fake, bot, clock, 1)
         await fake.wait_until(lambda: titled(fake, "✅ Answer"), what="the reveal")
         reveal = embed_text(titled(fake, "✅ Answer")[0].embeds[0])

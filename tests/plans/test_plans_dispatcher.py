@@ -308,6 +308,7 @@ async def test_closed_dms_pause_the_plan_with_the_reason_and_are_not_retried(
     status = await service.status(1)
     assert status.status == "paused" and status.paused_reason == "dm_closed"
     assert "DMs are closed" in status.paused_text
+    assert await service.dms_closed(42)
     calls = transport.send_calls
     for week in range(2, 6):
         await run_at(dispatcher, clock, due(week))
@@ -316,6 +317,7 @@ async def test_closed_dms_pause_the_plan_with_the_reason_and_are_not_retried(
     await service.resume(1, 42)
     await dispatcher.run_due()
     assert transport.keys() == ["tp1w1"]  # the missed week, delivered after the fix
+    assert not await service.dms_closed(42)
 
 
 @pytest.mark.parametrize("broken, reason", [
@@ -411,6 +413,25 @@ async def test_snooze_resends_the_week_a_day_later_once(service, dispatcher, tra
     assert (await service.status(1)).next_week == 2  # a snooze does not move the plan
 
 
+async def test_a_refused_snooze_marks_the_dms_closed_until_a_dm_gets_through(
+        service, dispatcher, transport, clock):
+    await start_plan(service, guild_id=7, target=Target.channel(555))
+    await run_at(dispatcher, clock, due(1))
+    transport.closed_dms.add(43)
+    assert not await service.dms_closed(43)  # nothing refused yet: the bot cannot know
+    first = await service.snooze(1, 43)
+    await run_at(dispatcher, clock, first)
+    assert await service.dms_closed(43) and not await service.dms_closed(42)
+    again = await service.snooze(1, 43)  # still taken: it arrives if the DMs open in time
+    snoozes = await service.store.snoozes(1, 1)
+    assert [(r.key, r.state) for r in snoozes] == [("tp1w1z1", "failed"),
+                                                   ("tp1w1z2", "pending")]
+    transport.closed_dms.clear()
+    await run_at(dispatcher, clock, again)
+    assert transport.keys()[-1] == "tp1w1z2"
+    assert not await service.dms_closed(43)
+
+
 async def test_channel_plan_counts_members_done_and_reviews_stay_private(
         service, transport, clock):
     asked = []
@@ -442,6 +463,27 @@ async def test_dm_reminder_carries_the_members_due_reviews(service, transport, c
     await run_at(dispatcher, clock, due(1))
     payload = transport.messages[-1].payload
     assert payload.reviews_due == 5 and "5 review(s) due" in payload.description()
+
+
+async def test_a_dm_reminder_redrawn_after_done_keeps_its_reviews_line(
+        db, library, transport, clock):
+    async def reviews_due(member_id: int) -> int:
+        return {42: 5}.get(member_id, 0)
+
+    service = PlanService(db, library, clock, reviews_due=reviews_due)
+    dispatcher = make_dispatcher(service, transport, clock, reviews_due=reviews_due)
+    await start_plan(service)
+    await start_plan(service, guild_id=7, target=Target.channel(555))
+    await run_at(dispatcher, clock, due(1))
+    original = {m.target: m.payload for m in transport.messages}
+    await service.mark_done(1, 42, 1, 0)
+    redrawn = await service.week_payload(1, 1)
+    # The same reminder, redrawn from the same data: only the tick differs.
+    assert redrawn.description() == original[Target.dm(42)].description().replace(
+        "☐ 1.", "✅ 1.", 1)
+    assert "🔁 5 review(s) due" in redrawn.description()
+    channel = await service.week_payload(2, 1)  # never a review count in a channel post
+    assert channel.reviews_due is None and "review" not in channel.description()
 
 
 async def test_a_failing_review_counter_does_not_stop_the_reminder(service, transport, clock):

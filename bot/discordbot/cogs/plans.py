@@ -263,7 +263,8 @@ class Plans(commands.Cog):
         library = await asyncio.to_thread(load_library, bot.settings.knowledge_dir / "plans.yaml",
                                           bot.tutor.knowledge)
         service = PlanService(bot.db, library, bot.clock,
-                              default_timezone=bot.settings.default_timezone)
+                              default_timezone=bot.settings.default_timezone,
+                              reviews_due=self._reviews_due)  # a "done" redraw keeps the line
         transport = DiscordTransport(bot, view_for=reminder_view)
         dispatcher = Dispatcher(service.store, service.scheduler, transport, bot.clock,
                                 reviews_due=self._reviews_due)
@@ -545,14 +546,17 @@ class Plans(commands.Cog):
 
     async def press_snooze(self, interaction: discord.Interaction, subscription_id: int,
                            week: int) -> None:
+        """Schedule the week again for the presser's DMs. If their DMs are known to be
+        closed, the snooze is still kept, and the reply says so and how to fix it."""
         language = interaction_language(interaction)
         try:
             arrives = await self.service.snooze(subscription_id, interaction.user.id, week)
         except PLAN_FAILURES as error:
             await send_ephemeral(interaction, plan_error_text(error, language))
             return
-        await send_ephemeral(interaction, tr("plan_snoozed", language, week=week,
-                                             when=when(arrives)))
+        closed = await self.service.dms_closed(interaction.user.id)
+        key = "plan_snoozed_dms_closed" if closed else "plan_snoozed"
+        await send_ephemeral(interaction, tr(key, language, week=week, when=when(arrives)))
 
 
 async def setup(bot: TutorBot) -> None:
