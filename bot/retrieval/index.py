@@ -25,13 +25,13 @@ import numpy as np
 from bot.config import Settings
 from bot.knowledge.chunking import CHUNKER_VERSION, MAX_BODY_CHARS, Chunk, chunk_chapters
 from bot.knowledge.document import Chapter, load_chapters
-from bot.knowledge.glossary import Glossary, load_glossary
+from bot.knowledge.glossary import Glossary, Term, load_glossary
 from bot.knowledge.references import ReferenceMap, load_references
 from bot.retrieval.tokenize import TOKENIZER_VERSION, normalize, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "vectors.faiss"
@@ -74,12 +74,13 @@ def searchable_text(chunk: Chunk, references: ReferenceMap) -> str:
 
 
 def embedding_text(chunk: Chunk, glossary: Glossary, references: ReferenceMap) -> str:
-    """What is embedded: the passage and the English names of the chapter terms it holds.
-    An English-only model reads the Japanese poorly; the English names give it something
-    to match an English question against."""
+    """What is embedded: the passage, the English names of the chapter terms it holds and
+    the glossary's English notes on them. An English-only model reads the Japanese poorly;
+    the English gives it something to match an English question against."""
     text = searchable_text(chunk, references)
     english = [f for f in document_expansion(text, glossary) if f.isascii()]
-    return f"{text}\n{' '.join(dict.fromkeys(english))}"
+    notes = glossary_notes(text, glossary)
+    return "\n".join([text, " ".join(dict.fromkeys(english)), *notes])
 
 
 def parent_leads(chapters: list[Chapter]) -> dict[tuple[str, ...], str]:
@@ -108,14 +109,19 @@ def lexical_tokens(chunk: Chunk, glossary: Glossary, references: ReferenceMap,
     return tokenize(text) + tokenize(expansion, positions=False) + tokenize(lead, positions=False)
 
 
-def document_expansion(text: str, glossary: Glossary) -> list[str]:
+def glossary_notes(text: str, glossary: Glossary) -> list[str]:
+    """The glossary's English notes on the terms in `text`: plain English sentences about
+    the chapter's facts ("Netflix churn fell by 30%.") for an English question to meet."""
+    return list(dict.fromkeys(t.note for t in glossary_terms_in(text, glossary) if t.note))
+
+
+def glossary_terms_in(text: str, glossary: Glossary) -> list[Term]:
     folded = normalize(text)
-    return [
-        form
-        for term in glossary.terms
-        if any(normalize(ja) in folded for ja in term.japanese_forms)
-        for form in term.query_forms
-    ]
+    return [t for t in glossary.terms if any(normalize(ja) in folded for ja in t.japanese_forms)]
+
+
+def document_expansion(text: str, glossary: Glossary) -> list[str]:
+    return [form for term in glossary_terms_in(text, glossary) for form in term.query_forms]
 
 
 @dataclass
