@@ -61,7 +61,7 @@ class QueryPlan:
     tokens: list[str]
 
 
-def expansion_tokens(query: str, expanded: list[str]) -> list[str]:
+def expansion_tokens(query: str, query_tokens: list[str], expanded: list[str]) -> list[str]:
     """Tokens of the glossary's other names for the question's terms. A Japanese question
     already holds the chapter's words, so its synonyms add each new token once and do not
     outweigh the rest of the question ("3年計画の問題のヒント" is about the hint, not about
@@ -70,7 +70,7 @@ def expansion_tokens(query: str, expanded: list[str]) -> list[str]:
     tokens = tokenize(" ".join(expanded))
     if detect_language(query) != "ja":
         return tokens
-    own = set(tokenize(query))
+    own = set(query_tokens)
     return [t for t in dict.fromkeys(tokens) if t not in own]
 
 
@@ -89,6 +89,9 @@ class Retriever:
         self._own_tokens: dict[int, set[str]] = {}
         self._heading_positions = [set(plan_positions(normalize(c.path_text)))
                                    for c in self.chunks]
+        self._positioned = [i for i, own in enumerate(self._heading_positions) if own]
+        self._top_headings = np.array([c.heading_path[0] if c.heading_path else ""
+                                       for c in self.chunks], dtype=object)
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -101,7 +104,8 @@ class Retriever:
         matched = self.glossary.matches(f"{context} {query}")
         expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
         expanded += [w for w in self.intents.expand(query) if w not in expanded]
-        tokens = tokenize(query) + expansion_tokens(query, expanded)
+        tokens = tokenize(query)
+        tokens += expansion_tokens(query, tokens, expanded)
         if context:
             tokens += tokenize(context)
         return QueryPlan(query, matched, expanded, tokens)
@@ -155,25 +159,22 @@ class Retriever:
         result.timings = timings
         return result
 
-    def _position_factors(self, plan: QueryPlan) -> np.ndarray:
-        """Lower the sections whose heading names another week, month or year of the same
-        kind than the question asks about: "the second year" is not about "Year 1", however
-        many plan words the two share. Lower, too, the sections owned by a kind of question
-        this one is not."""
-        factors = np.ones(len(self.chunks), dtype=np.float32)
-        unasked = self.intents.unasked_sections(plan.text)
-        for i, chunk in enumerate(self.chunks):
-            if chunk.heading_path and chunk.heading_path[0] in unasked:
-                factors[i] = UNASKED_SECTION_FACTOR
+    def _section_factors(self, plan: QueryPlan) -> np.ndarray:
+        """Lower the sections owned by a kind of question this one is not (the reference
+        list, the exercises), and those whose heading names another week, month, year or
+        exercise than the question asks about: "the second year" is not about "Year 1",
+        however many plan words the two share."""
+        unasked = list(self.intents.unasked_sections(plan.text))
+        factors = np.where(np.isin(self._top_headings, unasked), UNASKED_SECTION_FACTOR, 1.0)
         asked = set(plan_positions(normalize(plan.text)))
-        if not asked:
-            return factors
-        units = {position.rstrip("0123456789") for position in asked}
-        for i, own in enumerate(self._heading_positions):
-            same_unit = {p for p in own if p.rstrip("0123456789") in units}
-            if same_unit and not same_unit & asked:
-                factors[i] *= POSITION_MISMATCH_FACTOR
-        return factors
+        if asked:
+            units = {position.rstrip("0123456789") for position in asked}
+            for i in self._positioned:
+                same_unit = {p for p in self._heading_positions[i]
+                             if p.rstrip("0123456789") in units}
+                if same_unit and not same_unit & asked:
+                    factors[i] *= POSITION_MISMATCH_FACTOR
+        return factors.astype(np.float32)
 
     def _fuse(self, plan: QueryPlan, lexical: np.ndarray, dense: np.ndarray | None,
               k: int) -> SearchResult:
@@ -184,7 +185,7 @@ class Retriever:
             # BM25 is scaled to its best hit so the weight means the same for every query.
             weight = self.settings.dense_weight(detect_language(plan.text))
             fused = (1.0 - weight) * lexical_norm + weight * dense
-        fused = fused * self._position_factors(plan)
+        fused = fused * self._section_factors(plan)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(int(i), self.chunks[i], float(fused[i]), float(lexical[i]),
