@@ -25,8 +25,8 @@ from bot.retrieval.answer import Calibration
 
 LEXICAL = Calibration(bias=-7.669, coverage=2.169, known=3.559, lexical=2.007, missing=-2.849,
                       dense=0.0, threshold=0.2587)
-HYBRID = Calibration(bias=-7.938, coverage=2.167, known=3.409, lexical=1.884, missing=-2.785,
-                     dense=1.993, threshold=0.2459)
+HYBRID = Calibration(bias=-8.28, coverage=2.01, known=3.56, lexical=1.922, missing=-2.73,
+                     dense=2.511, threshold=0.2375)
 
 
 def calibration_for(mode: str, settings: Settings) -> Calibration:
