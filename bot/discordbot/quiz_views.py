@@ -349,17 +349,26 @@ class PracticeState:
         return PracticeState(self.left, self.right + int(correct), self.done + 1, self.topic)
 
 
+def _choice_field(choice: int | None, seed: int | None) -> str:
+    """A pick button's choice as shown, with the item's option-order seed (hex) if any."""
+    text = "" if choice is None else str(choice)
+    return text if seed is None else f"{text}.{seed:x}"
+
+
 class PracticeButton(discord.ui.DynamicItem[discord.ui.Button],
                      template=r"prac:(?P<action>pick|type|next|stop):(?P<qid>[a-z0-9-]*)"
-                              r":(?P<choice>\d?):(?P<state>" + PracticeState.PATTERN + ")"):
-    """pick: a choice (mc/tf); type: open the answer form (short answers); next; stop."""
+                              r":(?P<choice>\d?)(?:\.(?P<seed>[0-9a-f]{1,8}))?"
+                              r":(?P<state>" + PracticeState.PATTERN + ")"):
+    """pick: a choice (mc/tf); type: open the answer form (short answers); next; stop.
+    An mc pick carries the seed of the order its question was shown in, so the press reads
+    as the option it was next to, after a restart too (no seed: the bank's order)."""
 
     def __init__(self, action: str, state: PracticeState, question_id: str = "",
                  choice: int | None = None, label: str | None = None,
-                 emoji: str | None = None) -> None:
+                 emoji: str | None = None, seed: int | None = None) -> None:
         style = discord.ButtonStyle.primary if action in ("pick", "type", "next") \
             else discord.ButtonStyle.secondary
-        custom_id = f"prac:{action}:{question_id}:{'' if choice is None else choice}:" \
+        custom_id = f"prac:{action}:{question_id}:{_choice_field(choice, seed)}:" \
                     f"{state.encode()}"
         super().__init__(discord.ui.Button(style=style, label=label, emoji=emoji,
                                            custom_id=custom_id))
@@ -367,17 +376,21 @@ class PracticeButton(discord.ui.DynamicItem[discord.ui.Button],
         self.state = state
         self.question_id = question_id
         self.choice = choice
+        self.seed = seed
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
                              match: re.Match[str], /) -> PracticeButton:
         choice = int(match["choice"]) if match["choice"] else None
-        return cls(match["action"], PracticeState.decode(match["state"]), match["qid"], choice)
+        seed = int(match["seed"], 16) if match["seed"] else None
+        return cls(match["action"], PracticeState.decode(match["state"]), match["qid"], choice,
+                   seed=seed)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = quiz_cog(interaction)
         if self.action == "pick":
-            await cog.practice_pick(interaction, self.question_id, self.choice or 0, self.state)
+            await cog.practice_pick(interaction, self.question_id, self.choice or 0, self.state,
+                                    self.seed)
         elif self.action == "type":
             await interaction.response.send_modal(practice_form(
                 self.question_id, self.state, interaction_language(interaction)))
@@ -388,16 +401,18 @@ class PracticeButton(discord.ui.DynamicItem[discord.ui.Button],
 
 
 class PracticeQuestionButtons(discord.ui.View):
-    """One screen: a practice question with its choices, or an Answer button for a short
-    answer, and Finish."""
+    """One screen: a practice question with its choices (mc: A-D as shown), or an Answer
+    button for a short answer, and Finish."""
 
-    def __init__(self, question: Question, state: PracticeState, language: str) -> None:
+    def __init__(self, item: PracticeItem, state: PracticeState, language: str) -> None:
         super().__init__(timeout=None)
+        question = item.question
         for index, _ in enumerate(question.choices):
             label = OPTION_LETTERS[index] if question.kind == "mc" else \
                 question.choices[index].get(language)
             emoji = TF_EMOJI[index] if question.kind == "tf" else None
-            self.add_item(PracticeButton("pick", state, question.id, index, label, emoji))
+            self.add_item(PracticeButton("pick", state, question.id, index, label, emoji,
+                                         seed=item.shuffle_seed))
         if not question.choices:
             self.add_item(PracticeButton("type", state, question.id,
                                          label=tr("practice_answer_button", language),

@@ -180,8 +180,7 @@ class ReminderPayload:
                 "Here they are in one message; the regular schedule continues from the "
                 "next week.")
         parts += list(self.notes)
-        tail = [f"🔁 {self.reviews_due} review(s) due — /quiz review"
-                if self.reviews_due else ""]
+        tail = [_reviews_line(self.reviews_due) if self.reviews_due else ""]
         if self.recap is not None:
             done = [f"{t.index + 1}: ✅ {t.done_count or 0}" for t in self.recap.tasks]
             tail.append(f"Last week (week {self.recap.week}) done by members — "
@@ -200,6 +199,12 @@ class ReminderPayload:
 
     def text(self) -> str:
         return f"{self.title()}\n\n{self.description()}\n\n— {self.footer()}"
+
+
+def _reviews_line(count: int) -> str:
+    """The personal reviews-due line, naming the command that shows them (/review, which
+    Japanese clients list as /復習)."""
+    return f"🔁 {count} review(s) due — /review · 復習が{count}件あります — /復習"
 
 
 def _weeks_text(weeks: tuple[WeekView, ...], budget: int) -> str:

@@ -3,6 +3,11 @@
 A practice round is typed (works in DMs and in the terminal). Each answer is checked with
 the same matcher as channel quizzes and recorded as an SM-2 review: quality 4 when right,
 1 when wrong (or any 0-5 the caller passes, e.g. from a "how sure were you?" button).
+
+Multiple-choice options are shown in an order of their own at each attempt, as in channel
+quizzes (`bot.quiz.session.shuffled`): every planned item draws a seed, and the caller
+keeps it with what it shows (the Discord buttons carry it in their custom ids), so an
+answer given later, after a restart too, is read against the order that was shown.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from bot.quiz.bank import QuestionBank
 from bot.quiz.citations import Quote
 from bot.quiz.matching import Match, check_answer
 from bot.quiz.models import Question, Text
+from bot.quiz.session import shuffled
 from bot.quiz.srs import ReviewSummary, SpacedRepetition, SrsItem
 
 log = logging.getLogger(__name__)
@@ -27,14 +33,15 @@ QUALITY_WRONG = 1
 
 @dataclass(frozen=True)
 class PracticeItem:
-    question: Question
+    question: Question  # as shown: mc options in this attempt's order
     reason: str  # "due" (a review) or "new"
     due_at: datetime | None = None
+    shuffle_seed: int | None = None  # this attempt's mc order (None: the bank's order)
 
 
 @dataclass(frozen=True)
 class PracticeResult:
-    question: Question
+    question: Question  # as shown: `answer` names the right option by its shown letter
     match: Match
     quality: int
     item: SrsItem  # the SM-2 state after this review (next due date included)
@@ -85,23 +92,35 @@ class Practice:
         for due in await self.srs.due_items(member_id, now):
             question = self.bank.questions.get(due.question_id)
             if question is not None and (topic is None or question.topic == topic):
-                items.append(PracticeItem(question, "due", due.due_at))
+                items.append(self._item(question, "due", due.due_at))
             if len(items) >= count:
                 return items
         known = await self.srs.known_question_ids(member_id)
         fresh = [q for q in self.bank.select(topic) if q.id not in known]
         self.rng.shuffle(fresh)
-        items += [PracticeItem(q, "new") for q in fresh[: count - len(items)]]
+        items += [self._item(q, "new") for q in fresh[: count - len(items)]]
         return items
+
+    def _item(self, question: Question, reason: str,
+              due_at: datetime | None = None) -> PracticeItem:
+        """An item to ask, with a fresh option order if it is multiple choice."""
+        seed = self.rng.getrandbits(32) if question.kind == "mc" else None
+        return PracticeItem(shuffled(question, seed), reason, due_at, seed)
+
+    def shown(self, question_id: str, shuffle_seed: int | None = None) -> Question:
+        """The bank's question as an item with `shuffle_seed` showed it."""
+        return shuffled(self.bank.get(question_id), shuffle_seed)
 
     async def start(self, member_id: int, count: int = 10, topic: str | None = None) -> PracticeRun:
         return PracticeRun(member_id, await self.plan(member_id, count, topic))
 
     async def answer(self, member_id: int, question_id: str, response: str,
-                     quality: int | None = None, now: datetime | None = None) -> PracticeResult:
-        """Check a typed answer and record it as a review."""
+                     quality: int | None = None, now: datetime | None = None,
+                     shuffle_seed: int | None = None) -> PracticeResult:
+        """Check a typed answer and record it as a review. A letter is read against the
+        order the item was shown in: pass the item's `shuffle_seed`."""
         now = now or self.clock.now()
-        question = self.bank.get(question_id)
+        question = self.shown(question_id, shuffle_seed)
         match = check_answer(question, response)
         if quality is None:
             quality = QUALITY_CORRECT if match.correct else QUALITY_WRONG
@@ -114,7 +133,8 @@ class Practice:
         current = run.current
         if current is None:
             raise ValueError("this practice run is finished")
-        result = await self.answer(run.member_id, current.question.id, response, quality)
+        result = await self.answer(run.member_id, current.question.id, response, quality,
+                                   shuffle_seed=current.shuffle_seed)
         run.results.append(result)
         run.position += 1
         return result

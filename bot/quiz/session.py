@@ -145,6 +145,21 @@ def option_order(seed: int, question_id: str, count: int) -> tuple[int, ...]:
     return tuple(order)
 
 
+def shown_order(question: Question, seed: int | None) -> tuple[int, ...] | None:
+    """How an order drawn with `seed` shows an mc question's options (bank option indices);
+    None for other kinds, or without a seed (the bank's order)."""
+    if seed is None or question.kind != "mc":
+        return None
+    return option_order(seed, question.id, len(question.options))
+
+
+def shuffled(question: Question, seed: int | None) -> Question:
+    """The question as shown with `seed` (channel sessions and /practice alike): mc options
+    in `shown_order`, the answer moved with them; otherwise the bank's question."""
+    order = shown_order(question, seed)
+    return question if order is None else question.reordered(order)
+
+
 # ---------------------------------------------------------------------------------------------
 # What the engine hands to the Discord layer
 
@@ -380,17 +395,13 @@ class QuizEngine:
 
     def _order(self, session: QuizSession, question: Question) -> tuple[int, ...] | None:
         """How this session shows an mc question's options (None: as in the bank)."""
-        if session.shuffle_seed is None or question.kind != "mc":
-            return None
-        return option_order(session.shuffle_seed, question.id, len(question.options))
+        return shown_order(question, session.shuffle_seed)
 
     def _asked(self, session: QuizSession) -> Question:
         """The open round's question as this session shows it (mc options in its order);
         buttons, typed letters, scoring and the reveal all use this one."""
         assert session.round is not None
-        question = self.bank.get(session.round.question_id)
-        order = self._order(session, question)
-        return question if order is None else question.reordered(order)
+        return shuffled(self.bank.get(session.round.question_id), session.shuffle_seed)
 
     def _view(self, session: QuizSession) -> QuestionView:
         assert session.round is not None

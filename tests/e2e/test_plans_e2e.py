@@ -105,7 +105,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         embed = reminder.embeds[0]
         assert "**Focus:**" in embed["description"] and "☐ 1." in embed["description"]
         assert "**Source:** 4.4 スキル開発タイムライン › 3ヶ月プラン" in embed["description"]
-        assert "🔁 3 review(s) due" in embed["description"]
+        assert "🔁 3 review(s) due — /review · 復習が3件あります — /復習" in embed["description"]
         assert embed["footer"]["text"].endswith(f"key tp{subscription}w1")
         transport = plans(bot).runtime.dispatcher.transport
         an_hour_ago = datetime.now(ZoneInfo("UTC")) - timedelta(hours=1)
@@ -121,7 +121,8 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         click = await fake.click(fake.student, reminder.id, done)
         assert click.callback_type == 7  # the reminder itself now shows the tick
         assert "✅ 1." in click.callback_data["embeds"][0]["description"]
-        assert "🔁 3 review(s) due" in click.callback_data["embeds"][0]["description"]  # kept
+        assert "🔁 3 review(s) due — /review" in \
+            click.callback_data["embeds"][0]["description"]  # kept
         rows = await bot.db.fetchall("SELECT * FROM plan_progress")
         assert [(r["week"], r["task_index"], r["member_id"]) for r in rows] == \
             [(1, 0, fake.student.id)]

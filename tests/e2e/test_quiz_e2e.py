@@ -10,6 +10,7 @@ step), so clicks made right after a question is posted earn the full speed bonus
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -121,6 +122,18 @@ def option_lines(message) -> list[str]:
     """A posted multiple-choice question's "**A)** …" lines, in the order shown."""
     return [line for line in message.embeds[0]["description"].splitlines()
             if re.match(r"\*\*[A-D]\)\*\* ", line)]
+
+
+def shown_at(message, option: str) -> int:
+    """Where a posted mc question shows an option (by its English text): 0 for A."""
+    return next(i for i, line in enumerate(option_lines(message))
+                if line.split(")** ", 1)[1].split(" / ")[0] == option)
+
+
+def practice_pick(message, question_id: str, choice: int) -> str:
+    """The custom id of a practice question's button for the choice shown at `choice`."""
+    return next(c for c in message.custom_ids()
+                if re.match(rf"prac:pick:{question_id}:{choice}[.:]", c))
 
 
 async def click_choice(fake, user, message, choice: int):
@@ -327,8 +340,8 @@ async def test_practice_reviews_due_items_first_then_review(fake, start_bot, clo
         rec = await fake.slash(bob, "practice", {"count": 3})
         assert rec.ephemeral and rec.callback_data["embeds"][0]["title"] == "🔁 Review"
         message_id = fake.response_message_id(rec)
-        pick = next(c for c in fake.message(message_id).custom_ids()
-                    if c.startswith("prac:pick:netflix-founded:1:"))  # B) 1997
+        asked = fake.message(message_id)
+        pick = practice_pick(asked, "netflix-founded", shown_at(asked, "1997"))
         result = await fake.click(bob, message_id, pick)
         shown = result.callback_data["embeds"][0]
         assert shown["title"] == "✅ Correct!" and "1997" in embed_text(shown)
@@ -356,6 +369,34 @@ async def test_practice_reviews_due_items_first_then_review(fake, start_bot, clo
         review = await fake.slash(bob, "review", locale="ja")
         body = review.callback_data["embeds"][0]["description"]
         assert "今すぐの復習はありません" in body and "登録済み: 2件" in body
+    assert_within_limits(fake)
+
+
+async def test_practice_buttons_follow_the_shuffled_options_across_a_restart(
+        fake, start_bot, clock):
+    bob = fake.student
+    async with start_bot() as bot:
+        service = bot.get_cog("Quiz").service
+        service.practice.rng = random.Random(2)  # an order that moves 1997 off B
+        await service.srs.enqueue_missed(bob.id, "netflix-founded",
+                                         clock.now() - timedelta(hours=1))
+        asked = await fake.slash(bob, "practice", {"count": 1})
+        message_id = fake.response_message_id(asked)
+        lines = option_lines(fake.message(message_id))
+        yaml = [o.en for o in bank(bot).get("netflix-founded").options]
+        assert sorted(line.split(")** ", 1)[1].split(" / ")[0] for line in lines) == \
+            sorted(yaml)
+        right = shown_at(fake.message(message_id), "1997")
+        assert right != yaml.index("1997")  # not where the YAML puts it
+    async with start_bot() as bot:  # the bot restarted before the press
+        pick = practice_pick(fake.message(message_id), "netflix-founded", right)
+        result = await fake.click(bob, message_id, pick)
+        shown = result.callback_data["embeds"][0]
+        letter = OPTION_LETTERS[right]
+        assert shown["title"] == "✅ Correct!"
+        assert f"You answered: {letter}) 1997" in shown["description"]
+        assert f"Answer: {letter}) 1997" in shown["description"]  # the letter it was shown at
+        assert await bot.reviews_due(bob.id) == 0
     assert_within_limits(fake)
 
 

@@ -462,7 +462,10 @@ async def test_dm_reminder_carries_the_members_due_reviews(service, transport, c
     await start_plan(service)
     await run_at(dispatcher, clock, due(1))
     payload = transport.messages[-1].payload
-    assert payload.reviews_due == 5 and "5 review(s) due" in payload.description()
+    assert payload.reviews_due == 5
+    # The line names the command that lists them, as each language's clients show it.
+    assert "🔁 5 review(s) due — /review · 復習が5件あります — /復習" in payload.description()
+    assert "/quiz review" not in payload.description()
 
 
 async def test_a_dm_reminder_redrawn_after_done_keeps_its_reviews_line(

@@ -7,12 +7,17 @@ import asyncio
 import dataclasses
 import io
 import json
+import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings, load_settings
+from bot.quiz.bank import QuestionBank
 from bot.quiz.cli import CONSOLE_MEMBER_ID, console_commands, register
+from bot.quiz.service import QuizService
+from bot.quiz.srs import SpacedRepetition
 from bot.storage.db import Database
 
 
@@ -95,6 +100,60 @@ def test_console_quiz_then_practice_serves_the_miss(settings):
 
     result, _ = _console("/quiz", "nonsense", settings, [])
     assert result.startswith("Unknown topic")
+
+
+class RightLetters:
+    """Console input that answers each printed mc question with the letter printed next
+    to its right option, noting the options in the order they were printed."""
+
+    def __init__(self, bank: QuestionBank, stdout: io.StringIO) -> None:
+        self.bank, self.stdout = bank, stdout
+        self.shown: dict[str, list[str]] = {}
+        self.letters: dict[str, str] = {}
+
+    def readline(self) -> str:
+        lines = self.stdout.getvalue().rsplit("\n[", 1)[-1].splitlines()
+        asked = lines[0].split("] ", 1)[1]
+        question = next(q for q in self.bank.questions.values() if q.question.ja == asked)
+        options = [line.strip()[3:] for line in lines[1:] if line.startswith("  ")]
+        self.shown[question.id] = options
+        letter = "ABCD"[options.index(question.options[question.answer_index].ja)]
+        self.letters[question.id] = letter
+        return letter + "\n"
+
+
+async def _queue_misses(settings: Settings, question_ids: list[str]) -> None:
+    db = await Database.open(settings.database_path)
+    try:
+        now = datetime.now(UTC)
+        for age, question_id in enumerate(question_ids):
+            await SpacedRepetition(db).enqueue_missed(CONSOLE_MEMBER_ID, question_id,
+                                                      now - timedelta(hours=10 - age))
+    finally:
+        await db.close()
+
+
+def test_console_practice_shuffles_options_and_reads_letters_as_printed(
+        settings, bank, monkeypatch):
+    class SeededService(QuizService):  # the console's option orders, made repeatable
+        @classmethod
+        def create(cls, db, knowledge, clock, quiz_dir=None, rng=None) -> QuizService:
+            return QuizService.create(db, knowledge, clock, quiz_dir, random.Random(5))
+
+    monkeypatch.setattr("bot.quiz.cli.QuizService", SeededService)
+    mc = [q.id for q in bank.select("data-scientist") if q.kind == "mc"][:5]
+    asyncio.run(_queue_misses(settings, mc))
+    stdout = io.StringIO()
+    answers = RightLetters(bank, stdout)
+    result = console_commands()["/practice"]("data-scientist", settings, answers, stdout)
+    assert result.startswith("5/5 correct")  # every letter read as it was printed
+    assert list(answers.shown) == mc and stdout.getvalue().count("✅") == 5
+    yaml = {q: [o.ja for o in bank.get(q).options] for q in mc}
+    assert all(sorted(answers.shown[q]) == sorted(yaml[q]) for q in mc)
+    assert any(answers.shown[q] != yaml[q] for q in mc)  # not the YAML's order
+    for q in mc:  # the answer line names the right option by the letter printed
+        right = bank.get(q).options[bank.get(q).answer_index].ja
+        assert f"✅ {answers.letters[q]}) {right} — " in stdout.getvalue()
 
 
 def test_console_exercise_gives_hints_and_a_checklist(settings):

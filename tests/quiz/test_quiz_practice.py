@@ -1,4 +1,5 @@
-"""Practice serves due reviews before new questions; channel misses feed the queue."""
+"""Practice serves due reviews before new questions; channel misses feed the queue; mc
+options are shown shuffled per attempt, and answers are read in the order shown."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import random
 from datetime import timedelta
 
 from bot.clock import FakeClock
+from bot.quiz.models import OPTION_LETTERS
 from bot.quiz.practice import QUALITY_CORRECT, QUALITY_WRONG
 from bot.quiz.render import review_summary_text
+from bot.quiz.service import QuizService
 
 MEMBER = 77
 
@@ -79,3 +82,41 @@ def _right_answer(question) -> str:
     if question.kind == "mc":
         return "ABCD"[question.correct_choice]
     return "true" if question.answer_bool else "false"
+
+
+async def test_practice_shows_mc_options_in_an_order_of_its_own_kept_across_a_restart(
+        open_db, bank, clock: FakeClock):
+    db = await open_db()
+    practice = QuizService.from_bank(db, bank, clock, random.Random(6)).practice
+    items = [i for i in await practice.plan(MEMBER, count=200) if i.question.kind == "mc"]
+    yaml = {i.question.id: bank.get(i.question.id) for i in items}
+    assert all(sorted(i.question.options, key=str) == sorted(yaml[i.question.id].options, key=str)
+               for i in items)  # the same four options
+    moved = [i for i in items
+             if i.question.correct_choice != yaml[i.question.id].answer_index]
+    assert len(moved) > len(items) // 2  # the right answer's letter is no giveaway
+    item, other = moved[0], moved[1]
+    await db.close()  # the bot restarts between showing the questions and the answers
+
+    db = await open_db()
+    practice = QuizService.from_bank(db, bank, clock, random.Random(99)).practice
+    assert practice.shown(item.question.id, item.shuffle_seed) == item.question
+    shown = OPTION_LETTERS[item.question.correct_choice]
+    right = await practice.answer(MEMBER, item.question.id, shown,
+                                  shuffle_seed=item.shuffle_seed)
+    right_option = item.question.options[item.question.correct_choice]
+    assert right.correct and right.answer.en == f"{shown}) {right_option.en}"  # as shown
+    in_yaml = OPTION_LETTERS[yaml[other.question.id].answer_index]  # the YAML's letter
+    wrong = await practice.answer(MEMBER, other.question.id, in_yaml,
+                                  shuffle_seed=other.shuffle_seed)
+    assert not wrong.correct and wrong.item.lapses == 1
+
+
+async def test_a_run_reads_typed_letters_in_the_order_it_showed(service, bank):
+    run = await service.practice.start(MEMBER, count=200)
+    while not run.done:
+        item = run.current
+        answer = _right_answer(item.question)  # the letter shown next to the right option
+        assert (await service.practice.answer_current(run, answer)).correct, item.question.id
+    assert any(i.question.kind == "mc" and i.question != bank.get(i.question.id)
+               for i in run.items)

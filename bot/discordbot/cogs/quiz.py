@@ -526,29 +526,36 @@ class Quiz(commands.Cog):
             return
         state = state.asked()
         await self._show(interaction, practice_question_embed(items[0], state, language),
-                         PracticeQuestionButtons(items[0].question, state, language), edit)
+                         PracticeQuestionButtons(items[0], state, language), edit)
 
     async def practice_pick(self, interaction: discord.Interaction, question_id: str,
-                            choice: int, state: PracticeState) -> None:
-        question = self.service.bank.questions.get(question_id)
-        if question is None or not 0 <= choice < len(question.choices):
+                            choice: int, state: PracticeState, seed: int | None = None) -> None:
+        """A choice button: `choice` counts in the order the question was shown in, which
+        `seed` (from the button's id) gives back."""
+        if question_id not in self.service.bank.questions:
             await self.practice_next(interaction, state, edit=True)  # gone from the bank
+            return
+        question = self.service.practice.shown(question_id, seed)
+        if not 0 <= choice < len(question.choices):
+            await self.practice_next(interaction, state, edit=True)
             return
         response = OPTION_LETTERS[choice] if question.kind == "mc" else \
             ("true" if choice == 0 else "false")
         shown = choice_label(question, choice, interaction_language(interaction))
-        await self.practice_answer(interaction, question_id, response, shown, state)
+        await self.practice_answer(interaction, question_id, response, shown, state, seed)
 
     async def practice_answer(self, interaction: discord.Interaction, question_id: str,
-                              response: str, shown: str, state: PracticeState) -> None:
-        """Check the answer, record it as an SM-2 review, show the result and Next."""
+                              response: str, shown: str, state: PracticeState,
+                              seed: int | None = None) -> None:
+        """Check the answer (a letter in the order `seed` showed), record it as an SM-2
+        review, show the result and Next."""
         language = interaction_language(interaction)
         if question_id not in self.service.bank.questions:
             await self.practice_next(interaction, state, edit=True)
             return
         async with self.bot.work():
             result = await self.service.practice.answer(interaction.user.id, question_id,
-                                                        response)
+                                                        response, shuffle_seed=seed)
         state = state.answered(result.correct)
         await self._show(interaction, practice_result_embed(result, shown, language),
                          PracticeResultButtons(state, language), edit=True)
