@@ -36,6 +36,7 @@ def answer_to_json(answer: Answer) -> dict:
         "answered": answer.answered,
         "message": answer.message,
         "confidence": round(answer.confidence, 4),
+        "unmentioned": answer.unmentioned,
         "mode": answer.mode,
         "passages": [
             {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -17,16 +18,30 @@ from bot.retrieval.index import searchable_text
 from bot.retrieval.quotes import best_quote, mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
-from bot.retrieval.tokenize import content_words, japanese_compounds, normalize, proper_nouns
+from bot.retrieval.tokenize import (
+    content_words,
+    japanese_compounds,
+    normalize,
+    proper_nouns,
+    stem,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+# Question words at least this specific are named when no passage shown contains them.
+UNMENTIONED_SPECIFICITY = 0.35
+QUESTION_PREFIXES = ("何", "幾")  # 何語, 何人: the question word, not its topic
+LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
 MESSAGES = {
     "answered": {
         "ja": "この章の次の箇所が質問に関係しています:",
         "en": "Here is what the chapter says about this:",
+    },
+    "partial": {
+        "ja": "この章に「{words}」という語は見当たりません。いちばん近い箇所はこちらです:",
+        "en": "I couldn't find {words} in the chapter. Here is what it says nearest to that:",
     },
     "abstained": {
         "ja": "この章ではその質問は扱われていないようです。近い節はこちらです:",
@@ -74,6 +89,8 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     nearest: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    unmentioned: list[str] = field(default_factory=list)  # specific question words no
+    # passage shown contains: the answer says so rather than let quotes pass for them
     mode: str = "lexical"
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -137,6 +154,12 @@ class Evidence:
     missing: float = 0.0  # the weight of the most specific question word the passage lacks
 
 
+def foreign_names(retriever: Retriever, question: str) -> set[str]:
+    """Names in the question the chapter never mentions ("Germany", "シンガポール"): they
+    weigh fully, however common the word, since the question is about something else."""
+    return {name for name in proper_nouns(question) if not retriever.knows(name)}
+
+
 def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     """Coverage counts each word by its specificity, so a missing "tire" weighs more than
     a missing "think"; a question of only everyday words counts them all equally. Only
@@ -146,10 +169,8 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
-    # A name the chapter never mentions ("Germany", "シンガポール") weighs fully, however
-    # common the word: the question is about something else.
-    foreign_names = {n for n in proper_nouns(result.query) if not retriever.knows(n)}
-    weights = [1.0 if w in foreign_names else 0.25 + 0.75 * specificity(w) for w in words]
+    names = foreign_names(retriever, result.query)
+    weights = [1.0 if w in names else 0.25 + 0.75 * specificity(w) for w in words]
     if sum(weights) < 0.5:
         weights = [1.0] * len(words)
     total = sum(weights)
@@ -189,6 +210,42 @@ def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> li
     return bridged
 
 
+def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit]) -> list[str]:
+    """The question's specific words (rare in general text, or names) that none of the
+    passages shown contains, in the question's own spelling: "How many subscribers does
+    Netflix have?" is answered with what the chapter says about Netflix, and says plainly
+    that subscribers are not in it."""
+    names = foreign_names(retriever, result.query)
+    bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
+    missing = []
+    for word in content_words(result.query):
+        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or (
+                word not in names and specificity(word) < UNMENTIONED_SPECIFICITY):
+            continue
+        if not any(retriever.passage_says(hit.position, word) or
+                   any(b in word or word in b for b in bridges)
+                   for hit, bridges in zip(hits, bridged, strict=True)):
+            missing.append(own_spelling(result.query, word))
+    return list(dict.fromkeys(missing))
+
+
+def own_spelling(question: str, word: str) -> str:
+    """The question's own spelling of a content word ("subscribers" for "subscriber")."""
+    for raw in LATIN_WORD_RE.findall(question):
+        folded = normalize(raw).strip("'").removesuffix("'s")
+        if stem(folded) == word or folded == word:
+            return raw
+    return word
+
+
+def answered_message(language: str, unmentioned: list[str]) -> str:
+    if not unmentioned:
+        return message("answered", language)
+    if language == "ja":
+        return message("partial", language, words="」「".join(unmentioned))
+    return message("partial", language, words=", ".join(f'"{w}"' for w in unmentioned))
+
+
 def highlight_terms(result: SearchResult) -> list[str]:
     """Words to bold in quotes: the question's own words and their glossary translations."""
     terms = content_words(result.query)
@@ -214,9 +271,11 @@ class AnswerBuilder:
         passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
         if not passages:
             return self._abstain(question, language, result, confidence)
-        return Answer(question, language, "answered", message("answered", language),
-                      passages, confidence=confidence, mode=result.mode,
-                      timings=result.timings)
+        shown = [h for h in result.hits[:k] if h.chunk.chunk_id in {p.chunk_id for p in passages}]
+        unmentioned = unmentioned_words(self.retriever, result, shown)
+        return Answer(question, language, "answered", answered_message(language, unmentioned),
+                      passages, confidence=confidence, unmentioned=unmentioned,
+                      mode=result.mode, timings=result.timings)
 
     def confidence(self, result: SearchResult) -> float:
         return self.calibration.confidence(gather_evidence(self.retriever, result))

@@ -93,3 +93,23 @@ async def test_ask_async_runs_off_the_event_loop(tutor):
         del tutor.retriever.search
     assert answer.answered
     assert seen and seen[0].startswith("tutor")
+
+
+@pytest.mark.parametrize(("question", "word", "framing"), [
+    ("How many paid subscribers does Netflix have?", '"subscribers"', "I couldn't find"),
+    ("Teslaの完全自動運転(FSD)の月額料金はいくら?", "「月額」", "見当たりません"),
+])
+def test_a_near_miss_says_which_words_the_chapter_lacks(tutor, question, word, framing):
+    """Answered from the nearest passage, but saying plainly what is not in the chapter."""
+    answer = tutor.ask(question)
+    if answer.answered:
+        assert framing in answer.message and word in answer.message
+        assert answer.unmentioned
+    else:
+        assert answer.status == "abstained"
+
+
+def test_a_covered_question_names_no_missing_words(tutor):
+    answer = tutor.ask("How much annual value did Netflix's recommender create?")
+    assert answer.answered and answer.unmentioned == []
+    assert answer.message == "Here is what the chapter says about this:"
