@@ -56,7 +56,7 @@ class Settings:
     top_k: int = 3
     # Fusion weight of the dense score, by the question's language. The packaged MiniLM is
     # English-only (most kanji are [UNK] to it), so it only helps English questions.
-    dense_weight_en: float = 0.4
+    dense_weight_en: float = 0.3
     dense_weight_ja: float = 0.0
     abstain_strictness: float = 0.0
     # Storage

@@ -25,8 +25,8 @@ from bot.retrieval.answer import Calibration
 
 LEXICAL = Calibration(bias=-7.669, coverage=2.169, known=3.559, lexical=2.007, missing=-2.849,
                       dense=0.0, threshold=0.2587)
-HYBRID = Calibration(bias=-8.28, coverage=2.01, known=3.56, lexical=1.922, missing=-2.73,
-                     dense=2.511, threshold=0.2375)
+HYBRID = Calibration(bias=-7.794, coverage=2.169, known=3.383, lexical=1.89, missing=-2.804,
+                     dense=1.728, threshold=0.2573)
 
 
 def calibration_for(mode: str, settings: Settings) -> Calibration:

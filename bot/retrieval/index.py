@@ -31,7 +31,7 @@ from bot.retrieval.tokenize import TOKENIZER_VERSION, normalize, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "vectors.faiss"
@@ -39,6 +39,9 @@ LEXICAL = "lexical"
 CURRENT = "current"
 GLOSSARY = "glossary.yaml"
 REFERENCES = "references.yaml"
+# Notes embedded per passage: enough for its main facts, few enough that the passage
+# itself still fits in MiniLM's 256 word pieces (measured: 6 beat 3 and all).
+NOTES_CAP = 6
 # Short chunks with informative headings: weak length normalisation ranks best on the
 # chapter (tuned on the development questions, see benchmarks/tune_retrieval.py).
 BM25_PARAMS = {"k1": 1.2, "b": 0.3}
@@ -74,13 +77,15 @@ def searchable_text(chunk: Chunk, references: ReferenceMap) -> str:
 
 
 def embedding_text(chunk: Chunk, glossary: Glossary, references: ReferenceMap) -> str:
-    """What is embedded: the passage, the English names of the chapter terms it holds and
-    the glossary's English notes on them. An English-only model reads the Japanese poorly;
-    the English gives it something to match an English question against."""
+    """What is embedded: the heading path, the glossary's English notes on the chapter
+    terms the passage holds and their English names, then the passage itself. An
+    English-only model reads the Japanese poorly, and it reads only its first 256 word
+    pieces: the English comes first so that a long Japanese body cannot push it out."""
     text = searchable_text(chunk, references)
-    english = [f for f in document_expansion(text, glossary) if f.isascii()]
-    notes = glossary_notes(text, glossary)
-    return "\n".join([text, " ".join(dict.fromkeys(english)), *notes])
+    terms = glossary_terms_in(text, glossary)
+    english = dict.fromkeys(f for t in terms for f in t.query_forms if f.isascii())
+    notes = list(dict.fromkeys(t.note for t in terms if t.note))[:NOTES_CAP]
+    return "\n".join([chunk.path_text, *notes, " ".join(english), text])
 
 
 def parent_leads(chapters: list[Chapter]) -> dict[tuple[str, ...], str]:
@@ -107,12 +112,6 @@ def lexical_tokens(chunk: Chunk, glossary: Glossary, references: ReferenceMap,
     text = f"{searchable_text(chunk, references)}\n{own_heading}"
     expansion = " ".join(document_expansion(text, glossary))
     return tokenize(text) + tokenize(expansion, positions=False) + tokenize(lead, positions=False)
-
-
-def glossary_notes(text: str, glossary: Glossary) -> list[str]:
-    """The glossary's English notes on the terms in `text`: plain English sentences about
-    the chapter's facts ("Netflix churn fell by 30%.") for an English question to meet."""
-    return list(dict.fromkeys(t.note for t in glossary_terms_in(text, glossary) if t.note))
 
 
 def glossary_terms_in(text: str, glossary: Glossary) -> list[Term]:
