@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -116,7 +117,13 @@ def lexical_tokens(chunk: Chunk, glossary: Glossary, references: ReferenceMap,
 
 def glossary_terms_in(text: str, glossary: Glossary) -> list[Term]:
     folded = normalize(text)
-    return [t for t in glossary.terms if any(normalize(ja) in folded for ja in t.japanese_forms)]
+    return [t for t in glossary.terms if any(_folded(ja) in folded for ja in t.japanese_forms)]
+
+
+@lru_cache(maxsize=8192)
+def _folded(form: str) -> str:
+    # Glossary forms are few and met once per passage: fold each once per process.
+    return normalize(form)
 
 
 def document_expansion(text: str, glossary: Glossary) -> list[str]:
