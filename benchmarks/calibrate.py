@@ -30,7 +30,7 @@ def features(tutor: Tutor, question: str, use_dense: bool) -> list[float]:
     result = tutor.retriever.search(question, k=5, use_dense=use_dense)
     evidence = gather_evidence(tutor.retriever, result)
     row = [evidence.coverage, evidence.known, math.log1p(evidence.lexical_top),
-           evidence.missing]
+           evidence.missing, evidence.asked_missing]
     if use_dense:
         row.append(evidence.dense_top or 0.0)
     return row

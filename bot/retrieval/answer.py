@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
+from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import searchable_text
 from bot.retrieval.quotes import best_quote, mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
@@ -133,11 +134,12 @@ class Calibration:
     missing: float
     dense: float
     threshold: float
+    asked: float = 0.0
 
     def confidence(self, evidence: Evidence) -> float:
         z = (self.bias + self.coverage * evidence.coverage + self.known * evidence.known
              + self.lexical * math.log1p(evidence.lexical_top)
-             + self.missing * evidence.missing)
+             + self.missing * evidence.missing + self.asked * evidence.asked_missing)
         if evidence.dense_top is not None:
             z += self.dense * evidence.dense_top
         return 1.0 / (1.0 + math.exp(-z))
@@ -152,6 +154,7 @@ class Evidence:
     lexical_top: float
     dense_top: float | None
     missing: float = 0.0  # the weight of the most specific question word the passage lacks
+    asked_missing: float = 0.0  # 1.0: a quantity question's asked noun is not in the passage
 
 
 def foreign_names(retriever: Retriever, question: str) -> set[str]:
@@ -175,15 +178,27 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
         weights = [1.0] * len(words)
     total = sum(weights)
     bridged = glossary_bridged(retriever, result, result.hits[0])
-    said = [retriever.passage_says(top, w) or any(b in w or w in b for b in bridged)
-            for w in words]
+    said = [_says(retriever, result.hits[0], w, bridged) for w in words]
     covered = sum(wt for wt, ok in zip(weights, said, strict=True) if ok)
     missing = max((wt for wt, ok in zip(weights, said, strict=True) if not ok), default=0.0)
     if _broken_compound(retriever, top, result.query, dict(zip(words, said, strict=True))):
         missing = 1.0
+    asked = float(_asked_noun_missing(retriever, result, result.hits[0], bridged))
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
-                    missing)
+                    missing, asked)
+
+
+def _asked_noun_missing(retriever: Retriever, result: SearchResult, hit: Hit,
+                        bridged: list[str]) -> bool:
+    """Whether a quantity question's asked noun ("subscribers") is absent from the passage."""
+    noun = asked_noun(result.query)
+    return noun is not None and not _says(retriever, hit, noun, bridged)
+
+
+def _says(retriever: Retriever, hit: Hit, word: str, bridged: list[str]) -> bool:
+    return retriever.passage_says(hit.position, word) or any(b in word or word in b
+                                                              for b in bridged)
 
 
 def _broken_compound(retriever: Retriever, top: int, query: str,
@@ -215,15 +230,14 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     passages shown contains, in the question's own spelling: "How many subscribers does
     Netflix have?" is answered with what the chapter says about Netflix, and says plainly
     that subscribers are not in it."""
-    names = foreign_names(retriever, result.query)
+    names = foreign_names(retriever, result.query) | {asked_noun(result.query)}
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
     missing = []
     for word in content_words(result.query):
         if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or (
                 word not in names and specificity(word) < UNMENTIONED_SPECIFICITY):
             continue
-        if not any(retriever.passage_says(hit.position, word) or
-                   any(b in word or word in b for b in bridges)
+        if not any(_says(retriever, hit, word, bridges)
                    for hit, bridges in zip(hits, bridged, strict=True)):
             missing.append(own_spelling(result.query, word))
     return list(dict.fromkeys(missing))
