@@ -24,10 +24,10 @@ import dataclasses
 from bot.config import Settings
 from bot.retrieval.answer import Calibration
 
-LEXICAL = Calibration(bias=-7.424, coverage=2.038, known=3.677, lexical=1.928, missing=-2.84,
-                      asked=-2.633, dense=0.0, threshold=0.2637)
-HYBRID = Calibration(bias=-7.482, coverage=2.071, known=3.477, lexical=1.748, missing=-2.799,
-                     asked=-2.893, dense=2.099, threshold=0.2721)
+LEXICAL = Calibration(bias=-7.449, coverage=1.998, known=3.712, lexical=1.93, missing=-2.816,
+                      asked=-2.642, dense=0.0, threshold=0.2690)
+HYBRID = Calibration(bias=-7.512, coverage=2.013, known=3.519, lexical=1.76, missing=-2.783,
+                     asked=-2.894, dense=2.066, threshold=0.2612)
 
 
 def calibration_for(mode: str, settings: Settings) -> Calibration:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v8"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v9"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -150,6 +150,27 @@ def latin_terms(text: str) -> list[str]:
     return tokens
 
 
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1}
+_COUNT = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+# Milestones counted from the start: 「6ヶ月後」, "after six months", "3 years from now".
+MILESTONE_EN_RE = re.compile(
+    r"\b(?:after|in|within)\s+" + _COUNT + r"[\s-](month|year)s?\b"
+    r"|\b" + _COUNT + r"[\s-](month|year)s?\s+(?:later|from now|in|on)\b")
+MILESTONE_JA_RE = re.compile(r"(\d{1,2})\s*(ヶ月|か月|カ月|年)後")
+
+
+def milestones(text: str) -> list[str]:
+    """One token per milestone named: 「6ヶ月後」 and "after six months" both give
+    after-month6, so a question about the six-month mark meets the plan that sets it."""
+    found = []
+    for count1, unit1, count2, unit2 in MILESTONE_EN_RE.findall(text):
+        count, unit = (count1, unit1) if unit1 else (count2, unit2)
+        found.append((int(NUMBER_WORDS.get(count, count) if not count.isdigit() else count), unit))
+    found += [(int(n), "year" if u == "年" else "month") for n, u in MILESTONE_JA_RE.findall(text)]
+    return [f"after-{unit}{count}" for count, unit in found]
+
+
 def plan_positions(text: str) -> list[str]:
     """One token per week, month, year or exercise named, ranges spelled out ("week 5-8"
     → week5 … week8), so "6週目" meets the heading "Week 5-8", "year 2" meets "Year 2" and
@@ -165,7 +186,7 @@ def plan_positions(text: str) -> list[str]:
         end = int(last) if last else start
         if start <= end <= start + MAX_UNIT_SPAN:
             tokens.extend(f"{unit}{n}" for n in range(start, end + 1))
-    return tokens
+    return tokens + milestones(text)
 
 
 def tokenize(text: str, positions: bool = True) -> list[str]:

@@ -53,3 +53,11 @@ def test_exercise_numbers_name_one_exercise():
     assert plan_positions(normalize("What's the hint for exercise 2?")) == ["exercise2"]
     assert plan_positions(normalize("the third problem")) == ["exercise3"]
     assert plan_positions(normalize("勾配消失問題とは")) == []
+
+
+def test_milestones_meet_across_languages():
+    from bot.retrieval.tokenize import normalize, plan_positions
+
+    assert "after-month6" in plan_positions(normalize("- 6ヶ月後:CIFAR-10で精度90%"))
+    assert "after-month6" in plan_positions(normalize("What should be done after six months?"))
+    assert "after-year3" in plan_positions(normalize("What is the goal 3 years from now?"))
