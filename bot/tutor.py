@@ -22,6 +22,7 @@ from bot.retrieval.calibration import calibration_for
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.index import (
     IndexError_,
+    LoadedIndex,
     MissingIndexError,
     build_index,
     load_index,
@@ -57,17 +58,28 @@ class Tutor:
         except IndexError_ as problem:
             if not build_if_needed:
                 raise
-            if not isinstance(problem, MissingIndexError):
-                notify(f"{problem}; rebuilding the index")
-            else:
-                notify("no index yet; building it (first run only)")
-            build_index(settings, embedder, progress=progress)
-            index = load_index(settings, knowledge.chapters)
+            index = cls._replace_index(settings, knowledge, embedder, problem, progress, notify)
         retriever = Retriever(index, knowledge.glossary, settings, embedder, knowledge.intents,
                               knowledge.references)
         tutor = cls(settings, knowledge, embedder, retriever)
         tutor.warm_up_lexical()
         return tutor
+
+    @staticmethod
+    def _replace_index(settings: Settings, knowledge: KnowledgeBase, embedder: Embedder,
+                       problem: IndexError_, progress: bool,
+                       notify: Callable[[str], None]) -> LoadedIndex:
+        """A current prebuilt index if the image has one, else a fresh build; either way
+        the reason is said first."""
+        if isinstance(problem, MissingIndexError):
+            notify("no index yet; building it (first run only)")
+        elif seed_from_prebuilt(settings, replace=True):
+            notify(f"{problem}; replaced it with the image's prebuilt index")
+            return load_index(settings, knowledge.chapters)
+        else:
+            notify(f"{problem}; rebuilding the index")
+        build_index(settings, embedder, progress=progress)
+        return load_index(settings, knowledge.chapters)
 
     def warm_up_lexical(self) -> None:
         """Load the tokenizer dictionary and word frequencies now, not on the first question."""

@@ -152,7 +152,24 @@ def expected_manifest(settings: Settings, chapters: list[Chapter]) -> dict:
         "knowledge_sha256": knowledge_hashes(settings, chapters),
         "lexical_params": BM25_PARAMS,
         "config_sha256": settings.index_fingerprint(),
+        "code_sha256": indexing_code_hash(),
     }
+
+
+# The modules whose code decides what goes into an index: after an upgrade that changes
+# any of them, an index built by the old code is stale even if nobody bumped a version.
+INDEXING_MODULES = ("bot.retrieval.index", "bot.retrieval.tokenize", "bot.knowledge.chunking",
+                    "bot.knowledge.document", "bot.knowledge.glossary", "bot.knowledge.references")
+
+
+@lru_cache(maxsize=1)
+def indexing_code_hash() -> str:
+    import importlib
+
+    digest = hashlib.sha256()
+    for name in INDEXING_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def knowledge_hashes(settings: Settings, chapters: list[Chapter]) -> dict[str, str]:
@@ -283,17 +300,29 @@ def _remove_old_builds(root: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def seed_from_prebuilt(settings: Settings) -> bool:
-    """Copy the image's prebuilt index into index_dir when index_dir has none yet."""
+def seed_from_prebuilt(settings: Settings, replace: bool = False) -> bool:
+    """Copy the image's prebuilt index into index_dir when index_dir has none yet, or, with
+    `replace`, when the prebuilt one is current (an upgrade brings a new image with a fresh
+    index; copying it is quicker than rebuilding the one on the volume)."""
     source = current_dir(settings.prebuilt_index_dir)
     target_root = settings.index_dir
-    if current_dir(target_root).exists() or not source.exists():
+    if not source.exists() or source.resolve() == current_dir(target_root).resolve():
+        return False
+    if current_dir(target_root).exists() and not (replace and _is_current(source, settings)):
         return False
     target_root.mkdir(parents=True, exist_ok=True)
     staging = _new_build_dir(target_root)
     shutil.copytree(source.resolve(), staging, dirs_exist_ok=True)
     _publish(target_root, staging)
     log.info("index seeded from %s", settings.prebuilt_index_dir)
+    return True
+
+
+def _is_current(directory: Path, settings: Settings) -> bool:
+    try:
+        check_current(read_manifest(directory), settings, load_chapters(settings.knowledge_dir))
+    except IndexError_:
+        return False
     return True
 
 

@@ -115,3 +115,31 @@ def test_an_empty_index_dir_is_seeded_from_the_prebuilt_index(tmp_path, tutor):
     assert current_dir(settings.index_dir).resolve().parent == settings.index_dir
     assert seeded.retriever.index.manifest == tutor.retriever.index.manifest
     seeded.close()
+
+
+def test_an_index_built_by_other_indexing_code_is_stale(own_index):
+    """An upgrade that changes how passages are indexed rebuilds, version bump or not."""
+    directory = current_dir(own_index.index_dir)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    assert manifest["code_sha256"] == index_module.indexing_code_hash()
+    manifest["code_sha256"] = "0" * 64
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(StaleIndexError, match="code_sha256"):
+        load_index(own_index)
+
+
+def test_a_stale_index_is_replaced_by_a_current_prebuilt_one(own_index, tutor):
+    import dataclasses
+
+    settings = dataclasses.replace(own_index, prebuilt_index_dir=tutor.settings.index_dir)
+    directory = current_dir(settings.index_dir)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["code_sha256"] = "0" * 64
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    messages = []
+    reopened = Tutor.open(settings, notify=messages.append)
+    assert len(messages) == 1 and "prebuilt" in messages[0] and "stale" in messages[0]
+    built_at = reopened.retriever.index.manifest["built_at"]
+    assert built_at == tutor.retriever.index.manifest["built_at"]
+    assert reopened.ask("Netflixの深層学習フェーズの精度は?").answered
+    reopened.close()
