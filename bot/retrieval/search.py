@@ -23,8 +23,8 @@ from bot.retrieval.tokenize import normalize, plan_positions, tokenize
 
 log = logging.getLogger(__name__)
 
-# How far a section about another week/month/year falls behind: enough to lose to the
-# section asked about, not so much that it drops out of the top results.
+# How far a section about another week, month, year, milestone or exercise falls behind:
+# enough to lose to the one asked about, not so much that it drops out of the results.
 POSITION_MISMATCH_FACTOR = 0.85
 # The same for a section that answers another kind of question (the reference list, when
 # no paper or author is asked for).
