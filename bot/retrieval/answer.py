@@ -248,7 +248,7 @@ def own_spelling(question: str, word: str) -> str:
     for raw in LATIN_WORD_RE.findall(question):
         folded = normalize(raw).strip("'").removesuffix("'s")
         if stem(folded) == word or folded == word:
-            return raw
+            return raw.removesuffix("'s")
     return word
 
 

@@ -109,6 +109,13 @@ def test_a_near_miss_says_which_words_the_chapter_lacks(tutor, question, word, f
         assert answer.status == "abstained"
 
 
+def test_a_name_the_chapter_lacks_is_named_in_the_question_spelling(tutor):
+    answer = tutor.ask("How accurate was Netflix's deep learning recommender compared with "
+                       "Spotify's?")
+    assert answer.answered and answer.unmentioned == ["Spotify"]
+    assert answer.message.startswith('I couldn\'t find "Spotify" in the chapter.')
+
+
 def test_a_covered_question_names_no_missing_words(tutor):
     answer = tutor.ask("How much annual value did Netflix's recommender create?")
     assert answer.answered and answer.unmentioned == []
