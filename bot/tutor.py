@@ -73,7 +73,7 @@ class Tutor:
         the reason is said first."""
         if isinstance(problem, MissingIndexError):
             notify("no index yet; building it (first run only)")
-        elif seed_from_prebuilt(settings, replace=True):
+        elif seed_from_prebuilt(settings, replace=True, chapters=knowledge.chapters):
             notify(f"{problem}; replaced it with the image's prebuilt index")
             return load_index(settings, knowledge.chapters)
         else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
-from bot.retrieval.index import searchable_text
+from bot.retrieval.index import folded_form
 from bot.retrieval.quotes import best_quote, mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
@@ -205,7 +205,7 @@ def _broken_compound(retriever: Retriever, top: int, query: str,
                      said: dict[str, bool]) -> bool:
     """Whether a Japanese compound of the question ("運転免許", "月額料金") is only half in
     the passage: "運転" alone does not make a passage about driving licences."""
-    passage = normalize(searchable_text(retriever.chunks[top], retriever.references))
+    passage = retriever.passage_folded(top)
     for parts in japanese_compounds(query):
         if "".join(parts) not in passage and not all(said.get(p, True) for p in parts):
             return True
@@ -215,12 +215,12 @@ def _broken_compound(retriever: Retriever, top: int, query: str,
 def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> list[str]:
     """The question's own spellings of glossary terms whose chapter wording is in the
     passage: "エンコーダー" is covered by a passage that says "Encoder"."""
-    passage = normalize(searchable_text(hit.chunk, retriever.references))
+    passage = retriever.passage_folded(hit.position)
     question = normalize(result.query)
     bridged: list[str] = []
     for term in result.matched_terms:
-        if any(normalize(form) in passage for form in term.japanese_forms):
-            bridged += [w for form in term.query_forms if normalize(form) in question
+        if any(folded_form(form) in passage for form in term.japanese_forms):
+            bridged += [w for form in term.query_forms if folded_form(form) in question
                         for w in content_words(form) if len(w) >= 2]
     return bridged
 
@@ -285,7 +285,8 @@ class AnswerBuilder:
         passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
         if not passages:
             return self._abstain(question, language, result, confidence)
-        shown = [h for h in result.hits[:k] if h.chunk.chunk_id in {p.chunk_id for p in passages}]
+        shown_ids = {p.chunk_id for p in passages}
+        shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
         unmentioned = unmentioned_words(self.retriever, result, shown)
         return Answer(question, language, "answered", answered_message(language, unmentioned),
                       passages, confidence=confidence, unmentioned=unmentioned,

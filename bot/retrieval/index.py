@@ -117,12 +117,12 @@ def lexical_tokens(chunk: Chunk, glossary: Glossary, references: ReferenceMap,
 
 def glossary_terms_in(text: str, glossary: Glossary) -> list[Term]:
     folded = normalize(text)
-    return [t for t in glossary.terms if any(_folded(ja) in folded for ja in t.japanese_forms)]
+    return [t for t in glossary.terms if any(folded_form(ja) in folded for ja in t.japanese_forms)]
 
 
 @lru_cache(maxsize=8192)
-def _folded(form: str) -> str:
-    # Glossary forms are few and met once per passage: fold each once per process.
+def folded_form(form: str) -> str:
+    # Glossary forms are few and met for every passage and question: fold each once.
     return normalize(form)
 
 
@@ -300,7 +300,8 @@ def _remove_old_builds(root: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def seed_from_prebuilt(settings: Settings, replace: bool = False) -> bool:
+def seed_from_prebuilt(settings: Settings, replace: bool = False,
+                       chapters: list[Chapter] | None = None) -> bool:
     """Copy the image's prebuilt index into index_dir when index_dir has none yet, or, with
     `replace`, when the prebuilt one is current (an upgrade brings a new image with a fresh
     index; copying it is quicker than rebuilding the one on the volume)."""
@@ -308,7 +309,8 @@ def seed_from_prebuilt(settings: Settings, replace: bool = False) -> bool:
     target_root = settings.index_dir
     if not source.exists() or source.resolve() == current_dir(target_root).resolve():
         return False
-    if current_dir(target_root).exists() and not (replace and _is_current(source, settings)):
+    if current_dir(target_root).exists() and not (
+            replace and _is_current(source, settings, chapters)):
         return False
     target_root.mkdir(parents=True, exist_ok=True)
     staging = _new_build_dir(target_root)
@@ -318,9 +320,10 @@ def seed_from_prebuilt(settings: Settings, replace: bool = False) -> bool:
     return True
 
 
-def _is_current(directory: Path, settings: Settings) -> bool:
+def _is_current(directory: Path, settings: Settings, chapters: list[Chapter] | None) -> bool:
     try:
-        check_current(read_manifest(directory), settings, load_chapters(settings.knowledge_dir))
+        check_current(read_manifest(directory), settings,
+                      chapters or load_chapters(settings.knowledge_dir))
     except IndexError_:
         return False
     return True

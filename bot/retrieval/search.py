@@ -86,7 +86,8 @@ class Retriever:
         self.embedder = embedder
         self.chunks = index.chunks
         self._by_id = {chunk.chunk_id: chunk for chunk in self.chunks}
-        self._own_tokens: dict[int, set[str]] = {}
+        # Per passage, filled on first use: most passages are never anyone's best answer.
+        self._own: dict[int, tuple[str, set[str]]] = {}
         self._heading_positions = [set(plan_positions(normalize(c.path_text)))
                                    for c in self.chunks]
         self._positioned = [i for i, own in enumerate(self._heading_positions) if own]
@@ -121,11 +122,18 @@ class Retriever:
         """Whether the passage's own words (heading path and body) include the token. The
         glossary names added to the index for search do not count: "subscriber churn" is
         indexed with the churn passage, which still says nothing about subscribers."""
-        own = self._own_tokens.get(position)
+        return token in self._own_words(position)[1]
+
+    def passage_folded(self, position: int) -> str:
+        """The passage as search reads it (searchable_text), normalised."""
+        return self._own_words(position)[0]
+
+    def _own_words(self, position: int) -> tuple[str, set[str]]:
+        own = self._own.get(position)
         if own is None:
-            text = searchable_text(self.chunks[position], self.references)
-            own = self._own_tokens[position] = set(tokenize(text))
-        return token in own
+            folded = normalize(searchable_text(self.chunks[position], self.references))
+            own = self._own[position] = (folded, set(tokenize(folded)))
+        return own
 
     def knows(self, token: str) -> bool:
         return token in self.index.lexical.vocab_dict

@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -96,29 +97,26 @@ def japanese_nouns(run: str) -> list[str]:
 
 def japanese_compounds(text: str) -> list[list[str]]:
     """Runs of two or more adjacent content nouns ("運転"+"免許"): one concept together."""
-    compounds = []
-    for run in CJK_RUN_RE.findall(normalize(text)):
-        current: list[str] = []
-        for surface, pos in [*_tag(run), ("", "")]:
-            if pos == "名詞" and _is_content(surface, pos):
-                current.append(surface)
-                continue
-            if len(current) >= 2:
-                compounds.append(current)
-            current = []
-    return compounds
+    return [run for cjk in CJK_RUN_RE.findall(normalize(text))
+            for run in _adjacent_runs(cjk, lambda surface, pos: pos == "名詞"
+                                      and _is_content(surface, pos))
+            if len(run) >= 2]
 
 
 def japanese_spans(run: str) -> list[list[str]]:
     """Runs of adjacent content words; particles, auxiliaries and stopwords split them."""
-    nodes = _tag(run)
-    spans: list[list[str]] = [[]]
-    for surface, pos in nodes:
-        if _is_content(surface, pos):
-            spans[-1].append(surface)
-        elif spans[-1]:
-            spans.append([])
-    return [span for span in spans if span]
+    return _adjacent_runs(run, _is_content)
+
+
+def _adjacent_runs(run: str, keep: Callable[[str, str], bool]) -> list[list[str]]:
+    """The runs of adjacent words `keep(surface, pos)` accepts; any other word splits them."""
+    runs: list[list[str]] = [[]]
+    for surface, pos in _tag(run):
+        if keep(surface, pos):
+            runs[-1].append(surface)
+        elif runs[-1]:
+            runs.append([])
+    return [words for words in runs if words]
 
 
 def cjk_bigrams(text: str) -> list[str]:
@@ -166,7 +164,7 @@ def milestones(text: str) -> list[str]:
     found = []
     for count1, unit1, count2, unit2 in MILESTONE_EN_RE.findall(text):
         count, unit = (count1, unit1) if unit1 else (count2, unit2)
-        found.append((int(NUMBER_WORDS.get(count, count) if not count.isdigit() else count), unit))
+        found.append((int(count) if count.isdigit() else NUMBER_WORDS[count], unit))
     found += [(int(n), "year" if u == "年" else "month") for n, u in MILESTONE_JA_RE.findall(text)]
     return [f"after-{unit}{count}" for count, unit in found]
 
