@@ -25,6 +25,9 @@ class Intent:
     # Sections (first heading) that answer only this kind of question: a reference list
     # shares words with every topic it cites, but answers only "which paper?".
     owns: tuple[str, ...] = ()
+    # What any answer to this kind of question contains (a sum of money for "how much does
+    # it cost?"). A passage without it cannot answer, however many words it shares.
+    expects: re.Pattern[str] | None = None
 
     def matches(self, text: str) -> bool:
         return any(p.search(text) for p in self.patterns)
@@ -49,6 +52,10 @@ class Intents:
         asked = {intent.name for intent in self.matching(question)}
         return {s for intent in self.intents if intent.name not in asked for s in intent.owns}
 
+    def expected_answers(self, question: str) -> list[re.Pattern[str]]:
+        """What an answer to the question must contain, one pattern per matching intent."""
+        return [i.expects for i in self.matching(question) if i.expects is not None]
+
 
 def load_intents(path: Path) -> Intents:
     if not path.exists():
@@ -69,11 +76,14 @@ def _intent(path: Path, index: int, entry: object) -> Intent:
         raise KnowledgeError(f"{where}: field 'adds' must be a list of strings")
     if not isinstance(owns, list) or not all(isinstance(o, str) for o in owns):
         raise KnowledgeError(f"{where}: field 'owns' must be a list of section headings")
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(str(pattern), re.IGNORECASE))
-        except re.error as exc:
-            raise KnowledgeError(f"{where}: pattern {pattern!r} is not a valid regex: {exc}") \
-                from exc
-    return Intent(str(entry.get("name", index)), tuple(compiled), tuple(adds), tuple(owns))
+    compiled = tuple(_compile(where, "patterns", pattern) for pattern in patterns)
+    expects = entry.get("expects")
+    expected = None if expects is None else _compile(where, "expects", expects)
+    return Intent(str(entry.get("name", index)), compiled, tuple(adds), tuple(owns), expected)
+
+
+def _compile(where: str, field: str, pattern: object) -> re.Pattern[str]:
+    try:
+        return re.compile(str(pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise KnowledgeError(f"{where}: {field} {pattern!r} is not a valid regex: {exc}") from exc

@@ -20,6 +20,7 @@ from bot.retrieval.quotes import best_quote, mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
 from bot.retrieval.tokenize import (
+    LATIN_TERM_RE,
     content_words,
     japanese_compounds,
     normalize,
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 # Question words at least this specific are named when no passage shown contains them.
 UNMENTIONED_SPECIFICITY = 0.35
+NEAREST_SHOWN = 3
 QUESTION_PREFIXES = ("何", "幾")  # 何語, 何人: the question word, not its topic
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
@@ -47,6 +49,11 @@ MESSAGES = {
     "abstained": {
         "ja": "この章ではその質問は扱われていないようです。近い節はこちらです:",
         "en": "The chapter doesn't seem to cover that. The nearest sections are:",
+    },
+    "abstained_naming": {
+        "ja": "この章には「{words}」が出てこないため、答えられません。近い節はこちらです:",
+        "en": "The chapter doesn't mention {words}, so it can't answer that. "
+              "The nearest sections are:",
     },
     "empty": {
         "ja": "質問が空です。章について知りたいことを書いてください。",
@@ -157,10 +164,14 @@ class Evidence:
     asked_missing: float = 0.0  # 1.0: a quantity question's asked noun is not in the passage
 
 
-def foreign_names(retriever: Retriever, question: str) -> set[str]:
+def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     """Names in the question the chapter never mentions ("Germany", "シンガポール"): they
-    weigh fully, however common the word, since the question is about something else."""
-    return {name for name in proper_nouns(question) if not retriever.knows(name)}
+    weigh fully, however common the word, since the question is about something else. A
+    name the glossary translates ("the US" is 米国, "learn Go" is 囲碁) is the chapter's."""
+    glossed = {stem(word) for term in result.matched_terms for form in term.query_forms
+               for word in LATIN_TERM_RE.findall(normalize(form))}
+    return {name for name in proper_nouns(result.query)
+            if not retriever.knows(name) and name not in glossed}
 
 
 def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
@@ -172,7 +183,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
-    names = foreign_names(retriever, result.query)
+    names = foreign_names(retriever, result)
     weights = [1.0 if w in names else 0.25 + 0.75 * specificity(w) for w in words]
     if sum(weights) < 0.5:
         weights = [1.0] * len(words)
@@ -183,7 +194,8 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     missing = max((wt for wt, ok in zip(weights, said, strict=True) if not ok), default=0.0)
     if _broken_compound(retriever, top, result.query, dict(zip(words, said, strict=True))):
         missing = 1.0
-    asked = float(_asked_noun_missing(retriever, result, result.hits[0], bridged))
+    asked = float(bool(names) or _asked_noun_missing(retriever, result, result.hits[0], bridged)
+                  or not retriever.has_answer_kind(top, result.query))
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing, asked)
@@ -230,7 +242,7 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     passages shown contains, in the question's own spelling: "How many subscribers does
     Netflix have?" is answered with what the chapter says about Netflix, and says plainly
     that subscribers are not in it."""
-    names = foreign_names(retriever, result.query) | {asked_noun(result.query)}
+    names = foreign_names(retriever, result) | {asked_noun(result.query)}
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
     missing = []
     for word in content_words(result.query):
@@ -244,20 +256,30 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
 
 
 def own_spelling(question: str, word: str) -> str:
-    """The question's own spelling of a content word ("subscribers" for "subscriber")."""
+    """The question's own spelling of a content word: "subscribers" for "subscriber", and
+    the whole compound "富士山" for "富士", which alone reads as a different word."""
     for raw in LATIN_WORD_RE.findall(question):
         folded = normalize(raw).strip("'").removesuffix("'s")
         if stem(folded) == word or folded == word:
             return raw.removesuffix("'s")
-    return word
+    compound = next((parts for parts in japanese_compounds(question) if word in parts), None)
+    return "".join(compound) if compound else word
 
 
 def answered_message(language: str, unmentioned: list[str]) -> str:
+    return _naming_message("answered", "partial", language, unmentioned)
+
+
+def abstained_message(language: str, unmentioned: list[str]) -> str:
+    return _naming_message("abstained", "abstained_naming", language, unmentioned)
+
+
+def _naming_message(plain: str, naming: str, language: str, unmentioned: list[str]) -> str:
     if not unmentioned:
-        return message("answered", language)
+        return message(plain, language)
     if language == "ja":
-        return message("partial", language, words="」「".join(unmentioned))
-    return message("partial", language, words=", ".join(f'"{w}"' for w in unmentioned))
+        return message(naming, language, words="」「".join(unmentioned))
+    return message(naming, language, words=", ".join(f'"{w}"' for w in unmentioned))
 
 
 def highlight_terms(result: SearchResult) -> list[str]:
@@ -302,9 +324,11 @@ class AnswerBuilder:
             path = hit.chunk.path_text
             if path not in nearest:
                 nearest.append(path)
-        return Answer(question, language, "abstained", message("abstained", language),
-                      nearest=nearest[:3], confidence=confidence, mode=result.mode,
-                      timings=result.timings)
+        # Naming what the chapter lacks ("Spotify") tells the user why, and what to drop.
+        unmentioned = unmentioned_words(self.retriever, result, result.hits[:NEAREST_SHOWN])
+        return Answer(question, language, "abstained", abstained_message(language, unmentioned),
+                      nearest=nearest[:NEAREST_SHOWN], confidence=confidence,
+                      unmentioned=unmentioned, mode=result.mode, timings=result.timings)
 
     def _passage(self, hit: Hit, result: SearchResult, terms: list[str]) -> Passage | None:
         chunk = hit.chunk

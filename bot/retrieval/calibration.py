@@ -24,10 +24,10 @@ import dataclasses
 from bot.config import Settings
 from bot.retrieval.answer import Calibration
 
-LEXICAL = Calibration(bias=-7.449, coverage=1.998, known=3.712, lexical=1.93, missing=-2.816,
-                      asked=-2.642, dense=0.0, threshold=0.2690)
-HYBRID = Calibration(bias=-7.512, coverage=2.013, known=3.519, lexical=1.76, missing=-2.783,
-                     asked=-2.894, dense=2.066, threshold=0.2612)
+LEXICAL = Calibration(bias=-7.042, coverage=1.998, known=4.048, lexical=1.797, missing=-2.621,
+                      asked=-3.878, dense=0.0, threshold=0.3686)
+HYBRID = Calibration(bias=-7.491, coverage=2.052, known=3.608, lexical=1.706, missing=-2.38,
+                     asked=-4.044, dense=2.89, threshold=0.3674)
 
 
 def calibration_for(mode: str, settings: Settings) -> Calibration:

@@ -7,6 +7,7 @@ is lexical only, and it upgrades to hybrid as soon as the model is ready.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -29,6 +30,9 @@ POSITION_MISMATCH_FACTOR = 0.85
 # The same for a section that answers another kind of question (the reference list, when
 # no paper or author is asked for).
 UNASKED_SECTION_FACTOR = 0.9
+# And for a passage without the kind of thing the question asks for (no sum of money when
+# it asks what something costs).
+NO_ANSWER_KIND_FACTOR = 0.9
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Retriever:
         self._positioned = [i for i, own in enumerate(self._heading_positions) if own]
         self._top_headings = np.array([c.heading_path[0] if c.heading_path else ""
                                        for c in self.chunks], dtype=object)
+        self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -134,6 +139,20 @@ class Retriever:
             folded = normalize(searchable_text(self.chunks[position], self.references))
             own = self._own[position] = (folded, set(tokenize(folded)))
         return own
+
+    def has_answer_kind(self, position: int, question: str) -> bool:
+        """Whether the passage holds what the question's kind asks for (a sum of money for
+        "What does it cost?"); True for questions that expect nothing in particular."""
+        expected = self.intents.expected_answers(question)
+        return all(self._holds(pattern)[position] for pattern in expected)
+
+    def _holds(self, pattern: re.Pattern[str]) -> np.ndarray:
+        holds = self._answer_kinds.get(pattern)
+        if holds is None:
+            holds = np.array([bool(pattern.search(f"{c.path_text}\n{c.text}"))
+                              for c in self.chunks])
+            self._answer_kinds[pattern] = holds
+        return holds
 
     def knows(self, token: str) -> bool:
         return token in self.index.lexical.vocab_dict
@@ -182,6 +201,8 @@ class Retriever:
                              if p.rstrip("0123456789") in units}
                 if same_unit and not same_unit & asked:
                     factors[i] *= POSITION_MISMATCH_FACTOR
+        for pattern in self.intents.expected_answers(plan.text):
+            factors = np.where(self._holds(pattern), factors, factors * NO_ANSWER_KIND_FACTOR)
         return factors.astype(np.float32)
 
     def _fuse(self, plan: QueryPlan, lexical: np.ndarray, dense: np.ndarray | None,

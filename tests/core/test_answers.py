@@ -34,7 +34,8 @@ def test_out_of_scope_questions_abstain_with_nearest_sections(tutor, question, l
     assert answer.language == language
     assert answer.passages == []
     assert 1 <= len(answer.nearest) <= 3
-    assert ("扱われていない" in answer.message) == (language == "ja")
+    japanese = "扱われていない" in answer.message or "出てこない" in answer.message
+    assert japanese == (language == "ja")
 
 
 def test_lexical_mode_answers_before_the_model_loads(lexical_tutor):
@@ -95,25 +96,40 @@ async def test_ask_async_runs_off_the_event_loop(tutor):
     assert seen and seen[0].startswith("tutor")
 
 
-@pytest.mark.parametrize(("question", "word", "framing"), [
-    ("How many paid subscribers does Netflix have?", '"subscribers"', "I couldn't find"),
-    ("Teslaの完全自動運転(FSD)の月額料金はいくら?", "「月額」", "見当たりません"),
+@pytest.mark.parametrize(("question", "word"), [
+    ("How many paid subscribers does Netflix have?", '"subscribers"'),
+    ("Teslaの完全自動運転(FSD)の月額料金はいくら?", "「月額料金」"),
 ])
-def test_a_near_miss_says_which_words_the_chapter_lacks(tutor, question, word, framing):
-    """Answered from the nearest passage, but saying plainly what is not in the chapter."""
+def test_a_near_miss_says_which_words_the_chapter_lacks(tutor, question, word):
+    """Answered from the nearest passage or declined, but either way saying plainly what
+    is not in the chapter."""
     answer = tutor.ask(question)
-    if answer.answered:
-        assert framing in answer.message and word in answer.message
-        assert answer.unmentioned
-    else:
-        assert answer.status == "abstained"
+    framing = {"answered": ("I couldn't find", "見当たりません"),
+               "abstained": ("doesn't mention", "出てこない")}[answer.status]
+    assert any(f in answer.message for f in framing) and word in answer.message
+    assert answer.unmentioned
 
 
-def test_a_name_the_chapter_lacks_is_named_in_the_question_spelling(tutor):
+def test_a_name_the_chapter_never_mentions_is_declined_by_name(tutor):
+    """Netflix is in the chapter, Spotify is not: nothing the chapter says answers a
+    comparison with it, so the bot declines and says which name it lacks."""
     answer = tutor.ask("How accurate was Netflix's deep learning recommender compared with "
                        "Spotify's?")
-    assert answer.answered and answer.unmentioned == ["Spotify"]
-    assert answer.message.startswith('I couldn\'t find "Spotify" in the chapter.')
+    assert answer.status == "abstained" and answer.unmentioned == ["Spotify"]
+    assert answer.message.startswith('The chapter doesn\'t mention "Spotify", so it can\'t')
+    assert answer.nearest and "Netflix" in answer.nearest[0]
+
+
+def test_a_word_the_chapter_lacks_is_named_in_the_question_spelling(tutor):
+    answer = tutor.ask("How accurate was Netflix's deep learning recommender on smartphones?")
+    assert answer.answered and answer.unmentioned == ["smartphones"]
+    assert answer.message.startswith('I couldn\'t find "smartphones" in the chapter.')
+
+
+def test_a_japanese_compound_is_named_whole(tutor):
+    answer = tutor.ask("富士山の高さは?")
+    assert answer.status == "abstained" and answer.unmentioned == ["富士山"]
+    assert answer.message.startswith("この章には「富士山」が出てこないため")
 
 
 def test_a_covered_question_names_no_missing_words(tutor):
