@@ -161,7 +161,7 @@ class Evidence:
     lexical_top: float
     dense_top: float | None
     missing: float = 0.0  # the weight of the most specific question word the passage lacks
-    asked_missing: float = 0.0  # 1.0: a quantity question's asked noun is not in the passage
+    asked_missing: float = 0.0  # 1.0: the asked noun, kind of answer or a name is absent
 
 
 def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:

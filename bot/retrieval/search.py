@@ -20,7 +20,7 @@ from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import ReferenceMap
 from bot.retrieval.index import LoadedIndex, searchable_text
-from bot.retrieval.tokenize import normalize, plan_positions, tokenize
+from bot.retrieval.tokenize import english_phrases, normalize, plan_positions, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,13 @@ POSITION_MISMATCH_FACTOR = 0.85
 # The same for a section that answers another kind of question (the reference list, when
 # no paper or author is asked for).
 UNASKED_SECTION_FACTOR = 0.9
+# Further for the first level under such a section (an exercise's own wording): it is a
+# question, so it shares every word of a question on its topic and answers none of them.
+UNASKED_PROMPT_FACTOR = 0.7
+# How far a passage that holds a run of the question's words verbatim (a title: "Pattern
+# Recognition and Machine Learning") moves ahead, among the best candidates.
+PHRASE_FACTOR = 1.15
+PHRASE_CANDIDATES = 30
 # And for a passage without the kind of thing the question asks for (no sum of money when
 # it asks what something costs).
 NO_ANSWER_KIND_FACTOR = 0.9
@@ -97,6 +104,7 @@ class Retriever:
         self._positioned = [i for i, own in enumerate(self._heading_positions) if own]
         self._top_headings = np.array([c.heading_path[0] if c.heading_path else ""
                                        for c in self.chunks], dtype=object)
+        self._depths = np.array([len(c.heading_path) for c in self.chunks])
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
@@ -192,7 +200,9 @@ class Retriever:
         exercise than the question asks about: "the second year" is not about "Year 1",
         however many plan words the two share."""
         unasked = list(self.intents.unasked_sections(plan.text))
-        factors = np.where(np.isin(self._top_headings, unasked), UNASKED_SECTION_FACTOR, 1.0)
+        owned = np.isin(self._top_headings, unasked)
+        factors = np.where(owned, UNASKED_SECTION_FACTOR, 1.0)
+        factors = np.where(owned & (self._depths == 2), factors * UNASKED_PROMPT_FACTOR, factors)
         asked = set(plan_positions(normalize(plan.text)))
         if asked:
             units = {position.rstrip("0123456789") for position in asked}
@@ -205,6 +215,19 @@ class Retriever:
             factors = np.where(self._holds(pattern), factors, factors * NO_ANSWER_KIND_FACTOR)
         return factors.astype(np.float32)
 
+    def _favour_verbatim_phrases(self, plan: QueryPlan, fused: np.ndarray) -> None:
+        """BM25 scores words one by one, so a title the question quotes word for word
+        counts no more than the same words scattered; Japanese translations of its words
+        can then rank a Japanese book first."""
+        phrases = english_phrases(plan.text)
+        if not phrases:
+            return
+        for i in np.argsort(-fused, kind="stable")[:PHRASE_CANDIDATES]:
+            chunk = self.chunks[i]
+            own = normalize(f"{chunk.path_text}\n{chunk.text}")
+            if any(phrase in own for phrase in phrases):
+                fused[i] *= PHRASE_FACTOR
+
     def _fuse(self, plan: QueryPlan, lexical: np.ndarray, dense: np.ndarray | None,
               k: int) -> SearchResult:
         lexical_top = float(lexical.max()) if len(lexical) else 0.0
@@ -215,6 +238,7 @@ class Retriever:
             weight = self.settings.dense_weight(detect_language(plan.text))
             fused = (1.0 - weight) * lexical_norm + weight * dense
         fused = fused * self._section_factors(plan)
+        self._favour_verbatim_phrases(plan, fused)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(int(i), self.chunks[i], float(fused[i]), float(lexical[i]),

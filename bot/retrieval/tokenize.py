@@ -19,6 +19,7 @@ TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v9"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
+LATIN_WORD_RUN_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ー]+")
 SKIPPED_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
 # Function words, question words and light verbs: they carry no topic, and left in they
@@ -224,3 +225,20 @@ def proper_nouns(text: str) -> set[str]:
         names.update(surface for surface, pos1, pos2 in _tag_detailed(run)
                      if pos1 == "名詞" and pos2 == "固有名詞")
     return names
+
+
+def english_phrases(text: str, content: int = 3) -> list[str]:
+    """The shortest runs of the text's English words that hold `content` words other than
+    stopwords, starting and ending on one ("pattern recognition and machine")."""
+    words = LATIN_WORD_RUN_RE.findall(normalize(text))
+    phrases = []
+    for start, first in enumerate(words):
+        if first in ENGLISH_STOPWORDS:
+            continue
+        found = 0
+        for end in range(start, len(words)):
+            found += words[end] not in ENGLISH_STOPWORDS
+            if found == content:
+                phrases.append(" ".join(words[start:end + 1]))
+                break
+    return phrases

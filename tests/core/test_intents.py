@@ -52,3 +52,33 @@ def test_exercise_answers_are_owned_by_exercise_questions(knowledge):
     assert "演習問題" not in knowledge.intents.unasked_sections("問題3のヒントは?")
     assert "演習問題" not in knowledge.intents.unasked_sections(
         "In the sample three-year plan, what salary is the target?")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How much does the Coursera Deep Learning Specialization cost?", "price"),
+    ("テスラの完全自動運転の価格はいくら?", "price"),
+    ("What do data scientists earn in Japan?", "price"),
+    ("Who wrote Hands-On Machine Learning?", "person"),
+    ("H2O.aiの創業者は誰?", "person"),
+    ("How is the BLEU score calculated?", "formula"),
+])
+def test_some_questions_expect_a_kind_of_answer(knowledge, question, kind):
+    names = [i.name for i in knowledge.intents.matching(question) if i.expects is not None]
+    assert names == [kind]
+
+
+@pytest.mark.parametrize("question", [
+    "Which dataset is used for the house price regression project?",
+    "How much did Netflix cut churn?",
+    "誰でも使えるAutoMLツールは?",
+])
+def test_other_questions_expect_nothing_in_particular(knowledge, question):
+    assert knowledge.intents.expected_answers(question) == []
+
+
+def test_a_broken_expects_pattern_names_the_file_entry_and_field(tmp_path: Path):
+    path = tmp_path / "intents.yaml"
+    text = "intents:\n  - name: x\n    patterns: ['a']\n    adds: []\n    expects: '[$'\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"intents\.yaml: intents\[0\]: expects"):
+        load_intents(path)

@@ -77,3 +77,24 @@ def test_a_half_matched_japanese_compound_counts_as_missing(tutor):
     """"運転" is in the Tesla passages; "運転免許" (a driving licence) is not."""
     result = tutor.retriever.search("運転免許の更新方法は?", k=3)
     assert gather_evidence(tutor.retriever, result).missing == 1.0
+
+
+def test_an_exercise_prompt_does_not_outrank_the_answer_to_its_topic(tutor):
+    """問題2 asks how a data scientist's daily work differs; its wording shares every word
+    of "what does a data scientist do day to day?" and answers none of it."""
+    first = top_paths(tutor, "What does a data scientist do day to day?")[0]
+    assert first != "演習問題 › 問題2(難易度:medium)"
+
+
+def test_a_who_question_prefers_a_passage_with_a_name(tutor):
+    answer = tutor.ask("Who wrote Pattern Recognition and Machine Learning?", k=3)
+    assert answer.answered and "Christopher Bishop" in answer.passages[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "How much does the Coursera Deep Learning Specialization cost?",  # no price in the chapter
+    "H2O.aiの創業者は誰?",  # the chapter names no founder
+    "What is the formula for the BLEU score?",  # the chapter has no formula
+])
+def test_a_question_whose_kind_of_answer_is_absent_is_declined(tutor, question):
+    assert tutor.ask(question).status == "abstained"

@@ -1,4 +1,4 @@
-from bot.retrieval.tokenize import content_words, normalize, tokenize
+from bot.retrieval.tokenize import content_words, english_phrases, normalize, tokenize
 
 
 def test_japanese_is_split_into_words_and_bigrams():
@@ -61,3 +61,10 @@ def test_milestones_meet_across_languages():
     assert "after-month6" in plan_positions(normalize("- 6ヶ月後:CIFAR-10で精度90%"))
     assert "after-month6" in plan_positions(normalize("What should be done after six months?"))
     assert "after-year3" in plan_positions(normalize("What is the goal 3 years from now?"))
+
+
+def test_english_phrases_are_the_shortest_runs_of_three_content_words():
+    assert english_phrases("Who wrote Pattern Recognition and Machine Learning?") == [
+        "wrote pattern recognition", "pattern recognition and machine",
+        "recognition and machine learning"]
+    assert english_phrases("Netflixの精度は?") == []
