@@ -301,7 +301,7 @@ class AnswerBuilder:
         if not result.hits:
             return self._abstain(question, language, result, 0.0)
         confidence = self.confidence(result)
-        if confidence < self.calibration.threshold:
+        if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
             return self._abstain(question, language, result, confidence)
         terms = highlight_terms(result)
         passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
@@ -313,6 +313,13 @@ class AnswerBuilder:
         return Answer(question, language, "answered", answered_message(language, unmentioned),
                       passages, confidence=confidence, unmentioned=unmentioned,
                       mode=result.mode, timings=result.timings)
+
+    def _answer_kind_near_top(self, result: SearchResult) -> bool:
+        """Whether one of the best three passages holds the kind of thing the question asks
+        for: with no price among them, "What does FSD cost?" is not answered, however
+        much else about FSD they say."""
+        return any(self.retriever.has_answer_kind(hit.position, result.query)
+                   for hit in result.hits[:NEAREST_SHOWN])
 
     def confidence(self, result: SearchResult) -> float:
         return self.calibration.confidence(gather_evidence(self.retriever, result))
