@@ -34,6 +34,9 @@ MAX_QUESTION_CHARS = 1000
 # Question words at least this specific are named when no passage shown contains them.
 UNMENTIONED_SPECIFICITY = 0.35
 NEAREST_SHOWN = 3
+# How deep a price, a name or a formula may sit and still be the answer: an in-scope
+# question's answer is first or second; a near miss finds one only by chance, lower down.
+ANSWER_KIND_DEPTH = 2
 QUESTION_PREFIXES = ("何", "幾")  # 何語, 何人: the question word, not its topic
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
@@ -315,11 +318,11 @@ class AnswerBuilder:
                       mode=result.mode, timings=result.timings)
 
     def _answer_kind_near_top(self, result: SearchResult) -> bool:
-        """Whether one of the best three passages holds the kind of thing the question asks
+        """Whether one of the best two passages holds the kind of thing the question asks
         for: with no price among them, "What does FSD cost?" is not answered, however
         much else about FSD they say."""
         return any(self.retriever.has_answer_kind(hit.position, result.query)
-                   for hit in result.hits[:NEAREST_SHOWN])
+                   for hit in result.hits[:ANSWER_KIND_DEPTH])
 
     def confidence(self, result: SearchResult) -> float:
         return self.calibration.confidence(gather_evidence(self.retriever, result))

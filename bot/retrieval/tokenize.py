@@ -15,7 +15,7 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v9"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v10"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -78,8 +78,10 @@ _tagger_lock = threading.Lock()
 
 
 def _is_content(surface: str, pos: str) -> bool:
+    # Hiragana is mostly grammar, but a longer hiragana noun names something: 「おわりに」
+    # and 「まとめ」 are headings learners ask about by name.
     return bool(surface) and pos not in SKIPPED_POS and surface not in JAPANESE_STOPWORDS and \
-        not HIRAGANA_RE.match(surface)
+        (not HIRAGANA_RE.match(surface) or (pos == "名詞" and len(surface) >= 3))
 
 
 def _tag(run: str) -> list[tuple[str, str]]:

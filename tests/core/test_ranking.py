@@ -99,3 +99,7 @@ def test_a_who_question_prefers_a_passage_with_a_name(tutor):
 ])
 def test_a_question_whose_kind_of_answer_is_absent_is_declined(tutor, question):
     assert tutor.ask(question).status == "abstained"
+
+
+def test_the_closing_words_are_found_by_their_heading(tutor):
+    assert top_paths(tutor, "おわりにでは何が身についたと書いてある?")[0].startswith("おわりに")

@@ -68,3 +68,9 @@ def test_english_phrases_are_the_shortest_runs_of_three_content_words():
         "wrote pattern recognition", "pattern recognition and machine",
         "recognition and machine learning"]
     assert english_phrases("Netflixの精度は?") == []
+
+
+def test_a_hiragana_noun_that_names_a_section_is_kept():
+    assert "おわり" in content_words("おわりにでは何が身についたと書いてある?")
+    assert "まとめ" in content_words("本章のまとめは?")
+    assert content_words("これはどうなの?") == []
