@@ -57,6 +57,8 @@ def test_exercise_answers_are_owned_by_exercise_questions(knowledge):
     ("Who wrote Hands-On Machine Learning?", "person"),
     ("H2O.aiの創業者は誰?", "person"),
     ("How is the BLEU score calculated?", "formula"),
+    ("How do I reverse a list in Python?", "code"),
+    ("SQLで2つのテーブルをJOINするには?", "code"),
 ])
 def test_some_questions_expect_a_kind_of_answer(knowledge, question, kind):
     names = [i.name for i in knowledge.intents.matching(question) if i.expects is not None]
@@ -67,6 +69,8 @@ def test_some_questions_expect_a_kind_of_answer(knowledge, question, kind):
     "Which dataset is used for the house price regression project?",
     "How much did Netflix cut churn?",
     "誰でも使えるAutoMLツールは?",
+    "How do I get started with Python?",
+    "Pythonで機械学習を始めるには?",
 ])
 def test_other_questions_expect_nothing_in_particular(knowledge, question):
     assert knowledge.intents.expected_answers(question) == []

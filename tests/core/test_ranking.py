@@ -96,6 +96,7 @@ def test_a_who_question_prefers_a_passage_with_a_name(tutor):
     "H2O.aiの創業者は誰?",  # the chapter names no founder
     "What is the formula for the BLEU score?",  # the chapter has no formula
     "テスラの完全自動運転(FSD)の価格はいくら?",  # much on Tesla, no price near it
+    "Write me a Python function that reverses a linked list",  # the chapter has no code
 ])
 def test_a_question_whose_kind_of_answer_is_absent_is_declined(tutor, question):
     assert tutor.ask(question).status == "abstained"
