@@ -241,19 +241,24 @@ def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> li
 
 
 def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit]) -> list[str]:
-    """The question's specific words (rare in general text, or names) that none of the
-    passages shown contains, in the question's own spelling: "How many subscribers does
-    Netflix have?" is answered with what the chapter says about Netflix, and says plainly
-    that subscribers are not in it."""
+    """The question's specific words (rare in general text, or names) that neither the
+    passages shown nor the rest of the chapter contain, in the question's own spelling:
+    "How many subscribers does Netflix have?" is answered with what the chapter says about
+    Netflix, and says plainly that subscribers are not in it. A word the chapter has
+    elsewhere is not named: "not in the chapter" would be untrue."""
     names = foreign_names(retriever, result) | {asked_noun(result.query)}
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
+    # A glossary term the question names ("cameras": カメラ) is a word of the chapter.
+    glossed = {word for term in result.matched_terms for form in term.query_forms
+               for word in content_words(form)}
     missing = []
     for word in content_words(result.query):
         if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or (
                 word not in names and specificity(word) < UNMENTIONED_SPECIFICITY):
             continue
         if not any(_says(retriever, hit, word, bridges)
-                   for hit, bridges in zip(hits, bridged, strict=True)):
+                   for hit, bridges in zip(hits, bridged, strict=True)) \
+                and word not in glossed and not retriever.chapter_says(word):
             missing.append(own_spelling(result.query, word))
     return list(dict.fromkeys(missing))
 

@@ -162,6 +162,14 @@ class Retriever:
             self._answer_kinds[pattern] = holds
         return holds
 
+    def chapter_says(self, token: str) -> bool:
+        """Whether any passage's own words include the token: the index postings narrow
+        the search to the passages indexed with it, glossary names included."""
+        if not self.knows(token):
+            return False
+        indexed = np.nonzero(self.index.lexical.get_scores([token]))[0]
+        return any(self.passage_says(int(position), token) for position in indexed)
+
     def knows(self, token: str) -> bool:
         return token in self.index.lexical.vocab_dict
 
