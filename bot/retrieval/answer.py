@@ -171,10 +171,17 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     """Names in the question the chapter never mentions ("Germany", "シンガポール"): they
     weigh fully, however common the word, since the question is about something else. A
     name the glossary translates ("the US" is 米国, "learn Go" is 囲碁) is the chapter's."""
-    glossed = {stem(word) for term in result.matched_terms for form in term.query_forms
-               for word in LATIN_TERM_RE.findall(normalize(form))}
+    glossed = glossed_words(result)
     return {name for name in proper_nouns(result.query)
             if not retriever.knows(name) and name not in glossed}
+
+
+def glossed_words(result: SearchResult) -> set[str]:
+    """The words of the glossary terms the question names, stopwords included ("the US"):
+    a word the glossary translates ("cameras": カメラ) is a word of the chapter."""
+    return {word for term in result.matched_terms for form in term.query_forms
+            for word in (*content_words(form),
+                         *(stem(w) for w in LATIN_TERM_RE.findall(normalize(form))))}
 
 
 def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
@@ -198,7 +205,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     if _broken_compound(retriever, top, result.query, dict(zip(words, said, strict=True))):
         missing = 1.0
     asked = float(bool(names) or _asked_noun_missing(retriever, result, result.hits[0], bridged)
-                  or not retriever.has_answer_kind(top, result.query))
+                  or not retriever.has_answer_kind(top, result.expected))
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing, asked)
@@ -248,9 +255,7 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     elsewhere is not named: "not in the chapter" would be untrue."""
     names = foreign_names(retriever, result) | {asked_noun(result.query)}
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
-    # A glossary term the question names ("cameras": カメラ) is a word of the chapter.
-    glossed = {word for term in result.matched_terms for form in term.query_forms
-               for word in content_words(form)}
+    glossed = glossed_words(result)
     missing = []
     for word in content_words(result.query):
         if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or (
@@ -326,7 +331,7 @@ class AnswerBuilder:
         """Whether one of the best two passages holds the kind of thing the question asks
         for: with no price among them, "What does FSD cost?" is not answered, however
         much else about FSD they say."""
-        return any(self.retriever.has_answer_kind(hit.position, result.query)
+        return any(self.retriever.has_answer_kind(hit.position, result.expected)
                    for hit in result.hits[:ANSWER_KIND_DEPTH])
 
     def confidence(self, result: SearchResult) -> float:

@@ -62,6 +62,8 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict)
     lexical_top: float = 0.0
     dense_top: float | None = None
+    # What an answer must contain, by the question's kind (intents.yaml `expects`).
+    expected: list[re.Pattern[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -70,6 +72,7 @@ class QueryPlan:
     matched_terms: list[Term]
     expanded_terms: list[str]
     tokens: list[str]
+    expected: list[re.Pattern[str]] = field(default_factory=list)
 
 
 def expansion_tokens(query: str, query_tokens: list[str], expanded: list[str]) -> list[str]:
@@ -122,7 +125,7 @@ class Retriever:
         tokens += expansion_tokens(query, tokens, expanded)
         if context:
             tokens += tokenize(context)
-        return QueryPlan(query, matched, expanded, tokens)
+        return QueryPlan(query, matched, expanded, tokens, self.intents.expected_answers(query))
 
     def lexical_scores(self, plan: QueryPlan) -> np.ndarray:
         retriever = self.index.lexical
@@ -148,10 +151,9 @@ class Retriever:
             own = self._own[position] = (folded, set(tokenize(folded)))
         return own
 
-    def has_answer_kind(self, position: int, question: str) -> bool:
+    def has_answer_kind(self, position: int, expected: list[re.Pattern[str]]) -> bool:
         """Whether the passage holds what the question's kind asks for (a sum of money for
         "What does it cost?"); True for questions that expect nothing in particular."""
-        expected = self.intents.expected_answers(question)
         return all(self._holds(pattern)[position] for pattern in expected)
 
     def _holds(self, pattern: re.Pattern[str]) -> np.ndarray:
@@ -219,7 +221,7 @@ class Retriever:
                              if p.rstrip("0123456789") in units}
                 if same_unit and not same_unit & asked:
                     factors[i] *= POSITION_MISMATCH_FACTOR
-        for pattern in self.intents.expected_answers(plan.text):
+        for pattern in plan.expected:
             factors = np.where(self._holds(pattern), factors, factors * NO_ANSWER_KIND_FACTOR)
         return factors.astype(np.float32)
 
@@ -262,4 +264,5 @@ class Retriever:
             mode="lexical" if dense is None else "hybrid",
             lexical_top=lexical_top,
             dense_top=None if dense is None else float(dense.max()),
+            expected=plan.expected,
         )
