@@ -19,7 +19,7 @@ from bot.knowledge.glossary import Glossary, Term
 from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import ReferenceMap
-from bot.retrieval.index import LoadedIndex, searchable_text
+from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.tokenize import english_phrases, normalize, plan_positions, tokenize
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ class Retriever:
     def _holds(self, pattern: re.Pattern[str]) -> np.ndarray:
         holds = self._answer_kinds.get(pattern)
         if holds is None:
-            holds = np.array([bool(pattern.search(f"{c.path_text}\n{c.text}"))
+            holds = np.array([bool(pattern.search(passage_text(c)))
                               for c in self.chunks])
             self._answer_kinds[pattern] = holds
         return holds
@@ -233,8 +233,7 @@ class Retriever:
         if not phrases:
             return
         for i in np.argsort(-fused, kind="stable")[:PHRASE_CANDIDATES]:
-            chunk = self.chunks[i]
-            own = normalize(f"{chunk.path_text}\n{chunk.text}")
+            own = normalize(passage_text(self.chunks[i]))
             if any(phrase in own for phrase in phrases):
                 fused[i] *= PHRASE_FACTOR
 
