@@ -9,9 +9,11 @@ import pytest
 
 from bot.config import PROJECT_ROOT, Settings, load_settings
 
-SHARED = PROJECT_ROOT.parent / "shared"
-SEED_FILE = SHARED / "seed" / "000_c7cab3b44e490d33.txt"
-DEV_SET = SHARED / "eval" / "retrieval_dev.yaml"
+# Copies of ../shared/seed and ../shared/eval, so a clone with nothing beside it passes its tests.
+TEST_DATA = PROJECT_ROOT / "tests" / "data"
+SEED_FILE = TEST_DATA / "source" / "ch04_source.txt"
+DEV_SET = TEST_DATA / "retrieval_dev.yaml"
+LEARNER_DEV_SET = TEST_DATA / "retrieval_learner_dev.yaml"
 # Shaped like a real token, so a test can see that token-shaped text never reaches a log.
 BOT_TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
