@@ -16,7 +16,9 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
-from bot.retrieval.quotes import best_quote, mark_terms
+from bot.retrieval.lines import LineQuestion, choose_quote, wants_list
+from bot.retrieval.quotes import mark_terms
+from bot.retrieval.valuekinds import asked_kinds
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
 from bot.retrieval.tokenize import (
@@ -108,6 +110,14 @@ class Answer:
     @property
     def answered(self) -> bool:
         return self.status == "answered"
+
+    @property
+    def outcome(self) -> str:
+        """answered; partial: answered, but opening with the line that the chapter doesn't
+        state what was asked; abstained; or invalid."""
+        if self.status == "answered" and self.unmentioned:
+            return "partial"
+        return self.status
 
 
 def message(key: str, language: str, **values: object) -> str:
@@ -317,7 +327,9 @@ class AnswerBuilder:
         if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
             return self._abstain(question, language, result, confidence)
         terms = highlight_terms(result)
-        passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
+        question_for_lines = self.line_question(result)
+        passages = [p for p in (self._passage(h, result, terms, question_for_lines)
+                                for h in result.hits[:k]) if p]
         if not passages:
             return self._abstain(question, language, result, confidence)
         shown_ids = {p.chunk_id for p in passages}
@@ -350,9 +362,18 @@ class AnswerBuilder:
                       nearest=nearest[:NEAREST_SHOWN], confidence=confidence,
                       unmentioned=unmentioned, mode=result.mode, timings=result.timings)
 
-    def _passage(self, hit: Hit, result: SearchResult, terms: list[str]) -> Passage | None:
+    def line_question(self, result: SearchResult) -> LineQuestion:
+        return LineQuestion(
+            tokens=frozenset(result.query_tokens), weight=self.retriever.token_weight,
+            kinds=tuple(asked_kinds(result.query)),
+            citation_asked="citation" in {i.name for i in
+                                          self.retriever.intents.matching(result.query)},
+            wants_list=wants_list(result.query))
+
+    def _passage(self, hit: Hit, result: SearchResult, terms: list[str],
+                 question: LineQuestion) -> Passage | None:
         chunk = hit.chunk
-        quote = [q for q in best_quote(chunk.text, result.query_tokens)
+        quote = [q for q in choose_quote(chunk.text, question)
                  if self.knowledge.is_verbatim(chunk.chapter_id, q)]
         if not quote:
             log.warning("no verbatim quote for chunk %s; passage dropped", chunk.chunk_id)

@@ -7,6 +7,7 @@ is lexical only, and it upgrades to hybrid as soon as the model is ready.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -109,6 +110,7 @@ class Retriever:
                                        for c in self.chunks], dtype=object)
         self._depths = np.array([len(c.heading_path) for c in self.chunks])
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
+        self._token_weights: dict[str, float] = {}
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -174,6 +176,17 @@ class Retriever:
 
     def knows(self, token: str) -> bool:
         return token in self.index.lexical.vocab_dict
+
+    def token_weight(self, token: str) -> float:
+        """How much a question token says about which line answers: its inverse document
+        frequency over the passages (a token the index lacks weighs as the rarest)."""
+        weight = self._token_weights.get(token)
+        if weight is None:
+            count = len(self.chunks)
+            found = (int(np.count_nonzero(self.index.lexical.get_scores([token])))
+                     if self.knows(token) else 0)
+            weight = self._token_weights[token] = math.log1p(count / (1 + found))
+        return weight
 
     def encode(self, plan: QueryPlan, context: str = "") -> np.ndarray:
         text = " ".join([context, plan.text, *plan.expanded_terms]).strip()
