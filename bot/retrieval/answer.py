@@ -16,9 +16,8 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
-from bot.retrieval.lines import LineQuestion, choose_quote, wants_list
+from bot.retrieval.lines import LineQuestion, choose_quote
 from bot.retrieval.quotes import mark_terms
-from bot.retrieval.valuekinds import asked_kinds
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.specificity import specificity
 from bot.retrieval.tokenize import (
@@ -327,7 +326,7 @@ class AnswerBuilder:
         if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
             return self._abstain(question, language, result, confidence)
         terms = highlight_terms(result)
-        question_for_lines = self.line_question(result)
+        question_for_lines = result.lines
         passages = [p for p in (self._passage(h, result, terms, question_for_lines)
                                 for h in result.hits[:k]) if p]
         if not passages:
@@ -361,14 +360,6 @@ class AnswerBuilder:
         return Answer(question, language, "abstained", abstained_message(language, unmentioned),
                       nearest=nearest[:NEAREST_SHOWN], confidence=confidence,
                       unmentioned=unmentioned, mode=result.mode, timings=result.timings)
-
-    def line_question(self, result: SearchResult) -> LineQuestion:
-        return LineQuestion(
-            tokens=frozenset(result.query_tokens), weight=self.retriever.token_weight,
-            kinds=tuple(asked_kinds(result.query)),
-            citation_asked="citation" in {i.name for i in
-                                          self.retriever.intents.matching(result.query)},
-            wants_list=wants_list(result.query))
 
     def _passage(self, hit: Hit, result: SearchResult, terms: list[str],
                  question: LineQuestion) -> Passage | None:

@@ -136,8 +136,8 @@ def choose_quote(text: str, question: LineQuestion) -> list[str]:
     return _within(lines, chosen, best, scored, limit)
 
 
-def best_line_score(text: str, question: LineQuestion) -> float:
-    return max((s.score for s in score_lines(text, question)), default=0.0)
+def best_scored_line(text: str, question: LineQuestion) -> ScoredLine | None:
+    return max(score_lines(text, question), key=lambda s: s.score, default=None)
 
 
 def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
