@@ -25,15 +25,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
+import numpy as np
+from sklearn.linear_model import LogisticRegression
 
-from bot.config import load_settings  # noqa: E402
-from bot.retrieval.evaluate import load_eval_items  # noqa: E402
-from bot.retrieval.lines import FEATURES, MODEL_FILE, line_features, load_weights  # noqa: E402
-from bot.retrieval.quotes import passage_lines  # noqa: E402
-from bot.retrieval.search import RANK_FEATURES, RANKING_FILE, load_ranking  # noqa: E402
-from bot.tutor import Tutor  # noqa: E402
+from bot.config import load_settings
+from bot.retrieval.evaluate import load_eval_items
+from bot.retrieval.lines import FEATURES, MODEL_FILE, line_features, load_weights
+from bot.retrieval.quotes import passage_lines
+from bot.retrieval.search import RANK_FEATURES, RANKING_FILE, load_ranking
+from bot.tutor import Tutor
 
 PASSAGES = 5  # passages per question that give examples
 

@@ -1,6 +1,7 @@
 """Answer quality on several question files at once, with the model loaded once.
 
-    python benchmarks/quality.py tests/data/retrieval_learner_dev.yaml tests/data/retrieval_check*.yaml
+    python benchmarks/quality.py tests/data/retrieval_learner_dev.yaml \
+        tests/data/retrieval_check*.yaml
     python benchmarks/quality.py FILE --failures   # also list the questions that miss
 
 Prints per file and language: R@1, R@3, MRR (the passage holds the evidence), quote@1 and
@@ -16,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import load_settings  # noqa: E402
-from bot.retrieval.evaluate import first_hit_rank, load_eval_items, run_eval  # noqa: E402
-from bot.tutor import Tutor  # noqa: E402
+from bot.config import load_settings
+from bot.retrieval.evaluate import first_hit_rank, load_eval_items, run_eval
+from bot.tutor import Tutor
 
 
 def main() -> int:
@@ -42,12 +43,14 @@ def main() -> int:
                 continue
             declined = sum(1 for i, r in zip(items, rows, strict=True)
                            if i.in_scope and i.language == lang and not r["answered"])
+            flagged = sum(1 for i, r in zip(items, rows, strict=True)
+                          if i.in_scope and i.language == lang and r["outcome"] == "partial")
             near = _rate(abstention, "near-miss") if lang == "ja" else ""
             unrelated = _rate(abstention, "unrelated") if lang == "ja" else ""
             print(f"{Path(name).stem.removeprefix('retrieval_'):<28}{lang:<5}{m['n']:>4}"
                   f"{m['R@1']:>7.3f}{m['R@3']:>7.3f}{m['MRR@10']:>7.3f}{m['quote@1']:>7.3f}"
                   f"{m['quote@3']:>7.3f}{m.get('quote_mean_chars', 0):>6.0f}/"
-                  f"{m.get('quote_max_chars', 0):<3}{declined:>6}/{m['n']:<3}{near:>11}"
+                  f"{m.get('quote_max_chars', 0):<3}{declined:>4}+{flagged}/{m['n']:<3}{near:>11}"
                   f"{unrelated:>11}")
         if args.failures:
             _print_failures(items, rows)
@@ -70,11 +73,12 @@ def _print_failures(items, rows) -> None:
             continue
         rank = first_hit_rank(row["passages"], item.evidence)
         quote_rank = first_hit_rank(row["passages"], item.evidence, field="quote")
-        if rank == 1 and quote_rank == 1:
+        if rank == 1 and quote_rank == 1 and row["outcome"] == "answered":
             continue
         top = row["passages"][0] if row["passages"] else None
         shown = f"{top['heading_path'][-40:]!r} {top['quote'][:90]!r}" if top else row["status"]
-        print(f"  {item.item_id} R{rank} Q{quote_rank} {item.question!r} want {item.evidence}"
+        print(f"  {item.item_id} R{rank} Q{quote_rank} {row['outcome']} {item.question!r}"
+              f" want {item.evidence}"
               f" -> {shown}")
 
 

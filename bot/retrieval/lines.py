@@ -27,21 +27,26 @@ from pathlib import Path
 
 from bot.retrieval.quotes import MAX_LIST_CHARS, MAX_QUOTE_CHARS, Line, passage_lines
 from bot.retrieval.tokenize import tokenize
-from bot.retrieval.valuekinds import ValueKind, holds
+from bot.retrieval.valuekinds import BY_NAME, ValueKind, holds
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("models") / "lines.json"
 FEATURES = ("cover", "relative_cover", "kind_held", "kind_missing", "digit", "label",
             "reference_unasked", "reference_asked", "first", "row", "item", "length",
-            "label_cover", "block_cover")
+            "label_cover", "block_cover", "other_kind", "key_match")
+# Kinds of value whose presence, unasked, marks a look-alike line ("精度10%向上で100万ドル
+# 賞金" is about a prize when the accuracy was asked).
+DISTINCT_KINDS = ("money", "percent", "date", "duration")
+# "精度:約75%", "| 精度 | 91% |": the key before the value names what the value is.
+KEY_RE = re.compile(r"^\|?\s*([^:|]{1,24})(?::|\s\|)")
 # Questions that ask for several things: the list, not one item of it.
 LIST_RE = re.compile(
     r"\b(what are|which|list|all the|benefits|advantages|pros|skills|books?|courses|steps|"
     r"tips|tools|examples|conferences|projects|deliverables|ways|kinds|types|recommend\w*|"
-    r"resources|options|milestones|tasks|trends|phases|stuff|things)\b|おすすめ|何がある|"
+    r"resources|options|milestones|tasks|trends|stuff|things)\b|おすすめ|何がある|"
     r"どんな|一覧|挙げ|利点|メリット|スキル|書籍|ステップ|方法|ツール|成果物|カンファレンス|"
-    r"学会|リソース|フェーズ|マイルストーン|課題|特徴|違い", re.IGNORECASE)
+    r"学会|リソース|マイルストーン|課題|特徴|違い", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,13 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion) -> list[tuple
     for line, cover in zip(lines, covers, strict=True):
         block_best[line.block] = max(block_best.get(line.block, 0.0), cover)
     rows = []
+    asked = {kind.name for kind in question.kinds}
+    unasked = [BY_NAME[name] for name in DISTINCT_KINDS if name not in asked]
     for n, (line, cover) in enumerate(zip(lines, covers, strict=True)):
         held = any(holds(line.text, kind) for kind in question.kinds)
+        other = bool(asked) and any(holds(line.text, kind) for kind in unasked)
+        key = KEY_RE.match(line.text)
+        key_match = bool(key) and bool(line_tokens(key.group(1)) & question.tokens)
         reference = line.kind == "reference"
         rows.append((
             cover,
@@ -109,6 +119,8 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion) -> list[tuple
             math.log1p(len(line.text)) / 6,
             covers[line.label] if line.label is not None else 0.0,
             block_best[line.block],
+            float(other),
+            float(key_match),
         ))
     return rows
 
@@ -151,7 +163,7 @@ def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
     if line.kind == "label":
         return block
     if line.kind in ("item", "row"):
-        if question.wants_list or not question.kinds:
+        if not question.kinds:  # a value question wants its one line, list or not
             return block
         return [i for i in (line.label, best) if i is not None]
     neighbours = [i for i in (best - 1, best + 1) if i in block]

@@ -124,14 +124,24 @@ class Retriever:
     def dense_ready(self) -> bool:
         return self.embedder is not None and self.embedder.loaded
 
+    def subjects(self, text: str) -> set[str]:
+        """The named things a text is about: glossary terms whose English name is a name
+        ("Google Translate", "Netflix", not "accuracy"), however the text spells them."""
+        return {term.en for term in self.glossary.matches(text) if term.en[:1].isupper()}
+
     def plan(self, query: str, context: str = "") -> QueryPlan:
+        own_subjects = self.subjects(query)
+        if context and own_subjects and not own_subjects & self.subjects(context):
+            context = ""  # a new subject replaces the old one
         matched = self.glossary.matches(f"{context} {query}")
         expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
         expanded += [w for w in self.intents.expand(query) if w not in expanded]
         tokens = tokenize(query)
         tokens += expansion_tokens(query, tokens, expanded)
         if context:
-            tokens += tokenize(context)
+            # Earlier turns count once, the new question twice: "what about its accuracy?"
+            # after a question on Netflix's value is about accuracy first.
+            tokens += tokens + [t for t in tokenize(context) if t not in tokens]
         intents = {intent.name for intent in self.intents.matching(query)}
         lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
                              kinds=tuple(asked_kinds(query)),

@@ -80,7 +80,8 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "place",
         _re(r"\bwhere (?:is|was|are|were|did|will)\b.*\b(?:held|played|take place|took place|"
-            r"located|based|hosted)\b|\bwhich (?:city|country|venue)\b|\bin what (?:city|country)\b|"
+            r"located|based|hosted)\b|\bwhich (?:city|country|venue)\b|"
+            r"\bin what (?:city|country)\b|"
             r"どこで(?:開催|行われ|やった|対局|開か)|どこの(?:都市|国|会場)|どの(?:都市|国)|"
             r"開催地|開催場所|会場"),
         _re(r"(?!x)x"),  # lines are checked against the place names instead
@@ -129,7 +130,8 @@ def _place_names() -> tuple[frozenset[str], re.Pattern[str]]:
             target.add(folded)
             target.update(part for part in re.split(r"[ ,()]+", folded)
                           if code == "en" and len(part) >= 4 and part not in _NOT_PLACES)
-    english.update({"uk", "usa", "us", "u.s.", "america", "europe", "asia", "silicon valley"})
+    english.update({"uk", "usa", "u.s.", "america", "europe", "asia"})
+    japanese.update({"米国", "アメリカ", "欧州", "ヨーロッパ"})
     japanese = {n for n in japanese if len(n) >= 2}
     pattern = re.compile("|".join(sorted((re.escape(n) for n in japanese), key=len,
                                          reverse=True)))

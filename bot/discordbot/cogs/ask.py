@@ -159,7 +159,7 @@ class Ask(commands.Cog):
             guild_id=guild_id, channel_id=channel_id, user_id=user_id, question=answer.question,
             context=context, language=answer.language, status=answer.status,
             passage_ids=[p.chunk_id for p in answer.passages])
-        if answer.status == "invalid":
+        if answer.status in ("invalid", "chat"):
             return answer, discord.Embed(description=answer.message), None
         return answer, render.answer_embed(answer), answer_view(answer, answer_id)
 
