@@ -12,6 +12,7 @@ import pytest
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.document import normalize_path
 from bot.quiz.bank import TOPICS, QuestionBank, load_bank
+from bot.quiz.exercises import assess
 from bot.quiz.matching import check_answer
 from bot.quiz.models import OPTION_LETTERS
 
@@ -305,10 +306,42 @@ def test_exercises_are_verbatim_from_the_chapter(bank, kb):
             assert point.cues_ja and point.cues_en, point.id
 
 
-def test_exercise_2_key_points_cover_the_four_aspects(bank):
-    ids = [p.id for p in bank.exercise(2).key_points]
-    assert ids[:4] == ["daily-work", "skills", "phases", "deliverables"]
-    assert "データサイエンティスト(DS):" in bank.exercise(2).model_answer
+def test_key_points_summarise_the_model_answer_not_the_prompt(bank):
+    """Each key point is drawn from a content line of the model answer (not a section
+    heading that repeats the prompt), and no cue is a word of the prompt itself, so an
+    answer that only echoes the question ticks nothing."""
+    for exercise in bank.exercises.values():
+        for point in exercise.key_points:
+            assert not point.source.startswith("#"), (exercise.number, point.id)
+            assert point.source not in exercise.prompt, (exercise.number, point.id)
+        for language in ("ja", "en"):
+            echo = "\n".join([exercise.prompt_in(language), *exercise.hints_in(language)])
+            ticked = assess(exercise, echo).covered
+            assert not ticked, (exercise.number, language,
+                                [(p.key_point.id, p.cues_found) for p in ticked])
+
+
+def test_exercises_have_english_text_beside_the_verbatim_japanese(bank):
+    for exercise in bank.exercises.values():
+        assert exercise.english is not None, exercise.number
+        assert len(exercise.english.hints) == len(exercise.hints)
+        assert exercise.prompt_in("en") == exercise.english.prompt != exercise.prompt
+        assert exercise.prompt_in("ja") == exercise.prompt
+        assert exercise.model_answer_in("en").count("\n") >= 5
+        assert not any("\u3040" <= ch <= "\u30ff" for ch in exercise.english.prompt)
+        for point in exercise.key_points:
+            assert point.label.en and point.label.ja != point.label.en
+
+
+def test_english_hints_must_pair_with_the_japanese_ones(tmp_path, kb):
+    for source in Path(__file__).resolve().parents[2].joinpath("knowledge", "quiz").glob("*.yaml"):
+        shutil.copy(source, tmp_path / source.name)
+    exercises = tmp_path / "exercises.yaml"
+    exercises.write_text(exercises.read_text("utf-8").replace(
+        "    - 'Scale: how many people did it affect?'\n", ""), "utf-8")
+    bank = load_bank(tmp_path, kb)
+    assert [(e.item_id, e.field) for e in bank.errors] == [("exercise-1", "en.hints")]
+    assert "one hint per Japanese hint (4), not 3" in str(bank.errors[0])
 
 
 def test_bank_loads_from_a_copy_and_rejects_a_hint_edit(tmp_path, kb):
