@@ -43,8 +43,15 @@ class Text:
 @dataclass(frozen=True)
 class Task:
     index: int  # 0-based position within its week; progress records refer to it
-    text: Text
+    text: Text  # ja: the chapter's words, verbatim (what verify() checks)
     heading_path: str  # where the task's ja text is in the chapter
+    ja_detail: str = ""  # our words after the verbatim ja, e.g. which project this week is
+
+    def shown(self) -> Text:
+        """The task as a member reads it: the chapter's words, then our detail."""
+        if not self.ja_detail:
+            return self.text
+        return Text(f"{self.text.ja}({self.ja_detail})", self.text.en)
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,12 @@ class Resource:
     provider: str
     note: str
     heading_path: str
+    condition: Text | None = None  # only for one of a step's options, e.g. "if you chose CV"
 
     def label(self) -> str:
         extra = ", ".join(x for x in (self.provider, self.note) if x)
-        return f"{self.title} ({extra})" if extra else self.title
+        label = f"{self.title} ({extra})" if extra else self.title
+        return f"{label} — {self.condition.both()}" if self.condition else label
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,19 @@ class PlanWeek:
     deliverable: Text | None = None
     deliverable_week: int | None = None
     goal: Text | None = None
+    note: Text | None = None  # our words explaining the focus where it points elsewhere
+    practice_topics: tuple[str, ...] = ()  # quiz-bank topics for this block's questions
+    featured: Resource | None = None  # this week's resource, a different one each week
+
+    @property
+    def block_label(self) -> str:
+        """The chapter's name for the block, e.g. "Month 4-6" (from the cited heading)."""
+        return self.heading_path.rsplit(" › ", 1)[-1].split(":", 1)[0]
+
+    @property
+    def block_offset(self) -> int:
+        """0 for the block's first week, 1 for the next…"""
+        return self.week - self.block_first
 
 
 @dataclass(frozen=True)
@@ -260,14 +282,26 @@ class _Loader:
 
     def resource_list(self, value: Any, field: str, known: dict[str, Resource]
                       ) -> tuple[Resource, ...]:
+        """Resource ids, or {id, if: {ja, en}} for one that fits only one of the step's
+        options (MIRU only for those who chose computer vision)."""
         if not isinstance(value, list):
             raise self.fail(field, "expected a list of resource ids")
         found = []
-        for i, rid in enumerate(value):
-            if rid not in known:
-                raise self.fail(f"{field}[{i}]", f"unknown resource {rid!r}")
-            found.append(known[rid])
+        for i, entry in enumerate(value):
+            condition = None
+            if isinstance(entry, dict):
+                body = self.mapping(entry, f"{field}[{i}]", required=("id", "if"), optional=())
+                entry, condition = body["id"], self.bilingual(body["if"], f"{field}[{i}].if")
+            if entry not in known:
+                raise self.fail(f"{field}[{i}]", f"unknown resource {entry!r}")
+            found.append(replace(known[entry], condition=condition))
         return tuple(found)
+
+    def topics(self, value: Any, field: str) -> tuple[str, ...]:
+        """Quiz-bank topic names; the bank checks them when it picks questions."""
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(field, "expected a list of quiz topics")
+        return tuple(value)
 
     def _include_order(self, plans_raw: dict) -> list[str]:
         """Plans ordered so that a plan comes after any plan it includes."""
@@ -347,7 +381,7 @@ class _Loader:
     def block(self, plan_id: str, block: dict, field: str, first: int, last: int,
               resources: dict[str, Resource]) -> list[PlanWeek]:
         body = self.mapping(block, field, required=("weeks", "title", "cite", "steps"),
-                            optional=("resources", "deliverable", "goal"))
+                            optional=("resources", "deliverable", "goal", "practice"))
         title = self.bilingual(body["title"], f"{field}.title")
         cite = self.heading_path(body["cite"], f"{field}.cite")
         block_resources = (self.resource_list(body["resources"], f"{field}.resources",
@@ -355,6 +389,7 @@ class _Loader:
         deliverable = (self.bilingual(body["deliverable"], f"{field}.deliverable")
                        if "deliverable" in body else None)
         goal = self.bilingual(body["goal"], f"{field}.goal") if "goal" in body else None
+        practice = self.topics(body.get("practice", []), f"{field}.practice")
         steps = body["steps"]
         if not isinstance(steps, list) or not steps:
             raise self.fail(f"{field}.steps", "expected a non-empty list")
@@ -362,7 +397,7 @@ class _Loader:
         for i, step in enumerate(steps):
             step_field = f"{field}.steps[{i}]"
             s = self.mapping(step, step_field, required=("focus", "tasks"),
-                             optional=("weeks", "choose", "resources"))
+                             optional=("weeks", "choose", "resources", "note"))
             span = self.positive_int(s.get("weeks", 1), f"{step_field}.weeks")
             tasks = self.tasks(s["tasks"], f"{step_field}.tasks", cite)
             choose = None
@@ -378,13 +413,17 @@ class _Loader:
                 raise self.fail(f"{step_field}.resources", "no resources for this step "
                                 "(give them on the block or the step)")
             focus = self.bilingual(s["focus"], f"{step_field}.focus")
+            note = self.bilingual(s["note"], f"{step_field}.note") if "note" in s else None
             for n in range(1, span + 1):
+                week = first + len(weeks)
                 weeks.append(PlanWeek(
-                    plan_id=plan_id, week=first + len(weeks), block=title, block_first=first,
+                    plan_id=plan_id, week=week, block=title, block_first=first,
                     block_last=last, focus=focus, tasks=tasks, resources=step_resources,
                     heading_path=cite, step_week=n, step_weeks=span, choose=choose,
                     deliverable=deliverable, deliverable_week=last if deliverable else None,
-                    goal=goal,
+                    goal=goal, note=note, practice_topics=practice,
+                    # Rotating through the step's resources gives each week a fresh one.
+                    featured=step_resources[(week - first) % len(step_resources)],
                 ))
         if len(weeks) != last - first + 1:
             raise self.fail(f"{field}.steps", f"the steps last {len(weeks)} weeks but the "
@@ -398,12 +437,14 @@ class _Loader:
         tasks = []
         for i, item in enumerate(value):
             body = self.mapping(item, f"{field}[{i}]", required=("ja", "en"),
-                                optional=("cite",))
+                                optional=("cite", "ja_detail"))
             text = Text(self.text(body["ja"], f"{field}[{i}].ja"),
                         self.text(body["en"], f"{field}[{i}].en"))
             path = (self.heading_path(body["cite"], f"{field}[{i}].cite") if "cite" in body
                     else cite)
-            tasks.append(Task(i, text, path))
+            detail = (self.text(body["ja_detail"], f"{field}[{i}].ja_detail")
+                      if "ja_detail" in body else "")
+            tasks.append(Task(i, text, path, detail))
         return tuple(tasks)
 
 

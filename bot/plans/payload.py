@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.plans.library import PlanWeek, Resource, Text
+from bot.plans.practice import PracticeQuestion
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,24 @@ class TaskLine:
 
 
 @dataclass(frozen=True)
+class BlockProgress:
+    """Where a member stands in the chapter block this week belongs to."""
+
+    label: str  # the chapter's name for the block, e.g. "Month 4-6"
+    weeks_left: int  # weeks of the block after this one
+    done: int | None = None  # the member's distinct tasks done in the block (None: a channel)
+    total: int = 0
+
+    def text(self) -> str:
+        left = (f"{self.weeks_left} week(s) left in {self.label} · "
+                f"{self.label}の残り{self.weeks_left}週")
+        if self.done is None:
+            return left
+        return (f"{self.done} of {self.total} tasks done · {self.total}件中{self.done}件完了 — "
+                + left)
+
+
+@dataclass(frozen=True)
 class WeekView:
     plan_id: str
     week: int
@@ -71,19 +90,35 @@ class WeekView:
     deliverable: Text | None = None
     deliverable_week: int | None = None
     goal: Text | None = None
+    note: Text | None = None
+    # The part that changes every week of a long block:
+    featured: Resource | None = None  # this week's resource, in turn
+    practice: tuple[PracticeQuestion, ...] = ()  # a few bank questions, new each week
+    progress: BlockProgress | None = None  # the member's standing in the block
+    checkin: str | None = None  # what the member said they did this week
 
     @classmethod
     def of(cls, week: PlanWeek, total_weeks: int, done: Iterable[int] = (),
-           counts: dict[int, int] | None = None) -> WeekView:
+           counts: dict[int, int] | None = None, *,
+           practice: tuple[PracticeQuestion, ...] = (), progress: BlockProgress | None = None,
+           checkin: str | None = None) -> WeekView:
         done = set(done)
         lines = tuple(
-            TaskLine(t.index, t.text, t.index in done,
+            TaskLine(t.index, t.shown(), t.index in done,
                      None if counts is None else counts.get(t.index, 0))
             for t in week.tasks
         )
         return cls(week.plan_id, week.week, total_weeks, week.block, week.focus, lines,
                    week.resources, week.heading_path, week.step_week, week.step_weeks,
-                   week.choose, week.deliverable, week.deliverable_week, week.goal)
+                   week.choose, week.deliverable, week.deliverable_week, week.goal,
+                   week.note, week.featured, tuple(practice), progress, checkin)
+
+    def shown_parts(self) -> tuple:
+        """What a member sees of this week, without the week number: two reminders with
+        equal parts would read the same."""
+        return (self.focus, self.note, tuple((t.index, t.text) for t in self.tasks),
+                self.choose, self.deliverable, self.goal, self.featured,
+                tuple(q.question_id for q in self.practice), self.heading_path)
 
     def to_json(self) -> dict:
         return {
@@ -103,6 +138,10 @@ class WeekView:
             "deliverable": ({"ja": self.deliverable.ja, "en": self.deliverable.en,
                              "week": self.deliverable_week} if self.deliverable else None),
             "goal": {"ja": self.goal.ja, "en": self.goal.en} if self.goal else None,
+            "note": {"ja": self.note.ja, "en": self.note.en} if self.note else None,
+            "featured": self.featured.resource_id if self.featured else None,
+            "practice": [{"id": q.question_id, "topic": q.topic, "ja": q.text.ja,
+                          "en": q.text.en} for q in self.practice],
         }
 
     def task_lines(self) -> list[str]:
@@ -118,6 +157,8 @@ class WeekView:
     def render(self, with_details: bool = True) -> str:
         """The week as Markdown-ish text for an embed description or a terminal."""
         out = [f"**Focus:** {self.focus.both()}"]
+        if self.note:
+            out.append(f"ℹ️ {self.note.both()}")
         step = (f" · step week {self.step_week} of {self.step_weeks}"
                 if self.step_weeks > 1 else "")
         out.append(f"*{self.block.both()}*{step}")
@@ -130,11 +171,29 @@ class WeekView:
                        f"{self.deliverable.both()}")
         if self.goal:
             out.append(f"**Goal:** {self.goal.both()}")
+        out += self._fresh_lines()
         if self.resources:
             out.append("**Resources**")
             out += [f"• {r.label()}" for r in self.resources]
         out.append(f"**Source:** {self.heading_path}")
         return "\n".join(out)
+
+    def _fresh_lines(self) -> list[str]:
+        """The week's changing part: progress, the check-in, practice, the featured
+        resource."""
+        out = []
+        if self.progress:
+            out.append(f"📈 {self.progress.text()}")
+        if self.checkin:
+            out.append(f"📝 This week · 今週の記録: {self.checkin}")
+        if self.practice:
+            topic = self.practice[0].topic
+            out.append(f"**🧠 Practice this week · 今週の練習** — `/practice topic:{topic}` · "
+                       f"`/練習`")
+            out += [f"• {q.text.both()}" for q in self.practice]
+        if self.featured:
+            out.append(f"**📚 This week's resource · 今週のリソース:** {self.featured.label()}")
+        return out
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from bot.clock import Clock
+from bot.plans.checkins import CheckIn, clean_checkin
 from bot.plans.library import Plan, PlanLibrary, Text, load_library
 from bot.plans.payload import ReminderPayload, WeekView, send_key
+from bot.plans.practice import PracticeSource
 from bot.plans.scheduler import ReviewsDue, Scheduler, count_reviews, reminder_member
 from bot.plans.store import PlanConflict, PlanStore, Subscription
 from bot.plans.timecalc import (
@@ -33,6 +35,8 @@ from bot.storage.db import Database
 log = logging.getLogger(__name__)
 
 SNOOZE = timedelta(days=1)
+
+STUDY_LOG_SHOWN = 5
 
 __all__ = ["PlanConflict", "PlanError", "PlanPermissionError", "PlanService",
            "SubscriptionStatus", "TaskProgress"]
@@ -68,6 +72,7 @@ class SubscriptionStatus:
     total_weeks: int
     tasks_done: int  # by the owner
     tasks_total: int  # in the weeks sent so far
+    study_log: tuple[CheckIn, ...] = ()  # the owner's latest check-ins, newest first
 
     @property
     def current_week(self) -> int | None:
@@ -88,12 +93,14 @@ class PlanService:
     def __init__(self, db: Database, library: PlanLibrary, clock: Clock, *,
                  default_timezone: str = "Asia/Tokyo",
                  wake: Callable[[], None] | None = None,
-                 reviews_due: ReviewsDue | None = None) -> None:
+                 reviews_due: ReviewsDue | None = None,
+                 practice: PracticeSource | None = None) -> None:
         zone(default_timezone)  # fail at start-up, not at the first /plan start
         self.store = PlanStore(db)
         self.library = library
         self.clock = clock
-        self.scheduler = Scheduler(self.store, library)
+        self.scheduler = Scheduler(self.store, library, practice)
+        self.checkins = self.scheduler.checkins
         self.default_timezone = default_timezone
         self._wake = wake or (lambda: None)
         self.reviews_due = reviews_due  # the same source the dispatcher's reminders use
@@ -205,6 +212,7 @@ class PlanService:
             last_sent_week=last_sent, total_weeks=plan.total_weeks,
             tasks_done=sum(len(v) for w, v in done.items() if w in sent_weeks),
             tasks_total=sum(len(plan.week(w).tasks) for w in sent_weeks),
+            study_log=tuple(await self.checkins.log(sub.id, sub.member_id, STUDY_LOG_SHOWN)),
         )
 
     async def statuses(self, member_id: int, live_only: bool = True
@@ -297,7 +305,8 @@ class PlanService:
         """A week of a plan without any subscription (the `/plan show 3m 5` preview)."""
         plan = self._plan(plan_id)
         self._check_week(plan, week)
-        return WeekView.of(plan.week(week), plan.total_weeks)
+        return WeekView.of(plan.week(week), plan.total_weeks,
+                           practice=self.scheduler.practice_for(plan.week(week)))
 
     async def week_payload(self, subscription_id: int, week: int,
                            member_id: int | None = None) -> ReminderPayload:
@@ -327,6 +336,29 @@ class PlanService:
         counts = await self.store.done_counts(sub.id, week, week)
         return TaskProgress(sub.id, week, task_index, member_id, done,
                             counts.get(week, {}).get(task_index, 0))
+
+    async def check_in(self, subscription_id: int, member_id: int, week: int, text: str
+                       ) -> CheckIn:
+        """Store the member's one line about a week already sent ("what did you do this
+        week?"); writing again for the same week replaces it. It shows in their study log
+        (`status().study_log`, `study_log`) and in that week's reminder when redrawn."""
+        sub = await self._sub(subscription_id)
+        if sub.target.kind == "dm" and member_id != sub.member_id:
+            raise PlanPermissionError("this is someone else's personal plan")
+        last_sent = await self.store.last_sent_week(sub.id)
+        if last_sent is None or not 1 <= week <= last_sent:
+            raise PlanError("only a week that was already sent can be checked in")
+        line = clean_checkin(text)
+        if not line:
+            raise PlanError("write one line about what you did this week")
+        await self.checkins.save(sub.id, week, member_id, line, self.clock.now())
+        return await self.checkins.get(sub.id, week, member_id)
+
+    async def study_log(self, subscription_id: int, member_id: int,
+                        limit: int = STUDY_LOG_SHOWN) -> list[CheckIn]:
+        """The member's check-ins on a plan, newest week first."""
+        await self._sub(subscription_id)
+        return await self.checkins.log(subscription_id, member_id, limit)
 
     async def snooze(self, subscription_id: int, member_id: int, week: int | None = None,
                      delay: timedelta = SNOOZE) -> datetime:
