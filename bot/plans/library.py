@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from bot.knowledge.document import KnowledgeError, normalize_path
 log = logging.getLogger(__name__)
 
 PLAN_IDS = ("3m", "1y", "3y")
+CADENCES = ("weekly", "monthly")
+MONTH_WEEKS = 4  # a monthly reminder covers four plan weeks ("Week 1-4" is the first month)
 RESOURCE_KINDS = ("course", "book", "community", "conference", "tool")
 MIN_TASKS, MAX_TASKS = 2, 5
 WEEK_RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
@@ -90,6 +93,8 @@ class PlanWeek:
     note: Text | None = None  # our words explaining the focus where it points elsewhere
     practice_topics: tuple[str, ...] = ()  # quiz-bank topics for this block's questions
     featured: Resource | None = None  # this week's resource, a different one each week
+    unit: str = "week"  # "month" in a monthly plan, where `week` counts months
+    covers: tuple[int, int] | None = None  # a month: the plan weeks it holds
 
     @property
     def block_label(self) -> str:
@@ -133,6 +138,7 @@ class PlanLibrary:
     chapter_id: str
     plans: dict[str, Plan]
     resources: dict[str, Resource]
+    _monthly: dict[str, Plan] = field(default_factory=dict, compare=False, repr=False)
 
     def plan(self, plan_id: str) -> Plan:
         try:
@@ -140,6 +146,17 @@ class PlanLibrary:
         except KeyError:
             raise ValueError(f"unknown plan {plan_id!r}; choose one of "
                              f"{', '.join(self.plans)}") from None
+
+    def plan_for(self, plan_id: str, cadence: str = "weekly") -> Plan:
+        """The plan as a subscription with this cadence steps through it: week by week,
+        or month by month (each entry then holds four weeks)."""
+        if cadence == "weekly":
+            return self.plan(plan_id)
+        if cadence != "monthly":
+            raise ValueError(f"unknown cadence {cadence!r}; choose {' or '.join(CADENCES)}")
+        if plan_id not in self._monthly:
+            self._monthly[plan_id] = monthly_plan(self.plan(plan_id))
+        return self._monthly[plan_id]
 
     def verify(self, knowledge) -> list[str]:
         """Citation problems against a KnowledgeBase; empty when every one checks out."""
@@ -155,6 +172,46 @@ class PlanLibrary:
             for week in plan.weeks:
                 problems.extend(_verify_week(knowledge, week))
         return problems
+
+
+def month_of(week: int) -> int:
+    return (week - 1) // MONTH_WEEKS + 1
+
+
+def monthly_plan(plan: Plan) -> Plan:
+    """One entry per four weeks: the month's block (the chapter block most of its weeks
+    belong to), every task of its weeks once, and its resources in turn."""
+    months = [_month(plan, number, plan.weeks[start:start + MONTH_WEEKS])
+              for number, start in enumerate(range(0, plan.total_weeks, MONTH_WEEKS), 1)]
+    # A block spans the months it is the main block of (a month shared by two blocks
+    # counts for one), so "months left" and progress line up with what the months show.
+    spans: dict[str, list[int]] = {}
+    for month in months:
+        spans.setdefault(month.heading_path, []).append(month.week)
+    months = [replace(m, block_first=min(spans[m.heading_path]),
+                      block_last=max(spans[m.heading_path])) for m in months]
+    return replace(plan, weeks=tuple(months))
+
+
+def _month(plan: Plan, number: int, weeks: tuple[PlanWeek, ...]) -> PlanWeek:
+    counts = Counter(w.block_first for w in weeks)
+    block_first = max(counts, key=lambda first: (counts[first], first))  # tie: the later
+    main = next(w for w in weeks if w.block_first == block_first)
+    tasks: list[Task] = []
+    for week in weeks:
+        for task in week.tasks:
+            if all((t.text, t.ja_detail) != (task.text, task.ja_detail) for t in tasks):
+                tasks.append(replace(task, index=len(tasks)))
+    resources = tuple(dict.fromkeys(r for w in weeks for r in w.resources))
+    one_step = len({(w.focus, w.tasks) for w in weeks}) == 1
+    return replace(
+        main, week=number,
+        focus=main.focus if one_step else main.block, tasks=tuple(tasks), resources=resources,
+        step_week=1, step_weeks=1, choose=main.choose if one_step else None,
+        deliverable_week=month_of(main.deliverable_week) if main.deliverable_week else None,
+        note=next((w.note for w in weeks if w.note), None),
+        featured=resources[(number - 1) % len(resources)],
+        unit="month", covers=(weeks[0].week, weeks[-1].week))
 
 
 def _verify_week(knowledge, week: PlanWeek) -> list[str]:

@@ -61,13 +61,15 @@ class BlockProgress:
     """Where a member stands in the chapter block this week belongs to."""
 
     label: str  # the chapter's name for the block, e.g. "Month 4-6"
-    weeks_left: int  # weeks of the block after this one
+    weeks_left: int  # weeks (months, for a monthly plan) of the block after this one
     done: int | None = None  # the member's distinct tasks done in the block (None: a channel)
     total: int = 0
+    unit: str = "week"
 
     def text(self) -> str:
-        left = (f"{self.weeks_left} week(s) left in {self.label} · "
-                f"{self.label}の残り{self.weeks_left}週")
+        ja_unit = "週" if self.unit == "week" else "か月"
+        left = (f"{self.weeks_left} {self.unit}(s) left in {self.label} · "
+                f"{self.label}の残り{self.weeks_left}{ja_unit}")
         if self.done is None:
             return left
         return (f"{self.done} of {self.total} tasks done · {self.total}件中{self.done}件完了 — "
@@ -96,6 +98,8 @@ class WeekView:
     practice: tuple[PracticeQuestion, ...] = ()  # a few bank questions, new each week
     progress: BlockProgress | None = None  # the member's standing in the block
     checkin: str | None = None  # what the member said they did this week
+    unit: str = "week"  # "month": a monthly plan's entry, holding the weeks in `covers`
+    covers: tuple[int, int] | None = None
 
     @classmethod
     def of(cls, week: PlanWeek, total_weeks: int, done: Iterable[int] = (),
@@ -111,7 +115,8 @@ class WeekView:
         return cls(week.plan_id, week.week, total_weeks, week.block, week.focus, lines,
                    week.resources, week.heading_path, week.step_week, week.step_weeks,
                    week.choose, week.deliverable, week.deliverable_week, week.goal,
-                   week.note, week.featured, tuple(practice), progress, checkin)
+                   week.note, week.featured, tuple(practice), progress, checkin, week.unit,
+                   week.covers)
 
     def shown_parts(self) -> tuple:
         """What a member sees of this week, without the week number: two reminders with
@@ -157,6 +162,10 @@ class WeekView:
     def render(self, with_details: bool = True) -> str:
         """The week as Markdown-ish text for an embed description or a terminal."""
         out = [f"**Focus:** {self.focus.both()}"]
+        if self.covers:
+            first, last = self.covers
+            out.append(f"🗓️ This month: weeks {first}-{last} of the plan · "
+                       f"今月はプランの第{first}〜{last}週")
         if self.note:
             out.append(f"ℹ️ {self.note.both()}")
         step = (f" · step week {self.step_week} of {self.step_weeks}"
@@ -225,11 +234,12 @@ class ReminderPayload:
 
     def title(self) -> str:
         total = self.weeks[-1].total_weeks
+        unit = self.weeks[-1].unit
         if self.kind == "catchup":
-            return (f"📚 {self.plan_title.ja}: while I was offline — weeks "
+            return (f"📚 {self.plan_title.ja}: while I was offline — {unit}s "
                     f"{self.first_week}-{self.last_week} of {total}")
         prefix = "⏰ Reminder again" if self.kind == "snooze" else f"📚 {self.plan_title.ja}"
-        return f"{prefix} — week {self.first_week}/{total}"
+        return f"{prefix} — {unit} {self.first_week}/{total}"
 
     def description(self) -> str:
         parts: list[str] = []

@@ -11,18 +11,19 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.plans.checkins import CheckinStore
 from bot.plans.library import Plan, PlanLibrary, PlanWeek
 from bot.plans.payload import BlockProgress, ReminderPayload, WeekView, send_key
 from bot.plans.practice import PracticeQuestion, PracticeSource
 from bot.plans.store import PlanStore, SendRow, Subscription
-from bot.plans.timecalc import week_due, zone
+from bot.plans.timecalc import local_date_of_week, week_due, zone
 
 log = logging.getLogger(__name__)
 
 ReviewsDue = Callable[[int], int | Awaitable[int]]
+UNIT_WEEKS = {"weekly": 1, "monthly": 4}  # plan weeks between two reminders
 
 
 def reminder_member(sub: Subscription, row: SendRow | None = None) -> int | None:
@@ -56,9 +57,9 @@ def block_progress(plan: Plan, week: PlanWeek, done: dict[int, set[int]] | None
     every = {t.text for w in weeks for t in w.tasks}
     left = week.block_last - week.week
     if done is None:
-        return BlockProgress(week.block_label, left)
+        return BlockProgress(week.block_label, left, unit=week.unit)
     ticked = {t.text for w in weeks for t in w.tasks if t.index in done.get(w.week, set())}
-    return BlockProgress(week.block_label, left, len(ticked), len(every))
+    return BlockProgress(week.block_label, left, len(ticked), len(every), week.unit)
 
 
 class Scheduler:
@@ -70,11 +71,20 @@ class Scheduler:
         self.checkins = CheckinStore(store.db)
 
     def plan_of(self, sub: Subscription) -> Plan:
-        return self.library.plan(sub.plan_id)
+        """The plan as this subscription steps through it: by week, or by month."""
+        return self.library.plan_for(sub.plan_id, sub.cadence)
 
     def due_at(self, sub: Subscription, week: int) -> datetime:
-        return week_due(sub.anchor_date, sub.anchor_week, week, sub.local_time,
+        """When entry `week` is due. A monthly plan's entries are four weeks apart, which
+        is the weekly rule counted in weeks (so the same local weekday and time)."""
+        step = UNIT_WEEKS[sub.cadence]
+        return week_due(sub.anchor_date, sub.anchor_week * step, week * step, sub.local_time,
                         zone(sub.timezone))
+
+    @staticmethod
+    def local_date(sub: Subscription, week: int) -> date:
+        step = UNIT_WEEKS[sub.cadence]
+        return local_date_of_week(sub.anchor_date, sub.anchor_week * step, week * step)
 
     def overdue_through(self, sub: Subscription, week: int, now: datetime) -> int:
         """The last week from `week` on that is already due at `now` (at least `week`).

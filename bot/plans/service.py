@@ -15,14 +15,13 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.plans.checkins import CheckIn, clean_checkin
-from bot.plans.library import Plan, PlanLibrary, Text, load_library
+from bot.plans.library import CADENCES, Plan, PlanLibrary, Text, load_library
 from bot.plans.payload import ReminderPayload, WeekView, send_key
 from bot.plans.practice import PracticeSource
 from bot.plans.scheduler import ReviewsDue, Scheduler, count_reviews, reminder_member
 from bot.plans.store import PlanConflict, PlanStore, Subscription
 from bot.plans.timecalc import (
     first_slot_date,
-    local_date_of_week,
     parse_time,
     parse_weekday,
     today_in,
@@ -73,6 +72,7 @@ class SubscriptionStatus:
     tasks_done: int  # by the owner
     tasks_total: int  # in the weeks sent so far
     study_log: tuple[CheckIn, ...] = ()  # the owner's latest check-ins, newest first
+    cadence: str = "weekly"  # monthly: next_week/total_weeks count months
 
     @property
     def current_week(self) -> int | None:
@@ -152,12 +152,16 @@ class PlanService:
     async def start(self, member_id: int, plan_id: str, *, guild_id: int | None = None,
                     target: Target | None = None, start_date: date | None = None,
                     weekday: int | str | None = None, at: time | str = "09:00",
-                    timezone: str | None = None) -> SubscriptionStatus:
+                    timezone: str | None = None, cadence: str = "weekly"
+                    ) -> SubscriptionStatus:
         """Subscribe a member's DMs (default) or a channel to a plan.
 
         Week 1 goes out on the first `weekday` on or after `start_date` (default: today in
-        the plan's zone) whose `at` is still ahead; each later week 7 local days after."""
+        the plan's zone) whose `at` is still ahead; each later week 7 local days after.
+        With cadence "monthly" one reminder holds four weeks and comes every 28 days."""
         plan = self._plan(plan_id)
+        if cadence not in CADENCES:
+            raise PlanError(f"unknown cadence {cadence!r}; choose weekly or monthly")
         if timezone:
             tz_name, source = timezone, "explicit"
         else:
@@ -179,7 +183,7 @@ class PlanService:
             guild_id=guild_id, member_id=member_id, plan_id=plan.plan_id,
             target=target or Target.dm(member_id), timezone=tz_name, timezone_source=source,
             weekday=day, local_time=at_time, start_date=start_date, anchor_date=anchor,
-            now=now)
+            now=now, cadence=cadence)
         await self.scheduler.ensure_next(subscription_id, now)
         self._wake()
         log.info("member %s started plan %s (subscription %d)", member_id, plan_id,
@@ -188,7 +192,7 @@ class PlanService:
 
     async def status(self, subscription_id: int) -> SubscriptionStatus:
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         last_sent = await self.store.last_sent_week(sub.id)
         next_week = sub.next_week if sub.next_week <= plan.total_weeks and \
             sub.status in ("active", "paused") else None
@@ -213,6 +217,7 @@ class PlanService:
             tasks_done=sum(len(v) for w, v in done.items() if w in sent_weeks),
             tasks_total=sum(len(plan.week(w).tasks) for w in sent_weeks),
             study_log=tuple(await self.checkins.log(sub.id, sub.member_id, STUDY_LOG_SHOWN)),
+            cadence=sub.cadence,
         )
 
     async def statuses(self, member_id: int, live_only: bool = True
@@ -243,7 +248,7 @@ class PlanService:
             raise PlanError("only a paused plan can be resumed")
         now = self.clock.now()
         anchor_week, anchor_date = sub.anchor_week, sub.anchor_date
-        if sub.next_week <= self._plan(sub.plan_id).total_weeks and \
+        if sub.next_week <= self.scheduler.plan_of(sub).total_weeks and \
                 self.scheduler.due_at(sub, sub.next_week) <= now:
             tz = zone(sub.timezone)
             anchor_week = sub.next_week + 1
@@ -263,12 +268,12 @@ class PlanService:
         if sub.status not in ("active", "paused"):
             raise PlanError("this plan has ended")
         week = sub.next_week
-        if week > self._plan(sub.plan_id).total_weeks:
+        if week > self.scheduler.plan_of(sub).total_weeks:
             raise PlanError("there is no week left to skip")
         row = await self.store.cursor_row(sub.id, week)
         if row is not None and row.state == "sending":
             raise PlanError(f"week {week} is being sent right now")
-        slot = local_date_of_week(sub.anchor_date, sub.anchor_week, week)
+        slot = self.scheduler.local_date(sub, week)
         now = self.clock.now()
         if not await self.store.skip_to(sub.id, week, slot, now):
             raise PlanError("the plan changed meanwhile; try again")
@@ -294,7 +299,7 @@ class PlanService:
         """One week of a subscription with `member_id`'s ticks (and, for a channel plan,
         every task's count). Default: the week most recently sent, else the next one."""
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         if week is None:
             week = await self.store.last_sent_week(sub.id) or min(sub.next_week,
                                                                    plan.total_weeks)
@@ -314,7 +319,7 @@ class PlanService:
         member presses a task's "done" button: built like the original reminder (a DM
         plan's keeps its owner's reviews-due line), with fresh ticks and counts."""
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         self._check_week(plan, week)
         owner = reminder_member(sub)
         view = await self.scheduler.week_view(
@@ -326,7 +331,7 @@ class PlanService:
     async def mark_done(self, subscription_id: int, member_id: int, week: int,
                         task_index: int, done: bool = True) -> TaskProgress:
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         self._check_week(plan, week)
         if not 0 <= task_index < len(plan.week(week).tasks):
             raise PlanError(f"week {week} has tasks 1-{len(plan.week(week).tasks)}")
@@ -403,7 +408,7 @@ class PlanService:
         done: dict[int, set[int]] = {}
         if subscription_id is not None:
             sub = await self._sub(subscription_id)
-            plan = self._plan(sub.plan_id)
+            plan = self.scheduler.plan_of(sub)
             current = await self.store.last_sent_week(sub.id)
             done = await self.store.done_by(sub.id, member_id or sub.member_id)
         elif plan_id is not None:
