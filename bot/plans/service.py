@@ -352,7 +352,7 @@ class PlanService:
             raise PlanPermissionError("this is someone else's personal plan")
         last_sent = await self.store.last_sent_week(sub.id)
         if last_sent is None or not 1 <= week <= last_sent:
-            raise PlanError("only a week that was already sent can be checked in")
+            raise PlanError("you can check in only for a week that was already sent")
         line = clean_checkin(text)
         if not line:
             raise PlanError("write one line about what you did this week")
