@@ -100,6 +100,7 @@ class WeekView:
     checkin: str | None = None  # what the member said they did this week
     unit: str = "week"  # "month": a monthly plan's entry, holding the weeks in `covers`
     covers: tuple[int, int] | None = None
+    block_weeks: int = 0  # how long the chapter block is
 
     @classmethod
     def of(cls, week: PlanWeek, total_weeks: int, done: Iterable[int] = (),
@@ -116,7 +117,7 @@ class WeekView:
                    week.resources, week.heading_path, week.step_week, week.step_weeks,
                    week.choose, week.deliverable, week.deliverable_week, week.goal,
                    week.note, week.featured, tuple(practice), progress, checkin, week.unit,
-                   week.covers)
+                   week.covers, week.block_last - week.block_first + 1)
 
     def shown_parts(self) -> tuple:
         """What a member sees of this week, without the week number: two reminders with
@@ -168,8 +169,10 @@ class WeekView:
                        f"今月はプランの第{first}〜{last}週")
         if self.note:
             out.append(f"ℹ️ {self.note.both()}")
+        # A step that is the whole block (Year 3's activities side by side) has no steps
+        # to count; the progress line says how much of the block is left.
         step = (f" · step week {self.step_week} of {self.step_weeks}"
-                if self.step_weeks > 1 else "")
+                if 1 < self.step_weeks < self.block_weeks else "")
         out.append(f"*{self.block.both()}*{step}")
         out.append("**Tasks**")
         out += self.task_lines()
@@ -196,10 +199,9 @@ class WeekView:
         if self.checkin:
             out.append(f"📝 This week · 今週の記録: {self.checkin}")
         if self.practice:
-            topic = self.practice[0].topic
-            out.append(f"**🧠 Practice this week · 今週の練習** — `/practice topic:{topic}` · "
-                       f"`/練習`")
-            out += [f"• {q.text.both()}" for q in self.practice]
+            out.append("**🧠 Practice this week · 今週の練習** — answer with `/practice` · "
+                       "`/練習` で解答")
+            out += [f"• {q.text.both()} (`topic:{q.topic}`)" for q in self.practice]
         if self.featured:
             out.append(f"**📚 This week's resource · 今週のリソース:** {self.featured.label()}")
         return out

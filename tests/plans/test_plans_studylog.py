@@ -85,7 +85,8 @@ async def test_reminders_carry_practice_questions_from_the_bank(db, library, clo
     assert {q.question_id for q in first.practice}.isdisjoint(q.question_id
                                                                for q in second.practice)
     text = transport.messages[0].payload.description()
-    assert "🧠 Practice this week · 今週の練習" in text and "/practice topic:plan-3m" in text
+    assert "🧠 Practice this week · 今週の練習" in text and "`/practice`" in text
+    assert f"(`topic:{first.practice[0].topic}`)" in text
     assert bank.get(first.practice[0].question_id).question.ja in text
 
 
