@@ -247,7 +247,8 @@ class ReminderPayload:
         parts: list[str] = []
         if self.kind == "catchup":
             parts.append(
-                f"While I was offline, weeks {self.first_week}-{self.last_week} came due. "
+                f"While I was offline, {self.weeks[-1].unit}s {self.first_week}-"
+                f"{self.last_week} came due. "
                 "Here they are in one message; the regular schedule continues from the "
                 "next week.")
         parts += list(self.notes)
@@ -283,12 +284,13 @@ def _weeks_text(weeks: tuple[WeekView, ...], budget: int) -> str:
     because the latest week is the one the member starts now."""
     if len(weeks) == 1:
         return weeks[0].render()
-    full = "\n\n".join(f"__Week {w.week}__\n{w.render(with_details=w is weeks[-1])}"
+    full = "\n\n".join(f"__{w.unit.title()} {w.week}__\n"
+                       f"{w.render(with_details=w is weeks[-1])}"
                        for w in weeks)
     if len(full) <= budget:
         return full
-    last = f"__Week {weeks[-1].week}__\n{weeks[-1].render()}"
-    short = [f"• Week {w.week}: {w.focus.both()}" for w in weeks[:-1]]
+    last = f"__{weeks[-1].unit.title()} {weeks[-1].week}__\n{weeks[-1].render()}"
+    short = [f"• {w.unit.title()} {w.week}: {w.focus.both()}" for w in weeks[:-1]]
     while short and len("\n".join(short)) + len(last) + 2 > budget:
         short.pop(0)  # the oldest weeks go first; the range is in the title
     return "\n".join([*short, "", last]) if short else last

@@ -115,3 +115,14 @@ async def test_a_monthly_plan_sends_one_reminder_every_four_weeks(service, trans
     assert (await service.status(status.subscription_id)).tasks_done == 1
     with pytest.raises(PlanError, match="cadence"):
         await service.start(43, "3m", cadence="daily")
+
+
+async def test_a_monthly_plan_catches_up_in_months_after_downtime(service, transport, clock):
+    dispatcher = make_dispatcher(service, transport, clock)
+    await service.start(42, "3m", weekday="mon", at="09:00", cadence="monthly")
+    clock.set(WEEK1 + timedelta(weeks=8, hours=1))  # down through months 1-3
+    await dispatcher.run_due()
+    [message] = transport.messages
+    assert message.payload.kind == "catchup"
+    assert "months 1-3 of 3" in message.payload.title()
+    assert "While I was offline, months 1-3 came due" in message.payload.description()
