@@ -190,6 +190,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "📝 Saved to your study log for week {week}: {text}\nSee it any time with `/plan status`.",
     },
     "plan_study_log": {"ja": "学習ログ", "en": "Study log"},
+    "plan_month_title": {"ja": "📚 {plan} — 第{week}か月/全{total}か月", "en": "📚 {plan} — month {week} of {total}"},
     "plan_study_log_row": {"ja": "第{week}週: {text}", "en": "Week {week}: {text}"},
     "plan_cadence_monthly": {
         "ja": "頻度: 毎月(4週ごとに1回、その4週分をまとめて送ります)",

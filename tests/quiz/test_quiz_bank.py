@@ -314,6 +314,9 @@ def test_key_points_summarise_the_model_answer_not_the_prompt(bank):
         for point in exercise.key_points:
             assert not point.source.startswith("#"), (exercise.number, point.id)
             assert point.source not in exercise.prompt, (exercise.number, point.id)
+        generic = {"技術", "モデル", "影響", "1年", "technology", "model", "impact", "1 year"}
+        assert not [(p.id, c) for p in exercise.key_points for c in p.cues
+                    if c.casefold() in generic], exercise.number
         for language in ("ja", "en"):
             echo = "\n".join([exercise.prompt_in(language), *exercise.hints_in(language)])
             ticked = assess(exercise, echo).covered

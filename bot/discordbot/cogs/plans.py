@@ -156,7 +156,8 @@ def status_embed(statuses: list[SubscriptionStatus], language: str) -> discord.E
 
 
 def week_embed(view: WeekView, title: Text, language: str) -> discord.Embed:
-    heading = tr("plan_week_title", language, plan=pick(title, language), week=view.week,
+    key = "plan_month_title" if view.unit == "month" else "plan_week_title"
+    heading = tr(key, language, plan=pick(title, language), week=view.week,
                  total=view.total_weeks)
     return discord.Embed(title=heading[:256],
                          description=truncate(view.render(), EMBED_DESCRIPTION))
