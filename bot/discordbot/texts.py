@@ -174,6 +174,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Only a week that was already sent can be snoozed.",
     },
     "plan_err_other": {"ja": "できませんでした: {reason}", "en": "That didn't work: {reason}"},
+    # Check-ins, the study log and the monthly cadence (issue 16).
+    "plan_err_checkin_not_sent": {
+        "ja": "まだ届いていない週には記録できません。",
+        "en": "You can check in only for a week that was already sent.",
+    },
+    "plan_err_checkin_empty": {
+        "ja": "今週やったことを1行で書いてください。",
+        "en": "Write one line about what you did this week.",
+    },
+    "plan_checkin_title": {"ja": "第{week}週の記録", "en": "Week {week} check-in"},
+    "plan_checkin_label": {"ja": "今週は何をしましたか?(1行)", "en": "What did you do this week? (one line)"},
+    "plan_checkin_saved": {
+        "ja": "📝 第{week}週の記録を学習ログに保存しました: {text}\n`/plan status` でいつでも見られます。",
+        "en": "📝 Saved to your study log for week {week}: {text}\nSee it any time with `/plan status`.",
+    },
+    "plan_study_log": {"ja": "学習ログ", "en": "Study log"},
+    "plan_month_title": {"ja": "📚 {plan} — 第{week}か月/全{total}か月", "en": "📚 {plan} — month {week} of {total}"},
+    "plan_study_log_row": {"ja": "第{week}週: {text}", "en": "Week {week}: {text}"},
+    "plan_cadence_monthly": {
+        "ja": "頻度: 毎月(4週ごとに1回、その4週分をまとめて送ります)",
+        "en": "Cadence: monthly (one reminder every four weeks, holding those four weeks)",
+    },
     # /quiz /exercise /practice /review
     "quiz_not_allowed": {
         "ja": "クイズを始められるのはモデレーターとクイズ係ロールのメンバーだけです。",

@@ -34,6 +34,7 @@ from bot.quiz.models import (
     KINDS,
     Citation,
     Exercise,
+    ExerciseEnglish,
     KeyPoint,
     Numeric,
     Question,
@@ -72,7 +73,8 @@ QUESTION_FIELDS = {
     "short": {"answer", "accepted", "numeric", "fuzzy"},
 }
 EXERCISE_FIELDS = {"id", "number", "difficulty", "heading_path", "prompt", "hints",
-                   "model_answer", "key_points", "title"}
+                   "model_answer", "key_points", "title", "en"}
+EXERCISE_EN_FIELDS = {"prompt", "hints", "model_answer"}
 KEY_POINT_FIELDS = {"id", "label", "source", "cues", "min_hits"}
 
 
@@ -411,11 +413,34 @@ def _parse_exercise(c: Checker) -> Exercise | None:
         c.verbatim_under(hint, path, f"hints[{i}]")
     c.verbatim_under(model, path, "model_answer")
     points = _parse_key_points(c, raw.get("key_points"), model or "")
+    english = _parse_english(c, raw.get("en"), len(hints))
     if c.errors or None in (eid, difficulty, path, prompt, model, title):
         return None
     return Exercise(id=eid, number=number, difficulty=difficulty,  # type: ignore[arg-type]
                     heading_path=path, prompt=prompt, hints=tuple(hints), model_answer=model,
-                    key_points=tuple(points), title=title, source=c.file)
+                    key_points=tuple(points), title=title, source=c.file, english=english)
+
+
+def _parse_english(c: Checker, value: Any, hint_count: int) -> ExerciseEnglish | None:
+    """The optional `en` text; its hints pair one to one with the Japanese hints, because
+    a member's next hint is counted the same in both languages."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        c.fail("en", f"must be a mapping with prompt, hints, model_answer, not "
+                     f"{_type_name(value)}")
+        return None
+    c.allowed(EXERCISE_EN_FIELDS, "en.", value)
+    prompt = c.string(value.get("prompt"), "en.prompt")
+    hints = c.string_list(value.get("hints"), "en.hints")
+    model = c.string(value.get("model_answer"), "en.model_answer")
+    if hints is not None and len(hints) != hint_count:
+        c.fail("en.hints", f"must have one hint per Japanese hint ({hint_count}), not "
+                           f"{len(hints)}")
+        return None
+    if prompt is None or hints is None or model is None:
+        return None
+    return ExerciseEnglish(prompt, tuple(hints), model)
 
 
 def _parse_key_points(c: Checker, value: Any, model: str) -> list[KeyPoint]:

@@ -73,6 +73,8 @@ async def test_commands_are_synced_with_japanese_names(fake, start_bot):
         start = {o["name"]: o for o in subcommands["start"]["options"]}
         assert start["time"]["name_localizations"]["ja"] == "時刻"
         assert [c["value"] for c in start["plan"]["choices"]] == ["3m", "1y", "3y"]
+        assert start["cadence"]["name_localizations"]["ja"] == "頻度"
+        assert [c["value"] for c in start["cadence"]["choices"]] == ["weekly", "monthly"]
         assert commands["timezone"]["options"][0]["name"] == "set"
         rec = await fake.autocomplete(fake.student, "timezone set", {"zone": "asia/tok"},
                                       focused="zone")
@@ -320,4 +322,31 @@ async def test_plan_show_sends_the_timeline_png(fake, start_bot):
 
         zone = await fake.slash(fake.student, "timezone set", {"zone": "America/New_York"})
         assert zone.ephemeral and "America/New_York (1 plan(s) moved" in zone.content
+    assert_within_limits(fake)
+
+
+async def test_monthly_plan_with_practice_and_a_check_in_kept_across_a_restart(fake, start_bot):
+    """Issue 16: /plan start cadence:monthly, a reminder holding four weeks with practice
+    questions from the bank, and the check-in button's one line shown in /plan status."""
+    async with start_bot() as bot:
+        rec, _ = await start_soon(fake, bot, fake.student, plan="1y", cadence="monthly")
+        assert rec.ephemeral and "Cadence: monthly" in rec.callback_data["embeds"][0][
+            "fields"][0]["value"]
+        reminder = await fake.wait_for_sent_message(fake.student, contains="month 1/13",
+                                                    timeout=LEAD + 4)
+        text = reminder.embeds[0]["description"]
+        assert "weeks 1-4 of the plan" in text and "seaborn" in text
+        assert "🧠 Practice this week" in text and "📚 This week's resource" in text
+        subscription = (await plans(bot).service.statuses(fake.student.id))[0].subscription_id
+        checkin = f"plan:checkin:{subscription}:1"
+        assert checkin in reminder.custom_ids()
+        form = await fake.click(fake.student, reminder.id, checkin)
+        assert form.callback_type == 9  # the one-line form
+        saved = await fake.submit_modal(fake.student, form.modal["custom_id"],
+                                        {"checkin": "Finished NumPy and pandas @everyone"})
+        assert saved.ephemeral and "Saved to your study log" in saved.content
+    async with start_bot() as bot:
+        status = await fake.slash(fake.student, "plan status")
+        value = status.callback_data["embeds"][0]["fields"][0]["value"]
+        assert "Study log" in value and "Week 1: Finished NumPy and pandas" in value
     assert_within_limits(fake)

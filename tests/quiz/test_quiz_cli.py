@@ -161,8 +161,8 @@ def test_console_exercise_gives_hints_and_a_checklist(settings):
     result, out = _console("/exercise", "2", settings, ["/hint", "/hint", answer, ""])
     assert "データサイエンティストと機械学習エンジニアの役割の違い" in out
     assert "ヒント 1/3" in out and "ヒント 2/3" in out
-    assert "✅ 日常業務の内容" in out and "⬜ 成果物" in out
-    assert result == "Saved. 1 of 5 key points covered."
+    assert "✅ DSの日常業務は探索と分析" in out and "⬜ 成果物の違い" in out
+    assert result == "Saved. 2 of 6 key points covered."
     rows = asyncio.run(_rows(settings, "SELECT number, answer FROM exercise_answers "
                                        "WHERE member_id = ?"))
     assert [(r["number"], r["answer"]) for r in rows] == [(2, answer)]
