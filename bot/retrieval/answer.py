@@ -406,7 +406,7 @@ class AnswerBuilder:
     def _passage(self, hit: Hit, result: SearchResult, terms: list[str],
                  question: LineQuestion) -> Passage | None:
         chunk = hit.chunk
-        quote = [q for q in choose_quote(chunk.text, question)
+        quote = [q for q in choose_quote(chunk.text, question, chunk.path_text)
                  if self.knowledge.is_verbatim(chunk.chapter_id, q)]
         if not quote:
             log.warning("no verbatim quote for chunk %s; passage dropped", chunk.chunk_id)

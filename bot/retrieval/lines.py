@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 MODEL_FILE = Path(__file__).with_name("models") / "lines.json"
 FEATURES = ("cover", "relative_cover", "kind_held", "kind_missing", "digit", "label",
             "reference_unasked", "reference_asked", "first", "row", "item", "length",
-            "label_cover", "block_cover", "other_kind", "key_match")
+            "label_cover", "block_cover", "other_kind", "key_match", "item_heading",
+            "first_block")
 # Kinds of value whose presence, unasked, marks a look-alike line ("精度10%向上で100万ドル
 # 賞金" is about a prize when the accuracy was asked).
 DISTINCT_KINDS = ("money", "percent", "date", "duration")
@@ -87,9 +88,14 @@ def line_tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-def line_features(lines: tuple[Line, ...], question: LineQuestion) -> list[tuple[float, ...]]:
-    """One feature vector per line, in FEATURES order."""
+def line_features(lines: tuple[Line, ...], question: LineQuestion,
+                  heading: str = "") -> list[tuple[float, ...]]:
+    """One feature vector per line, in FEATURES order. The heading matters to a list: when
+    the question names the heading ("Week 9-12 projects?" under "Week 9-12: 実践プロジェクト
+    3つ"), the heading's list is the answer, however few words its items share."""
     token_sets = [line_tokens(line.text) for line in lines]
+    heading_cover = _cover(line_tokens(heading), question) if heading else 0.0
+    first_block = lines[0].block if lines else 0
     covers = [_cover(tokens, question) for tokens in token_sets]
     best = max(covers, default=0.0) or 1.0
     block_best: dict[int, float] = {}
@@ -121,24 +127,26 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion) -> list[tuple
             block_best[line.block],
             float(other),
             float(key_match),
+            heading_cover if line.kind in ("item", "row") else 0.0,
+            float(line.block == first_block),
         ))
     return rows
 
 
-def score_lines(text: str, question: LineQuestion) -> list[ScoredLine]:
+def score_lines(text: str, question: LineQuestion, heading: str = "") -> list[ScoredLine]:
     lines = passage_lines(text)
     bias, weights = load_weights()
     scored = []
-    for line, features in zip(lines, line_features(lines, question), strict=True):
+    for line, features in zip(lines, line_features(lines, question, heading), strict=True):
         z = bias + sum(weights[name] * value for name, value in zip(FEATURES, features,
                                                                       strict=True))
         scored.append(ScoredLine(line, 1.0 / (1.0 + math.exp(-z)), features))
     return scored
 
 
-def choose_quote(text: str, question: LineQuestion) -> list[str]:
+def choose_quote(text: str, question: LineQuestion, heading: str = "") -> list[str]:
     """The lines to show for a passage, in the passage's order, verbatim."""
-    scored = score_lines(text, question)
+    scored = score_lines(text, question, heading)
     if not scored:
         return []
     best = max(range(len(scored)), key=lambda i: (scored[i].score, -i))
@@ -148,8 +156,9 @@ def choose_quote(text: str, question: LineQuestion) -> list[str]:
     return _within(lines, chosen, best, scored, limit)
 
 
-def best_scored_line(text: str, question: LineQuestion) -> ScoredLine | None:
-    return max(score_lines(text, question), key=lambda s: s.score, default=None)
+def best_scored_line(text: str, question: LineQuestion,
+                     heading: str = "") -> ScoredLine | None:
+    return max(score_lines(text, question, heading), key=lambda s: s.score, default=None)
 
 
 def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],

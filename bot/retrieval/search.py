@@ -23,6 +23,7 @@ from bot.knowledge.glossary import Glossary, Term
 from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import ReferenceMap
+from bot.retrieval.chatforms import standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.lines import LineQuestion, best_scored_line, wants_list
 from bot.retrieval.tokenize import english_phrases, normalize, plan_positions, tokenize
@@ -223,7 +224,7 @@ class Retriever:
     def ranking_examples(self, query: str, use_dense: bool) -> tuple[np.ndarray, np.ndarray]:
         """The candidate passages of a question and their RANK_FEATURES rows, as the
         fitted ranking sees them (for benchmarks/fit_models.py)."""
-        plan = self.plan(query)
+        plan = self.plan(standardize(query))
         lexical = self.lexical_scores(plan)
         dense = (self.dense_scores(self.encode(plan))
                  if use_dense and self.dense_ready else None)
@@ -296,7 +297,7 @@ class Retriever:
         rows = []
         for rank, i in enumerate(candidates):
             chunk = self.chunks[i]
-            best = best_scored_line(chunk.text, question) if question else None
+            best = best_scored_line(chunk.text, question, chunk.path_text) if question else None
             heading = self._heading_tokens(int(i))
             own = self._own_words(int(i))[1]
             rows.append([

@@ -1,0 +1,48 @@
+"""How learners type in a chat, spelled out before searching: "how many langs does google
+translate handle w/ transformers" is asked as "how many languages … with transformers".
+
+Chat shorthand is not the chapter's vocabulary, and a word the index does not know counts
+against answering (a quantity question's asked noun "langs" is absent from every
+passage). Only forms with one clear reading are listed: "ml eng" is not expanded, since
+"eng" may be English.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+log = logging.getLogger(__name__)
+
+CHAT_FORMS = {
+    "u": "you", "ur": "your", "ya": "you", "pls": "please", "plz": "please",
+    "thx": "thanks", "tho": "though", "thru": "through", "bc": "because", "cuz": "because",
+    "abt": "about", "w/": "with", "w/o": "without", "ppl": "people", "diff": "difference",
+    "yr": "year", "yrs": "years", "hr": "hour", "hrs": "hours", "mo": "month", "mos": "months",
+    "wk": "week", "wks": "weeks", "mins": "minutes", "img": "image",
+    "imgs": "images", "pic": "image", "pics": "images", "lang": "language",
+    "langs": "languages", "rec": "recommendation", "recs": "recommendations",
+    "recsys": "recommendation system", "param": "parameter", "params": "parameters",
+    "algo": "algorithm", "algos": "algorithms", "avg": "average", "approx": "approximately",
+    "num": "number", "stats": "statistics", "info": "information", "req": "requirement", "reqs": "requirements", "dept": "department", "univ": "university",
+    "uni": "university", "gov": "government", "perf": "performance",
+    "eg": "for example", "e.g.": "for example", "ie": "that is",
+    "i.e.": "that is", "mil": "million", "bil": "billion",
+}
+# "rec sys" and "ex3": shorthand over two words, or a word and a number.
+PHRASE_FORMS = (
+    (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
+    (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),
+    (re.compile(r"\bq(\d)\b", re.IGNORECASE), r"question \1"),
+    # "r" is also the R language: only where it stands for "are".
+    (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
+    (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),
+)
+WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/|e\.g\.|i\.e\.|[A-Za-z]+)(?![\w/])")
+
+
+def standardize(question: str) -> str:
+    """The question with chat shorthand spelled out; Japanese and other text unchanged."""
+    for pattern, replacement in PHRASE_FORMS:
+        question = pattern.sub(replacement, question)
+    return WORD_RE.sub(lambda m: CHAT_FORMS.get(m.group(0).lower(), m.group(0)), question)
