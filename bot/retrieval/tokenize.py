@@ -15,7 +15,7 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v10"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v11"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -47,7 +47,10 @@ JAPANESE_STOPWORDS = frozenset(_JAPANESE_STOPWORDS.split())
 RANGE_RE = re.compile(r"(\d+)\s*(?:〜|~|～|–|—|-|から|to)\s*(\d+)")
 HIRAGANA_RE = re.compile(r"^[\u3040-\u309fー]+$")
 # Study-plan positions: "Week 5-8", "weeks 9-12", "Year 2", "5週目", "2年目", "第3週".
-UNIT_EN_RE = re.compile(r"\b(week|month|year|exercise|problem)s?\s*#?\s*(\d{1,3})(?:-(\d{1,3}))?\b")
+# Bounded by Latin letters and digits only, not \b: Japanese around it is a word character
+# too, and "year 3って" or "month 10-12で" name a year and months all the same.
+UNIT_EN_RE = re.compile(
+    r"(?<![a-z])(week|month|year|exercise|problem)s?\s*#?\s*(\d{1,3})(?:-(\d{1,3}))?(?![0-9a-z])")
 UNIT_JA_RE = re.compile(r"第?(\d{1,3})(?:-(\d{1,3}))?\s*(週目|ヶ月目|か月目|カ月目|年目|週)")
 UNIT_JA = {"週目": "week", "週": "week", "ヶ月目": "month", "か月目": "month",
            "カ月目": "month", "年目": "year"}
@@ -55,7 +58,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
             "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 UNIT_ORDINAL_RE = re.compile(
-    r"\b(" + "|".join(ORDINALS) + r")\s+(week|month|year|exercise|problem)\b")
+    r"\b(" + "|".join(ORDINALS) + r")\s+(week|month|year|exercise|problem)(?![a-z])")
 # The chapter's exercises: "問題2", "演習3", "exercise 1" all name one exercise.
 EXERCISE_JA_RE = re.compile(r"(?:問題|演習)\s*(\d{1,2})(?![\d.,])")
 MAX_UNIT_SPAN = 12
@@ -156,7 +159,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _COUNT = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
 # Milestones counted from the start: 「6ヶ月後」, "after six months", "3 years from now".
 MILESTONE_EN_RE = re.compile(
-    r"\b(?:after|in|within)\s+" + _COUNT + r"[\s-](month|year)s?\b"
+    r"\b(?:after|in|within)\s+" + _COUNT + r"[\s-](month|year)s?(?![a-z])"
     r"|\b" + _COUNT + r"[\s-](month|year)s?\s+(?:later|from now|in|on)\b")
 MILESTONE_JA_RE = re.compile(r"(\d{1,2})\s*(ヶ月|か月|カ月|年)後")
 
