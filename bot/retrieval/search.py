@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # The passages the fitted ranking orders: the rest keep the order of the fused score.
 RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
-RANK_FEATURES = ("lexical", "dense", "fused", "inverse_rank", "position_mismatch",
+RANK_FEATURES = ("lexical", "dense", "dense_ja", "fused", "inverse_rank", "position_mismatch",
                  "unasked_section", "unasked_prompt", "no_answer_kind", "phrase",
                  "best_line", "line_kind_held", "heading_cover", "own_cover")
 
@@ -210,8 +210,18 @@ class Retriever:
         return weight
 
     def encode(self, plan: QueryPlan, context: str = "") -> np.ndarray:
-        text = " ".join([context, plan.text, *plan.expanded_terms]).strip()
-        return self.embedder.encode_queries([text])[0]
+        return self.embedder.encode_queries([self.dense_query(plan, context)])[0]
+
+    def dense_query(self, plan: QueryPlan, context: str = "") -> str:
+        """What the embedding model reads. A Japanese question is read through the
+        glossary's English names of its terms: the packaged model is English-only (most
+        kanji are unknown to it), while every passage is embedded with the English names
+        and notes of its terms."""
+        if detect_language(plan.text) != "ja" or self.settings.dense_weight("ja") > 0:
+            return " ".join([context, plan.text, *plan.expanded_terms]).strip()
+        english = [form for term in plan.matched_terms for form in (term.en, term.note) if form]
+        latin = re.findall(r"[A-Za-z][A-Za-z0-9.\-]*", plan.text)
+        return " ".join(dict.fromkeys([*latin, *english])) or plan.text
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
         count = len(self.chunks)
@@ -294,6 +304,7 @@ class Retriever:
         flags = self.section_flags(plan)
         question = plan.lines
         total = question.total if question else 1.0
+        japanese = detect_language(plan.text) == "ja"
         rows = []
         for rank, i in enumerate(candidates):
             chunk = self.chunks[i]
@@ -301,7 +312,8 @@ class Retriever:
             heading = self._heading_tokens(int(i))
             own = self._own_words(int(i))[1]
             rows.append([
-                lexical_norm[i], 0.0 if dense is None else dense[i], fused[i],
+                lexical_norm[i], 0.0 if dense is None or japanese else dense[i],
+                0.0 if dense is None or not japanese else dense[i], fused[i],
                 1.0 / (1 + rank), flags["position_mismatch"][i], flags["unasked_section"][i],
                 flags["unasked_prompt"][i], flags["no_answer_kind"][i], flags["phrase"][i],
                 best.score if best else 0.0,

@@ -80,7 +80,7 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "place",
         _re(r"\bwhere (?:is|was|are|were|did|will)\b.*\b(?:held|played|take place|took place|"
-            r"located|based|hosted)\b|\bwhich (?:city|country|venue)\b|"
+            r"located|based|hosted)\b|\b(?:which|what) (?:city|country|venue)\b|\bwhere .* from\b|"
             r"\bin what (?:city|country)\b|"
             r"どこで(?:開催|行われ|やった|対局|開か)|どこの(?:都市|国|会場)|どの(?:都市|国)|"
             r"開催地|開催場所|会場"),
