@@ -33,6 +33,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "「{term}」は用語集にありません。",
         "en": "No glossary entry for “{term}”.",
     },
+    "glossary_ja_forms": {"ja": "別の表記: {forms}", "en": "Also written: {forms}"},
+    "glossary_en_note": {"ja": "📝 英語の注記: {note}", "en": "📝 {note}"},
     "sections_title": {"ja": "目次", "en": "Table of contents"},
     "about_title": {"ja": "このボットについて", "en": "About this bot"},
     "help_title": {"ja": "使い方", "en": "How to use the tutor"},
@@ -48,6 +50,16 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "config_saved": {"ja": "設定を保存しました。", "en": "Settings saved."},
     "config_title": {"ja": "サーバー設定", "en": "Server settings"},
+    "config_answer_channels": {"ja": "回答チャンネル(メンション不要)", "en": "answer channels"},
+    "config_threads": {"ja": "スレッドで回答", "en": "threads"},
+    "config_rate_limit": {"ja": "質問の回数制限", "en": "rate limit"},
+    "config_per_minute": {"ja": "1人あたり1分間に{count}問", "en": "{count} per member per minute"},
+    "config_moderator_role": {"ja": "モデレーターロール", "en": "moderator role"},
+    "config_quiz_master_role": {"ja": "クイズ係ロール", "en": "quiz master role"},
+    "config_timezone": {"ja": "タイムゾーン", "en": "time zone"},
+    "config_on": {"ja": "オン", "en": "on"},
+    "config_off": {"ja": "オフ", "en": "off"},
+    "config_default": {"ja": "既定", "en": "default"},
     "bad_timezone": {
         "ja": "「{zone}」は IANA のタイムゾーン名ではありません(例: Asia/Tokyo)。",
         "en": "“{zone}” is not an IANA time zone (for example Asia/Tokyo).",
@@ -323,6 +335,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "exercise_form_label": {"ja": "解答(日本語・英語どちらでも)", "en": "Your answer (Japanese or English)"},
     "exercise_checklist_title": {"ja": "📋 キーポイントのチェック", "en": "📋 Key-point checklist"},
     "exercise_model_title": {"ja": "📖 解答例(本文より)", "en": "📖 Model answer (from the chapter)"},
+    "answer_empty": {
+        "ja": "回答が空白だけのようです。答えを書いてから、もう一度「回答する」を押してください。",
+        "en": "Your answer was empty. Please write something, then press Answer again.",
+    },
     "exercise_history_title": {"ja": "📝 演習の履歴", "en": "📝 Your exercise answers"},
     "exercise_history_empty": {"ja": "まだ解答がありません。/exercise show で始めましょう。", "en": "No answers yet. Try /exercise show."},
     "exercise_history_row": {
@@ -340,3 +356,9 @@ def tr(key: str, language: str, **values: object) -> str:
 def interaction_language(interaction: discord.Interaction) -> str:
     """The member's client language, used when there is no question text to go by."""
     return "ja" if interaction.locale is discord.Locale.japanese else "en"
+
+
+def guild_language(guild: discord.Guild | None) -> str:
+    """A server's language, for channel messages when no member's locale is at hand."""
+    return "ja" if guild is not None and guild.preferred_locale is discord.Locale.japanese \
+        else "en"

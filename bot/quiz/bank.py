@@ -71,6 +71,7 @@ QUESTION_FIELDS = {
     "tf": {"answer"},
     "short": {"answer", "accepted", "numeric", "fuzzy"},
 }
+LEAD_IN_ENDINGS = (":", ":")
 EXERCISE_FIELDS = {"id", "number", "difficulty", "heading_path", "prompt", "hints",
                    "model_answer", "key_points", "title"}
 KEY_POINT_FIELDS = {"id", "label", "source", "cues", "min_hits"}
@@ -414,8 +415,24 @@ def _parse_exercise(c: Checker) -> Exercise | None:
     if c.errors or None in (eid, difficulty, path, prompt, model, title):
         return None
     return Exercise(id=eid, number=number, difficulty=difficulty,  # type: ignore[arg-type]
-                    heading_path=path, prompt=prompt, hints=tuple(hints), model_answer=model,
+                    heading_path=path, prompt=prompt, hints=carry_lists(hints),
+                    model_answer=model,
                     key_points=tuple(points), title=title, source=c.file)
+
+
+def carry_lists(hints: list[str]) -> tuple[str, ...]:
+    """Hints as a member reads them: a lead-in ending in a colon ("…以下の違いを考えて
+    みましょう:") takes the hints after it as its list, as the chapter prints them, so it
+    is never shown cut off from its items."""
+    carried: list[str] = []
+    listing = False  # the last hint is a lead-in gathering the items after it
+    for hint in hints:
+        if listing:
+            carried[-1] += f"\n- {hint}"
+            continue
+        carried.append(hint)
+        listing = hint.rstrip().endswith(LEAD_IN_ENDINGS)
+    return tuple(carried)
 
 
 def _parse_key_points(c: Checker, value: Any, model: str) -> list[KeyPoint]:

@@ -42,7 +42,6 @@ from bot.discordbot.quiz_views import (
     exercise_history_embed,
     feedback_embeds,
     form_value,
-    guild_language,
     leaderboard_embed,
     member_stats_embed,
     missed_embed,
@@ -57,7 +56,7 @@ from bot.discordbot.quiz_views import (
     topic_label,
     topics_embed,
 )
-from bot.discordbot.texts import TEXTS, interaction_language, tr
+from bot.discordbot.texts import TEXTS, guild_language, interaction_language, tr
 from bot.quiz.bank import TOPIC_LABELS, QuestionBank
 from bot.quiz.exercises import assess
 from bot.quiz.models import OPTION_LETTERS, Exercise
@@ -692,6 +691,9 @@ class Quiz(commands.Cog):
         if match is None:
             return
         text = form_value(data).strip()  # type: ignore[arg-type]
+        if not text:  # only spaces: nothing to check and nothing to store
+            await send_ephemeral(interaction, tr("answer_empty", interaction_language(interaction)))
+            return
         try:
             if match["number"]:
                 await self.submit_exercise(interaction, int(match["number"]), text)
