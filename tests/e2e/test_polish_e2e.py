@@ -8,11 +8,10 @@ import pytest
 from bot.discordbot.quiz_views import scoreboard_embed
 from bot.quiz.session import MemberScore, Scoreboard
 from bot.retrieval.answer import MAX_QUESTION_CHARS, message
-
-NO_WORDS_JA = message("no_words", "ja")
 from tests.e2e.conftest import assert_within_limits
 
 pytestmark = pytest.mark.e2e
+NO_WORDS_JA = message("no_words", "ja")
 
 
 def embed_text(embed: dict) -> str:
