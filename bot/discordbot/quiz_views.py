@@ -120,12 +120,13 @@ def _question_body(question: Question, language: str) -> list[str]:
 
 # --- channel quiz -------------------------------------------------------------------------
 
-def start_embed(session: QuizSession, language: str) -> discord.Embed:
+def start_embed(session: QuizSession, language: str, note: str | None = None) -> discord.Embed:
     mode = tr("quiz_mode_button" if session.mode == "button" else "quiz_mode_typed", language)
+    body = tr("quiz_started_body", language, topic=topic_label(session.topic, language),
+              seconds=session.seconds, starter=mention(session.started_by), mode=mode)
     return discord.Embed(
         title=tr("quiz_started_title", language, count=len(session.question_ids)),
-        description=tr("quiz_started_body", language, topic=topic_label(session.topic, language),
-                       seconds=session.seconds, starter=mention(session.started_by), mode=mode))
+        description=f"ℹ️ {note}\n\n{body}" if note else body)
 
 
 def question_embed(view: QuestionView, language: str) -> discord.Embed:

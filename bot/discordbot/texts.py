@@ -213,6 +213,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "このチャンネルに投稿できません。先に「メッセージを送信」と「埋め込みリンク」の権限をください。",
         "en": "I can't post here; give me Send Messages and Embed Links in this channel first.",
     },
+    "topic_unknown": {
+        "ja": "「{topic}」というトピックはありません。/quiz topics で一覧を確認できます。",
+        "en": "There's no topic “{topic}”. /quiz topics lists them.",
+    },
+    "topic_unknown_close": {
+        "ja": "「{topic}」というトピックはありません。もしかして:\n{matches}",
+        "en": "There's no topic “{topic}”. Did you mean:\n{matches}",
+    },
+    "quiz_count_capped": {
+        "ja": "{requested}問が指定されましたが、「{topic}」の問題は{running}問しかないため、{running}問で行います。",
+        "en": "You asked for {requested} questions, but {topic} has only {running}, so this quiz runs {running}.",
+    },
+    "quiz_count_capped_buttons": {
+        "ja": "{requested}問が指定されましたが、「{topic}」でボタンで答えられる問題(選択式・○×)は{running}問しかないため、{running}問で行います。入力モードなら記述式の問題も出題できます。",
+        "en": "You asked for {requested} questions, but {topic} has only {running} that can be answered with buttons (multiple choice and true/false), so this quiz runs {running}. Typed mode also asks the short-answer ones.",
+    },
     "quiz_all_topics": {"ja": "全トピック", "en": "all topics"},
     "quiz_mode_button": {
         "ja": "ボタン: 全員が回答でき、締め切りまで何度でも変更できます。正解が速いほど最大+5点。",

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import KnowledgeBase
 from bot.quiz.citations import Quote, quote_for
@@ -72,6 +73,7 @@ QUESTION_FIELDS = {
     "short": {"answer", "accepted", "numeric", "fuzzy"},
 }
 LEAD_IN_ENDINGS = (":", ":")
+TOPIC_MATCH_CUTOFF = 75  # rapidfuzz WRatio, 0-100: below this a topic is no likely typo
 EXERCISE_FIELDS = {"id", "number", "difficulty", "heading_path", "prompt", "hints",
                    "model_answer", "key_points", "title"}
 KEY_POINT_FIELDS = {"id", "label", "source", "cues", "min_hits"}
@@ -117,6 +119,19 @@ class QuestionBank:
 
     def exercise(self, number: int) -> Exercise:
         return self.exercises[number]
+
+    def close_topics(self, text: str, limit: int = 3) -> list[str]:
+        """Topic ids whose id or Japanese/English name is closest to what was typed
+        ("gnm", "netflx", "推薦"), best first; for telling a member what they meant."""
+        names = {(topic, name): name.casefold() for topic in self.topic_counts()
+                 for name in (topic, TOPIC_LABELS[topic].ja, TOPIC_LABELS[topic].en)}
+        found = process.extract(text.strip().casefold(), names, scorer=fuzz.WRatio,
+                                limit=None, score_cutoff=TOPIC_MATCH_CUTOFF)
+        topics: list[str] = []
+        for _, _, (topic, _) in found:
+            if topic not in topics:
+                topics.append(topic)
+        return topics[:limit]
 
     def quote(self, question_id: str) -> Quote | None:
         return self.quotes.get(question_id)

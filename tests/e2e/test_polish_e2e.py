@@ -103,3 +103,26 @@ def test_tied_scores_share_a_medal_in_the_final_standings():
                        rounds_played=2, total=2)
     lines = scoreboard_embed(board, "ja").to_dict()["description"].splitlines()
     assert [line.split()[0] for line in lines] == ["🥇", "🥇", "🥉", "4."]
+
+
+async def test_unknown_topics_name_the_close_ones_and_a_short_topic_says_how_many_run(
+        fake, start_bot):
+    async with start_bot() as bot:
+        typo = await fake.slash(fake.moderator, "quiz start", {"topic": "netflx"},
+                                channel="quiz", locale="ja")
+        assert typo.ephemeral and typo.content.startswith("「netflx」というトピックはありません")
+        assert "`netflix` — Netflix推薦システム" in typo.content
+        nothing = await fake.slash(fake.student, "practice", {"topic": "qwzxv"})
+        assert nothing.ephemeral and nothing.content.startswith("There's no topic “qwzxv”")
+        assert await bot.db.fetchall("SELECT * FROM quiz_sessions") == []
+
+        bank = bot.get_cog("Quiz").service.bank
+        available = len(bank.select("automl", buttons_only=True))
+        started = await fake.slash(fake.moderator, "quiz start",
+                                   {"topic": "automl", "count": 50}, channel="quiz")
+        embed = started.callback_data["embeds"][0]
+        assert embed["title"] == f"🎯 Quiz: {available} question(s)"
+        assert embed["description"].startswith(
+            f"ℹ️ You asked for 50 questions, but AutoML has only {available} that can be "
+            "answered with buttons")
+        await fake.slash(fake.moderator, "quiz stop", channel="quiz")

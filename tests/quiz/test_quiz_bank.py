@@ -330,3 +330,10 @@ def test_a_hint_that_introduces_a_list_carries_the_list(bank, kb):
                             "\n- 機械学習エンジニア:MLシステムの実装と運用")
     assert kb.is_verbatim("ch04", lead_in)  # as the chapter prints it
     assert len(bank.exercise(3).hints) >= 4  # "自己評価:…" hints are no lead-ins
+
+
+def test_close_topics_name_what_a_member_probably_meant(bank):
+    assert bank.close_topics("netflx") == ["netflix"]
+    assert bank.close_topics("推薦") == ["netflix"]  # by its Japanese name
+    assert bank.close_topics("edge")[0] == "edge-ai"
+    assert bank.close_topics("qwzxv") == []

@@ -321,6 +321,10 @@ class Quiz(commands.Cog):
         if problem is not None:
             await send_ephemeral(interaction, tr(problem, language))
             return
+        unknown = self._unknown_topic(topic, language)
+        if unknown is not None:
+            await send_ephemeral(interaction, unknown)
+            return
         channel_id = interaction.channel_id
         try:
             session = await self.service.engine.start(
@@ -330,10 +334,35 @@ class Quiz(commands.Cog):
             await send_ephemeral(interaction, quiz_error(error.code, language))
             return
         metrics.QUIZ_SESSIONS.inc()
+        embed = start_embed(session, language, self._count_note(session, count, language))
         try:
-            await interaction.response.send_message(embed=start_embed(session, language))
+            await interaction.response.send_message(embed=embed)
         finally:  # the quiz runs even if the announcement could not be delivered
             self._launch(channel_id, ChannelQuiz(self._messageable(channel_id), language))
+
+    def _unknown_topic(self, typed: str | None, language: str) -> str | None:
+        """What to tell a member whose topic does not exist (with the closest ones), or
+        None when the topic is fine or none was given."""
+        topic = resolve_topic(typed)
+        bank = self.service.bank
+        if topic is None or topic in bank.topic_counts():
+            return None
+        close = bank.close_topics(typed or "")
+        if not close:
+            return tr("topic_unknown", language, topic=typed)
+        names = "\n".join(f"• `{t}` — {topic_label(t, language)}" for t in close)
+        return tr("topic_unknown_close", language, topic=typed, matches=names)
+
+    def _count_note(self, session: QuizSession, requested: int, language: str) -> str | None:
+        """When the topic has fewer questions than asked for: how many run, and why."""
+        running = len(session.question_ids)
+        if running >= requested:
+            return None
+        topic = topic_label(session.topic, language)
+        buttons_only = session.mode == "button" and \
+            len(self.service.bank.select(session.topic)) > running
+        key = "quiz_count_capped_buttons" if buttons_only else "quiz_count_capped"
+        return tr(key, language, requested=requested, running=running, topic=topic)
 
     async def _start_problem(self, interaction: discord.Interaction) -> str | None:
         if not self.bot.accepting:
@@ -499,8 +528,13 @@ class Quiz(commands.Cog):
     async def practice(self, interaction: discord.Interaction,
                        count: app_commands.Range[int, 1, MAX_QUESTIONS] = 10,
                        topic: str | None = None) -> None:
+        language = interaction_language(interaction)
         if not self.bot.accepting:
-            await send_ephemeral(interaction, tr("restarting", interaction_language(interaction)))
+            await send_ephemeral(interaction, tr("restarting", language))
+            return
+        unknown = self._unknown_topic(topic, language)
+        if unknown is not None:
+            await send_ephemeral(interaction, unknown)
             return
         await self.practice_next(interaction, PracticeState(count, topic=resolve_topic(topic)),
                                  edit=False)
