@@ -9,8 +9,8 @@ Numbers are read as quantities: 75, 75%, 約75%, ７５％, "seventy-five percen
 七十五パーセント, "10億ドル", "1 billion dollars" and "$1B" are all values with units, compared
 with the question's tolerance. A range answer ("3〜5年") also takes "3-5" without its unit, and
 a score may be written in words ("four to one" is "4-1"). Long answers (8+ characters once
-normalised) may differ by a typo: they match when rapidfuzz's ratio reaches the question's threshold (default 85) and
-their digits agree.
+normalised) may differ by a typo: they match when rapidfuzz's ratio reaches the question's
+threshold (default 85) and their digits agree.
 """
 
 from __future__ import annotations
