@@ -6,13 +6,16 @@ in real time without waiting for the next minute.
 """
 
 import asyncio
+import io
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import discord
+import numpy as np
 import pytest
+from matplotlib import image
 
 from bot.clock import SystemClock
 from bot.discordbot.cogs.plans import Plans
@@ -90,7 +93,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         rec, due = await start_soon(fake, bot, fake.student)
         assert rec.ephemeral and "Week 1 arrives" in rec.content
         assert f"<t:{int(due.timestamp())}:F>" in rec.content
-        reminder = await fake.wait_for_sent_message(fake.student, contains="week 1/12",
+        reminder = await fake.wait_for_sent_message(fake.student, contains="week 1 of 12",
                                                     timeout=LEAD + 4)
         # The DM channel is opened first, then the reminder goes into it with a nonce.
         opened = fake.requests("POST", path_contains="/users/@me/channels")
@@ -105,7 +108,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         embed = reminder.embeds[0]
         assert "**Focus:**" in embed["description"] and "☐ 1." in embed["description"]
         assert "**Source:** 4.4 スキル開発タイムライン › 3ヶ月プラン" in embed["description"]
-        assert "🔁 3 review(s) due — /review · 復習が3件あります — /復習" in embed["description"]
+        assert "🔁 3 review(s) due — /review" in embed["description"]
         assert embed["footer"]["text"].endswith(f"key tp{subscription}w1")
         transport = plans(bot).runtime.dispatcher.transport
         an_hour_ago = datetime.now(ZoneInfo("UTC")) - timedelta(hours=1)
@@ -139,7 +142,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         assert status.ephemeral and "week 1 of 12" in status.callback_data["embeds"][0][
             "fields"][0]["value"]
         await asyncio.sleep(0.3)
-        assert len([m for m in fake.sent_messages(fake.student) if "week 1/12" in m.text()]) == 1
+        assert len([m for m in fake.sent_messages(fake.student) if "week 1 of 12" in m.text()]) == 1
     assert_within_limits(fake)
 
 
@@ -149,7 +152,7 @@ async def test_channel_reminder_shows_how_many_members_did_each_task(fake, start
         rec, _ = await start_soon(fake, bot, fake.moderator, channel="study", where="here")
         assert not rec.ephemeral and "<#" in rec.content
         assert rec.callback_data["allowed_mentions"]["parse"] == []
-        reminder = await fake.wait_for_sent_message("study", contains="week 1/12",
+        reminder = await fake.wait_for_sent_message("study", contains="week 1 of 12",
                                                     timeout=LEAD + 4)
         assert "review" not in reminder.text()  # review counts are personal, never posted
         task1, task2 = [c for c in reminder.custom_ids() if c.startswith("plan:done:")][:2]
@@ -200,7 +203,7 @@ async def test_closed_dms_pause_the_plan_with_the_reason(fake, start_bot):
         fake.close_dms(fake.student, closed=False)
         resumed = await fake.slash(fake.student, "plan resume")
         assert resumed.ephemeral and "Resumed" in resumed.content
-        await fake.wait_for_sent_message(fake.student, contains="week 1/12")
+        await fake.wait_for_sent_message(fake.student, contains="week 1 of 12")
     assert_within_limits(fake)
 
 
@@ -214,7 +217,7 @@ async def test_snooze_says_so_when_the_members_dms_are_known_to_be_closed(fake, 
     fake.close_dms(fake.student)
     async with start_bot() as bot:
         await start_soon(fake, bot, fake.moderator, channel="study", where="here")
-        reminder = await fake.wait_for_sent_message("study", contains="week 1/12",
+        reminder = await fake.wait_for_sent_message("study", contains="week 1 of 12",
                                                     timeout=LEAD + 4)
         snooze = next(c for c in reminder.custom_ids() if c.startswith("plan:snooze:"))
         first = await fake.click(fake.student, reminder.id, snooze)
@@ -321,3 +324,61 @@ async def test_plan_show_sends_the_timeline_png(fake, start_bot):
         zone = await fake.slash(fake.student, "timezone set", {"zone": "America/New_York"})
         assert zone.ephemeral and "America/New_York (1 plan(s) moved" in zone.content
     assert_within_limits(fake)
+
+
+async def test_a_japanese_member_gets_japanese_reminders_status_and_skip(fake, start_bot):
+    carol = fake.user("carol")
+    async with start_bot() as bot:
+        due = bot.clock.just_before_a_minute()
+        values = {"plan": "3m", "time": f"{due:%H:%M}", "weekday": f"{due:%a}".lower(),
+                  "timezone": ZONE}
+        start = await fake.slash(carol, "plan start", values, locale="ja")
+        field = start.callback_data["embeds"][0]["fields"][0]["value"]
+        # Before week 1: when it comes, not "week 0 of 12 · tasks 0/0".
+        assert f"まだ始まっていません(全12週)。第1週は <t:{int(due.timestamp())}:F>" in field
+        assert "第0週" not in field and "0/0" not in field
+        reminder = await fake.wait_for_sent_message(carol, contains="第1週/全12週",
+                                                    timeout=LEAD + 4)
+        embed = reminder.embeds[0]
+        assert embed["title"].startswith("📚 3ヶ月")
+        assert "**重点:**" in embed["description"] and "**タスク**" in embed["description"]
+        assert "Focus" not in embed["description"] and "Tasks" not in embed["description"]
+        assert "**出典:** 4.4 スキル開発タイムライン › 3ヶ月プラン" in embed["description"]
+        snooze_id = next(c for c in reminder.custom_ids() if c.startswith("plan:snooze:"))
+        button = next(b for row in reminder.components for b in row["components"]
+                      if b["custom_id"] == snooze_id)
+        assert button["label"] == "1日後にもう一度"
+        snooze = await fake.click(carol, reminder.id, snooze_id, locale="ja")
+        assert snooze.content.startswith("第1週のリマインダーを")
+
+        status = await fake.slash(carol, "plan status", locale="ja")
+        assert "第1週/全12週 · 完了タスク 0/" in status.callback_data["embeds"][0]["fields"][0][
+            "value"]
+        skip = await fake.slash(carol, "plan skip", locale="ja")
+        sub = (await plans(bot).service.statuses(carol.id))[0]
+        assert skip.content == (f"第2週をスキップしました。次は第3週で、"
+                                f"<t:{int(sub.next_due.timestamp())}:F> "
+                                f"(<t:{int(sub.next_due.timestamp())}:R>) に届きます。")
+        card = skip.callback_data["embeds"][0]["fields"][0]["value"]
+        assert "次回: 第3週 · " in card
+
+        english = await fake.slash(fake.student, "plan start", {"plan": "1y"})
+        assert "Progress: not started yet (52 weeks). Week 1 arrives <t:" in \
+            english.callback_data["embeds"][0]["fields"][0]["value"]
+        skipped = await fake.slash(fake.student, "plan skip")
+        assert skipped.content.startswith("Skipped week 1. Next comes week 2, <t:")
+    assert_within_limits(fake)
+
+
+async def test_a_plan_preview_outlines_its_week(fake, start_bot):
+    async with start_bot():
+        preview = await fake.slash(fake.user("carol"), "plan show", {"plan": "3y", "week": 156},
+                                   locale="ja")
+        await fake.wait_until(lambda: preview.followups, what="the preview followup")
+        shown = fake.response_message(preview)
+        assert "第156週/全156週" in shown.embeds[0]["title"]
+        assert "**重点:**" in shown.embeds[0]["description"]
+        pixels = image.imread(io.BytesIO(shown.files[0].data), format="png")
+        red = np.all(np.abs(pixels[:, :, :3] - np.array((0xD6, 0x27, 0x28)) / 255) < 0.05,
+                     axis=2)
+        assert red.sum() > 50  # the outlined week

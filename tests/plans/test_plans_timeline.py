@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 import struct
 from datetime import UTC, datetime
 
@@ -52,3 +53,28 @@ async def test_service_renders_a_subscriptions_timeline(service, dispatcher, clo
     png = await service.timeline_png(subscription_id=status.subscription_id)
     _decode(png)
     assert png != await service.timeline_png(plan_id="3y")
+
+
+async def test_a_preview_outlines_the_week_it_shows(service):
+    red = (0xD6, 0x27, 0x28)
+    plain = _decode(await service.timeline_png(plan_id="3y"))
+    shown = _decode(await service.timeline_png(plan_id="3y", week=156))
+    assert _count(shown, red) > _count(plain, red) + 50
+
+
+def test_the_picture_speaks_the_readers_language(library):
+    from bot.plans.timeline import japanese_font, timeline_texts
+
+    plan = library.plan("3m")
+    title, blocks, legend = timeline_texts(plan, 5, "ja")
+    assert title == f"{plan.title.ja} — 現在: 第5週"
+    assert blocks[0].startswith("第1〜") and plan.blocks()[0][2].ja in blocks[0]
+    assert legend == "現在の週(塗り = 完了したタスクの割合)"
+    assert timeline_texts(plan, None, "en")[0] == plan.title.en
+    assert japanese_font() is not None  # the font ships with a dependency
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        japanese = _decode(render_timeline(plan, current_week=5, language="ja"))
+    assert not [w for w in caught if "missing from" in str(w.message)]  # no tofu boxes
+    assert japanese.shape != _decode(render_timeline(plan, current_week=5)).shape or \
+        not np.array_equal(japanese, _decode(render_timeline(plan, current_week=5)))
