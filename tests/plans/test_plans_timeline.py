@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import warnings
 import struct
+import warnings
 from datetime import UTC, datetime
 
 import numpy as np
