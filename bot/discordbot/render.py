@@ -97,13 +97,14 @@ def contents_embeds(toc: list[tuple[int, str]], language: str) -> list[discord.E
 def about_embed(manifest: dict, dense_ready: bool, language: str) -> discord.Embed:
     embed = discord.Embed(title=tr("about_title", language), colour=ANSWER_COLOUR)
     hashes = manifest.get("knowledge_sha256") or {}
-    embed.add_field(name="version", value=__version__)
-    embed.add_field(name="model", value=str(manifest.get("model")))
-    embed.add_field(name="dense", value="ready" if dense_ready else "loading")
-    embed.add_field(name="chunks", value=str(manifest.get("chunk_count")))
-    embed.add_field(name="built", value=str(manifest.get("built_at")))
+    embed.add_field(name=tr("about_version", language), value=__version__)
+    embed.add_field(name=tr("about_model", language), value=str(manifest.get("model")))
+    embed.add_field(name=tr("about_dense", language),
+                    value=tr("about_ready" if dense_ready else "about_loading", language))
+    embed.add_field(name=tr("about_chunks", language), value=str(manifest.get("chunk_count")))
+    embed.add_field(name=tr("about_built", language), value=str(manifest.get("built_at")))
     knowledge = "\n".join(f"{name}: `{digest[:12]}`" for name, digest in hashes.items())
-    embed.add_field(name="knowledge sha256", value=knowledge or "—", inline=False)
+    embed.add_field(name=tr("about_knowledge", language), value=knowledge or "—", inline=False)
     return embed
 
 

@@ -37,6 +37,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "glossary_en_note": {"ja": "📝 英語の注記: {note}", "en": "📝 {note}"},
     "sections_title": {"ja": "目次", "en": "Table of contents"},
     "about_title": {"ja": "このボットについて", "en": "About this bot"},
+    "about_version": {"ja": "バージョン", "en": "version"},
+    "about_model": {"ja": "埋め込みモデル", "en": "model"},
+    "about_dense": {"ja": "意味検索", "en": "dense"},
+    "about_ready": {"ja": "利用可能", "en": "ready"},
+    "about_loading": {"ja": "読み込み中", "en": "loading"},
+    "about_chunks": {"ja": "索引の断片数", "en": "chunks"},
+    "about_built": {"ja": "索引の作成日時", "en": "built"},
+    "about_knowledge": {"ja": "教材のSHA-256", "en": "knowledge sha256"},
     "help_title": {"ja": "使い方", "en": "How to use the tutor"},
     "help_body": {
         "ja": "**/ask** 章について質問(日本語・英語)。引用つきで答えます。\n"
