@@ -59,5 +59,5 @@ def test_every_command_name_and_description_has_japanese():
     assert len(marked) > 50
     missing = sorted(marked - set(JAPANESE))
     assert missing == []
-    assert all(JAPANESE_RE.search(JAPANESE[text]) or text.isascii() and
-               JAPANESE[text] != text for text in marked)
+    assert all(JAPANESE_RE.search(JAPANESE[text]) or (text.isascii() and
+               JAPANESE[text] != text) for text in marked)
