@@ -256,10 +256,8 @@ class QuestionButtons(discord.ui.View):
         super().__init__(timeout=None)  # persistent: the DynamicItems outlive this object
         question = view.question
         for index, choice in enumerate(question.choices):
-            if question.kind == "tf":
-                label, emoji = truncate(f"{choice.get(language)} / "
-                                        f"{choice.get(other_language(language))}", 80), \
-                    TF_EMOJI[index]
+            if question.kind == "tf":  # ⭕/❌ read the same in any language
+                label, emoji = truncate(choice.get(language), 80), TF_EMOJI[index]
             else:
                 label, emoji = OPTION_LETTERS[index], None
             self.add_item(QuizAnswerButton(view.channel_id, view.session_id, view.number, index,

@@ -47,10 +47,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "about_knowledge": {"ja": "教材のSHA-256", "en": "knowledge sha256"},
     "help_title": {"ja": "使い方", "en": "How to use the tutor"},
     "help_body": {
-        "ja": "**/ask** 章について質問(日本語・英語)。引用つきで答えます。\n"
+        "ja": "**/質問** 章について質問(日本語・英語)。引用つきで答えます。\n"
               "**@ボット 質問** スレッドを作って回答。スレッド内はメンション不要で続けて質問できます。\n"
-              "**/glossary** 用語を英語⇔日本語で調べる\n**/sections** 目次\n**/about** 索引の情報\n"
-              "**/tutor config** サーバー設定(モデレーター)",
+              "**/用語集** 用語を英語⇔日本語で調べる\n**/目次** 目次\n**/情報** 索引の情報\n"
+              "**/チューター 設定** サーバー設定(モデレーター)",
         "en": "**/ask** ask about the chapter (Japanese or English); answers quote it.\n"
               "**@bot question** answers in a new thread; follow-ups there need no mention.\n"
               "**/glossary** look a term up, English ↔ Japanese\n**/sections** contents\n"
@@ -91,10 +91,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "plan_where_dm": {"ja": "DM", "en": "your DMs"},
     "plan_none": {
-        "ja": "対象の学習プランがありません。/plan start で始められます。",
+        "ja": "対象の学習プランがありません。/プラン 開始 で始められます。",
         "en": "There's no study plan there. Start one with /plan start.",
     },
-    "plan_paused": {"ja": "一時停止しました。/plan resume で再開できます。", "en": "Paused. Use /plan resume to continue."},
+    "plan_paused": {"ja": "一時停止しました。/プラン 再開 で再開できます。", "en": "Paused. Use /plan resume to continue."},
     "plan_resumed": {"ja": "再開しました。", "en": "Resumed."},
     "plan_stopped": {
         "ja": "プランを終了しました。いつでも新しいプランを始められます。",
@@ -126,7 +126,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "plan_state_stopped": {"ja": "⏹️ 終了", "en": "⏹️ stopped"},
     "plan_reason_paused": {"ja": "ご自身で一時停止しました。", "en": "paused by request."},
     "plan_reason_dm_closed": {
-        "ja": "DMを送れません(このサーバーからのDMが閉じられています)。DMを開いてから /plan resume してください。",
+        "ja": "DMを送れません(このサーバーからのDMが閉じられています)。DMを開いてから /プラン 再開 してください。",
         "en": "I can't send you direct messages (your DMs are closed to this server). Open them, then use /plan resume.",
     },
     "plan_reason_channel_deleted": {"ja": "送信先のチャンネルが削除されました。", "en": "the reminder channel no longer exists."},
@@ -136,7 +136,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "plan_reason_missing_access": {"ja": "送信先のチャンネルが見えなくなりました。", "en": "I can't see the reminder channel any more."},
     "plan_reason_delivery_failed": {
-        "ja": "Discordへの送信が繰り返し失敗しました。/plan resume で再試行できます。",
+        "ja": "Discordへの送信が繰り返し失敗しました。/プラン 再開 で再試行できます。",
         "en": "Discord kept failing to take the reminder; use /plan resume to try again.",
     },
     "plan_week_title": {"ja": "📚 {plan} — 第{week}週/全{total}週", "en": "📚 {plan} — week {week} of {total}"},
@@ -178,7 +178,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "それまでに、サーバー名のメニュー →「プライバシー設定」で"
               "「サーバーにいるメンバーからのダイレクトメッセージを許可する」をオンにしてください。"
               "DMを使わずに、チャンネルのプランで進めることもできます"
-              "(モデレーターが `/plan start` で `送信先: このチャンネル(モデレーター)` を選んで"
+              "(モデレーターが `/プラン 開始` で `送信先: このチャンネル(モデレーター)` を選んで"
               "開始できます)。",
         "en": "I'll try to send week {week} to your DMs again {when}, but I can't reach your "
               "DMs right now: my last direct message to you was refused, so your DMs look "
@@ -206,7 +206,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please give an IANA time zone such as Asia/Tokyo.",
     },
     "plan_err_conflict": {
-        "ja": "ここにはすでに学習プランがあります。先に /plan stop で終了してください。",
+        "ja": "ここにはすでに学習プランがあります。先に /プラン 終了 で終了してください。",
         "en": "There's already a study plan here; stop it first with /plan stop.",
     },
     "plan_err_not_active": {"ja": "進行中のプランではありません。", "en": "This plan isn't active."},
@@ -239,11 +239,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "quiz_err_no-session": {"ja": "このチャンネルで進行中のクイズはありません。", "en": "No quiz is running in this channel."},
     "quiz_err_exists": {
-        "ja": "このチャンネルではすでにクイズが進行中です(/quiz stop で終了できます)。",
+        "ja": "このチャンネルではすでにクイズが進行中です(/クイズ 終了 で終了できます)。",
         "en": "A quiz is already running in this channel (/quiz stop ends it).",
     },
     "quiz_err_no-questions": {
-        "ja": "そのトピックでこのモードに出題できる問題がありません。/quiz topics で一覧を確認できます。",
+        "ja": "そのトピックでこのモードに出題できる問題がありません。/クイズ トピック一覧 で一覧を確認できます。",
         "en": "There are no questions for that topic in this mode; /quiz topics lists them.",
     },
     "quiz_err_not-asking": {"ja": "いまは出題中の問題がありません。", "en": "No question is open right now."},
@@ -256,7 +256,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "I can't post here; give me Send Messages and Embed Links in this channel first.",
     },
     "topic_unknown": {
-        "ja": "「{topic}」というトピックはありません。/quiz topics で一覧を確認できます。",
+        "ja": "「{topic}」というトピックはありません。/クイズ トピック一覧 で一覧を確認できます。",
         "en": "There's no topic “{topic}”. /quiz topics lists them.",
     },
     "topic_unknown_close": {
@@ -321,7 +321,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "quiz_nobody_played": {"ja": "参加者はいませんでした。", "en": "Nobody played."},
     "quiz_score_row": {"ja": "{member} — {points}点(正解 {correct}/{answered})", "en": "{member} — {points} pt ({correct}/{answered} correct)"},
-    "quiz_scores_saved": {"ja": "得点は保存されました: /quiz leaderboard", "en": "Scores are saved: /quiz leaderboard"},
+    "quiz_scores_saved": {"ja": "得点は保存されました: /クイズ ランキング", "en": "Scores are saved: /quiz leaderboard"},
     "quiz_resumed": {
         "ja": "♻️ ボットが再起動しました。クイズは続きから再開します(得点と回答はそのままです)。",
         "en": "♻️ I restarted; the quiz continues where it left off (scores and answers kept).",
@@ -331,7 +331,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "quiz_scope_channel": {"ja": "このチャンネル", "en": "this channel"},
     "quiz_period_week": {"ja": "直近7日", "en": "last 7 days"},
     "quiz_period_all": {"ja": "全期間", "en": "all time"},
-    "quiz_leaderboard_empty": {"ja": "まだ記録がありません。/quiz start で始めましょう。", "en": "No answers yet. Start one with /quiz start."},
+    "quiz_leaderboard_empty": {"ja": "まだ記録がありません。/クイズ 開始 で始めましょう。", "en": "No answers yet. Start one with /quiz start."},
     "quiz_leaderboard_row": {
         "ja": "{rank} {member} — {points}点 · 正解 {correct}/{answered}({accuracy}%) · {games}回",
         "en": "{rank} {member} — {points} pt · {correct}/{answered} correct ({accuracy}%) · {games} game(s)",
@@ -398,7 +398,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your answer was empty. Please write something, then press Answer again.",
     },
     "exercise_history_title": {"ja": "📝 演習の履歴", "en": "📝 Your exercise answers"},
-    "exercise_history_empty": {"ja": "まだ解答がありません。/exercise show で始めましょう。", "en": "No answers yet. Try /exercise show."},
+    "exercise_history_empty": {"ja": "まだ解答がありません。/演習 表示 で始めましょう。", "en": "No answers yet. Try /exercise show."},
     "exercise_history_row": {
         "ja": "問題{number} · {when} · キーポイント {covered}/{total}\n> {answer}",
         "en": "Exercise {number} · {when} · key points {covered}/{total}\n> {answer}",

@@ -61,3 +61,9 @@ def test_every_command_name_and_description_has_japanese():
     assert missing == []
     assert all(JAPANESE_RE.search(JAPANESE[text]) or (text.isascii() and
                JAPANESE[text] != text) for text in marked)
+
+
+def test_japanese_texts_name_commands_as_japanese_clients_list_them():
+    english_commands = {key: entry["ja"] for key, entry in TEXTS.items()
+                        if re.search(r"/[a-z]", entry["ja"])}
+    assert english_commands == {}  # e.g. /クイズ ランキング, not /quiz leaderboard

@@ -119,7 +119,7 @@ def next_text(status: SubscriptionStatus, language: str) -> str:
     text = tr("plan_next_week", language, week=status.next_week, when=when(status.next_due))
     local = status.next_due_local
     if local is not None:
-        text += f"\n{local:%Y-%m-%d %H:%M} ({status.timezone})"
+        text += f"\n{local:%Y-%m-%d %H:%M} (`{status.timezone}`)"
     return text
 
 
@@ -135,7 +135,7 @@ def progress_text(status: SubscriptionStatus, language: str) -> str:
 def status_body(status: SubscriptionStatus, language: str) -> str:
     body = tr("plan_status_body", language, state=state_text(status, language),
               where=where_text(status.target, language), next=next_text(status, language),
-              progress=progress_text(status, language), zone=status.timezone)
+              progress=progress_text(status, language), zone=f"`{status.timezone}`")
     return truncate(body, FIELD_VALUE)
 
 
