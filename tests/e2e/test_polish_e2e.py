@@ -126,3 +126,22 @@ async def test_unknown_topics_name_the_close_ones_and_a_short_topic_says_how_man
             f"ℹ️ You asked for 50 questions, but AutoML has only {available} that can be "
             "answered with buttons")
         await fake.slash(fake.moderator, "quiz stop", channel="quiz")
+
+
+def test_snooze_and_catch_up_reminders_are_worded_for_their_reader():
+    from bot.config import PROJECT_ROOT
+    from bot.discordbot.plan_views import reminder_embed, reminder_title
+    from bot.plans import ReminderPayload, WeekView, key_from_footer, load_library
+
+    plan = load_library(PROJECT_ROOT / "knowledge" / "plans.yaml").plan("3m")
+    weeks = tuple(WeekView.of(plan.week(n), plan.total_weeks) for n in (3, 4, 5))
+    snooze = ReminderPayload("tp1w3z1", "snooze", 1, "3m", plan.title, weeks[:1])
+    assert reminder_title(snooze, "ja") == f"⏰ もう一度お知らせ — {plan.title.ja} · 第3週/全12週"
+    assert reminder_title(snooze, "en") == f"⏰ Reminder again — {plan.title.en} · week 3 of 12"
+    catchup = ReminderPayload("tp1w3", "catchup", 1, "3m", plan.title, weeks, reviews_due=2)
+    japanese = reminder_embed(catchup, "ja").to_dict()
+    assert "第3〜5週/全12週" in japanese["title"]
+    assert japanese["description"].startswith("ボットが停止していた間に、第3〜5週の配信日")
+    assert "__第5週__" in japanese["description"] and "__Week" not in japanese["description"]
+    assert japanese["description"].endswith("🔁 復習が2件あります — /復習")
+    assert key_from_footer(japanese["footer"]["text"]) == "tp1w3"  # found again after a crash
