@@ -106,6 +106,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{state}\nWhere: {where}\nNext: {next}\nProgress: {progress}\nTime zone: {zone}",
     },
     "plan_next_week": {"ja": "第{week}週 · {when}", "en": "week {week} · {when}"},
+    "plan_next_week_paused": {"ja": "第{week}週(再開すると届きます)", "en": "week {week}, once resumed"},
     "plan_progress": {
         "ja": "第{week}週/全{total}週 · 完了タスク {done}/{tasks}",
         "en": "week {week} of {total} · tasks done {done}/{tasks}",

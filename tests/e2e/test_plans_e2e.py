@@ -367,6 +367,9 @@ async def test_a_japanese_member_gets_japanese_reminders_status_and_skip(fake, s
             english.callback_data["embeds"][0]["fields"][0]["value"]
         skipped = await fake.slash(fake.student, "plan skip")
         assert skipped.content.startswith("Skipped week 1. Next comes week 2, <t:")
+        paused = await fake.slash(fake.student, "plan pause")
+        assert "Next: week 2, once resumed" in paused.callback_data["embeds"][0]["fields"][0][
+            "value"]
     assert_within_limits(fake)
 
 

@@ -116,6 +116,8 @@ def next_text(status: SubscriptionStatus, language: str) -> str:
     """Which week comes next and when, in every reader's own time, and in the plan's zone."""
     if status.next_week is None:
         return "—"
+    if status.next_due is None:  # paused: it has no time until it is resumed
+        return tr("plan_next_week_paused", language, week=status.next_week)
     text = tr("plan_next_week", language, week=status.next_week, when=when(status.next_due))
     local = status.next_due_local
     if local is not None:
