@@ -114,3 +114,10 @@ def reminder_embed(payload: ReminderPayload | Notice, language: str) -> discord.
                           description=reminder_description(payload, language))
     embed.set_footer(text=payload.footer())
     return embed
+
+
+def notice_embed(notice: Notice, title: str, body: str) -> discord.Embed:
+    """A note to a plan's starter, worded by the cog; the footer keeps the notice's key."""
+    embed = discord.Embed(title=title[:256], description=truncate(body, EMBED_DESCRIPTION))
+    embed.set_footer(text=notice.footer())
+    return embed

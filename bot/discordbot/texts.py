@@ -136,6 +136,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "I'm missing the permission to post in the reminder channel.",
     },
     "plan_reason_missing_access": {"ja": "送信先のチャンネルが見えなくなりました。", "en": "I can't see the reminder channel any more."},
+    "plan_reason_target_not_found": {"ja": "送信先が見つからなくなりました。", "en": "the reminder target no longer exists."},
+    "plan_reason_forbidden": {"ja": "Discordがリマインダーの送信を拒否しました(403)。", "en": "Discord refused the reminder (403)."},
+    "plan_notice_title": {"ja": "📚 学習プランを一時停止しました", "en": "📚 Study plan paused"},
+    "plan_notice_body": {
+        "ja": "{plan}({where}宛て)のリマインダーを止めています。\n{state}\n解決したら /プラン 再開 を使ってください。",
+        "en": "Your {plan} reminders to {where} are on hold.\n{state}\nFix it, then use /plan resume.",
+    },
     "plan_reason_delivery_failed": {
         "ja": "Discordへの送信が繰り返し失敗しました。/プラン 再開 で再試行できます。",
         "en": "Discord kept failing to take the reminder; use /plan resume to try again.",

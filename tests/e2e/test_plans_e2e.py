@@ -256,6 +256,24 @@ async def test_missing_permissions_pause_a_channel_plan_and_tell_its_owner(fake,
     assert_within_limits(fake)
 
 
+async def test_the_pause_notice_reaches_a_japanese_starter_in_japanese(fake, start_bot):
+    study = fake.channel("study")
+    async with start_bot() as bot:
+        fake.fail_next("POST", rf"^/channels/{study.id}/messages$", status=403)
+        due = bot.clock.just_before_a_minute()
+        await fake.slash(fake.moderator, "plan start",
+                         {"plan": "3m", "time": f"{due:%H:%M}", "weekday": f"{due:%a}".lower(),
+                          "timezone": ZONE, "where": "here"}, channel="study", locale="ja")
+        notice = await fake.wait_for_sent_message(fake.moderator, contains="一時停止",
+                                                  timeout=LEAD + 4)
+        embed = notice.embeds[0]
+        assert embed["title"] == "📚 学習プランを一時停止しました"
+        assert f"<#{study.id}>宛て" in embed["description"]
+        assert "送信先のチャンネルに投稿する権限がありません。" in embed["description"]
+        assert embed["description"].endswith("/プラン 再開 を使ってください。")
+    assert_within_limits(fake)
+
+
 def http_error(kind, status, code):
     response = SimpleNamespace(status=status, reason="", headers={"Retry-After": "2.5"})
     return kind(response, {"code": code, "message": "refused"})

@@ -23,7 +23,7 @@ from bot.discordbot.client import NO_MENTIONS, TutorBot, send_ephemeral
 from bot.discordbot.cogs.admin import valid_timezone, zone_matches
 from bot.discordbot.i18n import t
 from bot.discordbot.limits import FIELD_VALUE, truncate
-from bot.discordbot.plan_views import pick, reminder_embed, week_embed
+from bot.discordbot.plan_views import notice_embed, pick, reminder_embed, week_embed
 from bot.discordbot.plans_transport import DiscordTransport, Rendered
 from bot.discordbot.texts import TEXTS, guild_language, interaction_language, tr
 from bot.plans import (
@@ -77,6 +77,7 @@ ERROR_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"only a week that was already sent", "plan_err_not_sent"),
     ))
 PLAN_FAILURES = (PlanError, PlanConflict)
+NOTICE_KEY_RE = re.compile(r"^tp(?P<sub>\d+)w\d+")  # a notice's key starts with its send's
 CHANGE_TEXTS = {"pause": "plan_paused", "resume": "plan_resumed",
                 "stop": "plan_stopped"}
 
@@ -302,7 +303,26 @@ class Plans(commands.Cog):
     async def _render_reminder(self, target: Target,
                                payload: ReminderPayload | Notice) -> Rendered:
         language = await self._reader_language(target)
+        if isinstance(payload, Notice):
+            return await self._notice_embed(payload, language), None
         return reminder_embed(payload, language), reminder_view(payload, language)
+
+    async def _notice_embed(self, notice: Notice, language: str) -> discord.Embed:
+        """The dispatcher's pause notice, worded from the plan's stored state: its key
+        starts with the plan's ("tp12w3n"). Anything unexpected keeps the core's text."""
+        match = NOTICE_KEY_RE.match(notice.key)
+        status = None
+        if match and self.service is not None:
+            try:
+                status = await self.service.status(int(match["sub"]))
+            except PLAN_FAILURES:
+                status = None
+        if status is None or status.status != "paused":
+            return reminder_embed(notice, language)
+        body = tr("plan_notice_body", language, plan=pick(status.plan_title, language),
+                  where=where_text(status.target, language),
+                  state=state_text(status, language))
+        return notice_embed(notice, tr("plan_notice_title", language), body)
 
     async def _reader_language(self, target: Target) -> str:
         """A DM's reader is one member (their client's language, remembered from their
