@@ -697,7 +697,9 @@ class Quiz(commands.Cog):
             similarity = await self._similarity(exercise, answer)
             feedback = await self.service.exercises.submit(interaction.user.id, number, answer,
                                                            similarity=similarity)
-        for embed in feedback_embeds(feedback, feedback.language):
+        # Worded in the member's client language, like every private reply, whatever
+        # language they answered in (the checker reads both).
+        for embed in feedback_embeds(feedback, interaction_language(interaction)):
             await interaction.followup.send(embed=embed, ephemeral=True)
 
     async def _similarity(self, exercise: Exercise,
