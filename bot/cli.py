@@ -94,7 +94,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     items = load_eval_items(Path(args.file))
     rows, metrics = run_eval(open_tutor(settings), items, k=args.k)
     if args.json:
-        out = [{"id": i.item_id, "answered": r["answered"], "passages": [
+        out = [{"id": i.item_id, "answered": r["answered"], "status": r["outcome"], "passages": [
             {k: p[k] for k in ("text", "heading_path", "quote", "score")} for p in r["passages"]
         ]} for i, r in zip(items, rows, strict=True)]
         print(json.dumps({"items": out, "metrics": metrics}, ensure_ascii=False, indent=2))
@@ -104,15 +104,21 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def print_metrics(metrics: dict) -> None:
-    print(f"{'lang':<6}{'n':>4}{'R@1':>8}{'R@3':>8}{'R@5':>8}{'MRR@10':>8}")
+    print(f"{'lang':<6}{'n':>4}{'R@1':>8}{'R@3':>8}{'R@5':>8}{'MRR@10':>8}"
+          f"{'quote@1':>9}{'quote@3':>9}{'quote chars':>13}")
     for lang, m in metrics.items():
         if lang == "abstention" or not m.get("n"):
             continue
         print(f"{lang:<6}{m['n']:>4}{m['R@1']:>8.3f}{m['R@3']:>8.3f}{m['R@5']:>8.3f}"
-              f"{m['MRR@10']:>8.3f}")
+              f"{m['MRR@10']:>8.3f}{m['quote@1']:>9.3f}{m['quote@3']:>9.3f}"
+              f"{m.get('quote_mean_chars', 0):>7.0f}/{m.get('quote_max_chars', 0):<5}")
     a = metrics["abstention"]
     print(f"abstained: in-scope {a['in_scope_abstain_rate']} of {a['in_scope_n']}, "
           f"out-of-scope {a['out_of_scope_abstain_rate']} of {a['out_of_scope_n']}")
+    for kind in ("near-miss", "unrelated"):
+        if a.get(f"{kind}_n"):
+            print(f"  {kind}: declined {a[f'{kind}_abstain_rate']}, declined or flagged "
+                  f"{a[f'{kind}_handled_rate']} of {a[f'{kind}_n']}")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

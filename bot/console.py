@@ -81,7 +81,8 @@ def handle_line(tutor, line: str, context: str, color: bool = False,
     if line.startswith("/glossary"):
         return render_glossary(tutor, line.removeprefix("/glossary").strip()), context
     answer = tutor.ask(line, context=context)
-    if answer.answered:
+    if answer.status in ("answered", "abstained"):
+        # A declined turn's subject still carries over to the next question.
         context = answer.question
     return render_answer(answer, color), context
 

@@ -33,6 +33,7 @@ def answer_to_json(answer: Answer) -> dict:
         "question": answer.question,
         "language": answer.language,
         "status": answer.status,
+        "outcome": answer.outcome,
         "answered": answer.answered,
         "message": answer.message,
         "confidence": round(answer.confidence, 4),

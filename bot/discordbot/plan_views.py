@@ -16,7 +16,14 @@ import discord
 from bot.discordbot.limits import EMBED_DESCRIPTION, truncate
 from bot.discordbot.texts import tr
 from bot.plans.library import Text
-from bot.plans.payload import DESCRIPTION_MAX, Notice, ReminderPayload, WeekView, fit_weeks
+from bot.plans.payload import (
+    DESCRIPTION_MAX,
+    BlockProgress,
+    Notice,
+    ReminderPayload,
+    WeekView,
+    fit_weeks,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +48,70 @@ def task_lines(view: WeekView, language: str) -> list[str]:
     return lines
 
 
+# A monthly plan counts months where a weekly one counts weeks.
+MONTH_KEYS = {
+    "plan_week_title": "plan_month_title",
+    "plan_snooze_title": "plan_month_snooze_title",
+    "plan_catchup_title": "plan_month_catchup_title",
+    "plan_catchup_body": "plan_month_catchup_body",
+    "plan_catchup_week": "plan_month_catchup_week",
+    "plan_catchup_short": "plan_month_catchup_short",
+    "plan_next_week": "plan_next_month",
+    "plan_next_week_paused": "plan_next_month_paused",
+    "plan_progress": "plan_progress_month",
+    "plan_progress_waiting": "plan_progress_waiting_month",
+    "plan_progress_none_sent": "plan_progress_none_sent_month",
+    "plan_skipped_to": "plan_skipped_to_month",
+    "plan_skipped_last": "plan_skipped_last_month",
+    "plan_block_left": "plan_block_left_month",
+}
+
+
+def unit_key(key: str, unit: str) -> str:
+    """The text key for a plan counted in `unit` ("week", or "month" for a monthly plan)."""
+    return MONTH_KEYS[key] if unit == "month" else key
+
+
+def block_progress_text(progress: BlockProgress, language: str) -> str:
+    """ "3 of 4 tasks done, 2 weeks left in Month 4-6": the block's name is the chapter's."""
+    left = tr(unit_key("plan_block_left", progress.unit), language,
+              left=progress.weeks_left, label=progress.label)
+    if progress.done is None:  # a channel's plan: no one member's tasks
+        return tr("plan_block_channel", language, left=left)
+    return tr("plan_block_done", language, done=progress.done, total=progress.total, left=left)
+
+
+def fresh_lines(view: WeekView, language: str) -> list[str]:
+    """The week's changing part (issue 16): progress in the block, the member's check-in,
+    a few practice questions from the bank, the week's featured resource."""
+    out = []
+    if view.progress:
+        out.append(block_progress_text(view.progress, language))
+    if view.checkin:
+        out.append(tr("plan_checkin_line", language, text=view.checkin))
+    if view.practice:
+        out.append(tr("plan_practice", language))
+        out += [tr("plan_practice_row", language, text=pick(q.text, language), topic=q.topic)
+                for q in view.practice]
+    if view.featured:
+        out.append(tr("plan_featured", language, label=view.featured.label()))
+    return out
+
+
 def week_text(view: WeekView, language: str, with_details: bool = True) -> str:
-    """A week as an embed description: focus, block, tasks, then (with_details) the
-    deliverable, goal, resources and where in the chapter it comes from."""
+    """A week as an embed description: focus, the weeks a month holds, block, tasks, then
+    (with_details) the deliverable, goal, the week's changing part, resources and where in
+    the chapter it comes from."""
     out = [tr("plan_focus", language, text=plan_text(view.focus, language))]
+    if view.covers:
+        first, last = view.covers
+        out.append(tr("plan_month_covers", language, first=first, last=last))
+    if view.note:
+        out.append(f"ℹ️ {plan_text(view.note, language)}")
+    # A step that is the whole block (Year 3's activities side by side) has no steps to
+    # count; the progress line says how much of the block is left.
     step = tr("plan_step", language, step=view.step_week, steps=view.step_weeks) \
-        if view.step_weeks > 1 else ""
+        if 1 < view.step_weeks < view.block_weeks else ""
     out.append(f"*{plan_text(view.block, language)}*{step}")
     out.append(tr("plan_tasks", language))
     out += task_lines(view, language)
@@ -57,6 +122,7 @@ def week_text(view: WeekView, language: str, with_details: bool = True) -> str:
                       text=plan_text(view.deliverable, language)))
     if view.goal:
         out.append(tr("plan_goal", language, text=plan_text(view.goal, language)))
+    out += fresh_lines(view, language)
     if view.resources:
         out.append(tr("plan_resources", language))
         out += [f"• {r.label()}" for r in view.resources]
@@ -65,8 +131,9 @@ def week_text(view: WeekView, language: str, with_details: bool = True) -> str:
 
 
 def week_embed(view: WeekView, title: Text, language: str) -> discord.Embed:
-    heading = tr("plan_week_title", language, plan=pick(title, language), week=view.week,
-                 total=view.total_weeks)
+    """/plan show: a monthly plan's entry is titled as a month."""
+    heading = tr(unit_key("plan_week_title", view.unit), language, plan=pick(title, language),
+                 week=view.week, total=view.total_weeks)
     return discord.Embed(title=heading[:256],
                          description=truncate(week_text(view, language), EMBED_DESCRIPTION))
 
@@ -74,18 +141,20 @@ def week_embed(view: WeekView, title: Text, language: str) -> discord.Embed:
 def reminder_title(payload: ReminderPayload, language: str) -> str:
     plan = pick(payload.plan_title, language)
     total = payload.weeks[-1].total_weeks
+    unit = payload.weeks[-1].unit
     if payload.kind == "catchup":
-        return tr("plan_catchup_title", language, plan=plan, first=payload.first_week,
-                  last=payload.last_week, total=total)
+        return tr(unit_key("plan_catchup_title", unit), language, plan=plan,
+                  first=payload.first_week, last=payload.last_week, total=total)
     key = "plan_snooze_title" if payload.kind == "snooze" else "plan_week_title"
-    return tr(key, language, plan=plan, week=payload.first_week, total=total)
+    return tr(unit_key(key, unit), language, plan=plan, week=payload.first_week, total=total)
 
 
 def reminder_description(payload: ReminderPayload, language: str) -> str:
     parts: list[str] = []
+    unit = payload.weeks[-1].unit
     if payload.kind == "catchup":
-        parts.append(tr("plan_catchup_body", language, first=payload.first_week,
-                        last=payload.last_week))
+        parts.append(tr(unit_key("plan_catchup_body", unit), language,
+                        first=payload.first_week, last=payload.last_week))
     parts += list(payload.notes)
     tail = [tr("plan_reviews_due", language, count=payload.reviews_due)
             if payload.reviews_due else ""]
@@ -97,9 +166,10 @@ def reminder_description(payload: ReminderPayload, language: str) -> str:
     parts.append(fit_weeks(
         payload.weeks, budget,
         render=lambda week, details: week_text(week, language, details),
-        heading=lambda week: tr("plan_catchup_week", language, week=week.week),
-        short=lambda week: tr("plan_catchup_short", language, week=week.week,
-                              focus=plan_text(week.focus, language))))
+        heading=lambda week: tr(unit_key("plan_catchup_week", week.unit), language,
+                                week=week.week),
+        short=lambda week: tr(unit_key("plan_catchup_short", week.unit), language,
+                              week=week.week, focus=plan_text(week.focus, language))))
     if tail_text:
         parts.append(tail_text)
     return "\n\n".join(p for p in parts if p)[:DESCRIPTION_MAX]

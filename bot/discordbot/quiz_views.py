@@ -523,9 +523,12 @@ def exercise_embed(exercise: Exercise, language: str) -> discord.Embed:
     title = tr("exercise_title", language, number=exercise.number,
                difficulty=difficulty_label(exercise.difficulty, language),
                title=exercise.title.get(language))
+    prompt = exercise.prompt_in(language)
     embed = discord.Embed(title=truncate(title, EMBED_TITLE),
-                          description=truncate(for_discord(exercise.prompt),
-                                               EMBED_DESCRIPTION))
+                          description=truncate(for_discord(prompt), EMBED_DESCRIPTION))
+    if prompt != exercise.prompt:  # our English: the chapter's Japanese stays beside it
+        embed.add_field(name=tr("exercise_original", language),
+                        value=truncate(for_discord(exercise.prompt), FIELD_VALUE), inline=False)
     embed.add_field(name="📖", value=truncate(exercise.heading_path, FIELD_VALUE), inline=False)
     embed.set_footer(text=tr("exercise_footer", language))
     return embed
@@ -536,7 +539,7 @@ def feedback_embeds(feedback: ExerciseFeedback, language: str) -> list[discord.E
     checklist = render_feedback(feedback, language, include_model_answer=False)
     embeds = [discord.Embed(title=tr("exercise_checklist_title", language),
                             description=truncate(checklist, EMBED_DESCRIPTION))]
-    pieces = split_text(for_discord(feedback.model_answer), MODEL_ANSWER_PIECE)
+    pieces = split_text(for_discord(feedback.model_answer_in(language)), MODEL_ANSWER_PIECE)
     for number, piece in enumerate(pieces, start=1):
         title = tr("exercise_model_title", language)
         if len(pieces) > 1:

@@ -236,6 +236,64 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Only a week that was already sent can be snoozed.",
     },
     "plan_err_other": {"ja": "できませんでした: {reason}", "en": "That didn't work: {reason}"},
+    # Check-ins, the study log and the monthly cadence (issue 16).
+    "plan_err_checkin_not_sent": {
+        "ja": "まだ届いていない週には記録できません。",
+        "en": "You can check in only for a week that was already sent.",
+    },
+    "plan_err_checkin_empty": {
+        "ja": "今週やったことを1行で書いてください。",
+        "en": "Write one line about what you did this week.",
+    },
+    "plan_checkin_title": {"ja": "第{week}週の記録", "en": "Week {week} check-in"},
+    "plan_checkin_label": {"ja": "今週は何をしましたか?(1行)", "en": "What did you do this week? (one line)"},
+    "plan_checkin_saved": {
+        "ja": "📝 第{week}週の記録を学習ログに保存しました: {text}\n`/プラン 状況` でいつでも見られます。",
+        "en": "📝 Saved to your study log for week {week}: {text}\nSee it any time with `/plan status`.",
+    },
+    "plan_study_log": {"ja": "学習ログ", "en": "Study log"},
+    "plan_month_title": {"ja": "📚 {plan} — 第{week}か月/全{total}か月", "en": "📚 {plan} — month {week} of {total}"},
+    "plan_study_log_row": {"ja": "第{week}週: {text}", "en": "Week {week}: {text}"},
+    "plan_cadence_monthly": {
+        "ja": "頻度: 毎月(4週ごとに1回、その4週分をまとめて送ります)",
+        "en": "Cadence: monthly (one reminder every four weeks, holding those four weeks)",
+    },
+    "plan_checkin_button": {"ja": "今週の記録", "en": "Check in"},
+    # A monthly plan counts months where a weekly one counts weeks (the "_month" twins).
+    "plan_month_snooze_title": {"ja": "⏰ もう一度お知らせ — {plan} · 第{week}か月/全{total}か月", "en": "⏰ Reminder again — {plan} · month {week} of {total}"},
+    "plan_month_catchup_title": {"ja": "📚 {plan}: 停止中に届くはずだった第{first}〜{last}か月/全{total}か月", "en": "📚 {plan}: while I was offline — months {first}-{last} of {total}"},
+    "plan_month_catchup_body": {
+        "ja": "ボットが停止していた間に、第{first}〜{last}か月の配信日が過ぎました。1通にまとめてお送りします。次の月からは通常どおり届きます。",
+        "en": "While I was offline, months {first}-{last} came due. Here they are in one message; the regular schedule continues from the next month.",
+    },
+    "plan_month_catchup_week": {"ja": "__第{week}か月__", "en": "__Month {week}__"},
+    "plan_month_catchup_short": {"ja": "• 第{week}か月: {focus}", "en": "• Month {week}: {focus}"},
+    "plan_next_month": {"ja": "第{week}か月 · {when}", "en": "month {week} · {when}"},
+    "plan_next_month_paused": {"ja": "第{week}か月(再開すると届きます)", "en": "month {week}, once resumed"},
+    "plan_progress_month": {
+        "ja": "第{week}か月/全{total}か月 · 完了タスク {done}/{tasks}",
+        "en": "month {week} of {total} · tasks done {done}/{tasks}",
+    },
+    "plan_progress_waiting_month": {
+        "ja": "まだ始まっていません(全{total}か月)。第1か月は {when} に届きます。",
+        "en": "not started yet ({total} months). Month 1 arrives {when}.",
+    },
+    "plan_progress_none_sent_month": {"ja": "まだ届いた月はありません(全{total}か月)。", "en": "no month sent yet ({total} months)."},
+    "plan_skipped_to_month": {
+        "ja": "第{week}か月をスキップしました。次は第{next}か月で、{when} に届きます。",
+        "en": "Skipped month {week}. Next comes month {next}, {when}.",
+    },
+    "plan_skipped_last_month": {"ja": "最後の月(第{week}か月)をスキップしました。", "en": "Skipped month {week}, the last one."},
+    # The part of a week that changes every week of a long block (issue 16).
+    "plan_month_covers": {"ja": "🗓️ 今月はプランの第{first}〜{last}週", "en": "🗓️ This month: weeks {first}-{last} of the plan"},
+    "plan_block_left": {"ja": "{label}の残り{left}週", "en": "{left} week(s) left in {label}"},
+    "plan_block_left_month": {"ja": "{label}の残り{left}か月", "en": "{left} month(s) left in {label}"},
+    "plan_block_done": {"ja": "📈 {total}件中{done}件完了 — {left}", "en": "📈 {done} of {total} tasks done — {left}"},
+    "plan_block_channel": {"ja": "📈 {left}", "en": "📈 {left}"},
+    "plan_checkin_line": {"ja": "📝 今週の記録: {text}", "en": "📝 This week: {text}"},
+    "plan_practice": {"ja": "**🧠 今週の練習** — `/練習` で解答", "en": "**🧠 Practice this week** — answer with `/practice`"},
+    "plan_practice_row": {"ja": "• {text}(`トピック:{topic}`)", "en": "• {text} (`topic:{topic}`)"},
+    "plan_featured": {"ja": "**📚 今週のリソース:** {label}", "en": "**📚 This week's resource:** {label}"},
     # /quiz /exercise /practice /review
     "quiz_not_allowed": {
         "ja": "クイズを始められるのはモデレーターとクイズ係ロールのメンバーだけです。",
@@ -400,7 +458,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "exercise_form_title": {"ja": "演習問題{number}: あなたの解答", "en": "Exercise {number}: your answer"},
     "exercise_form_label": {"ja": "解答(日本語・英語どちらでも)", "en": "Your answer (Japanese or English)"},
     "exercise_checklist_title": {"ja": "📋 キーポイントのチェック", "en": "📋 Key-point checklist"},
-    "exercise_model_title": {"ja": "📖 解答例(本文より)", "en": "📖 Model answer (from the chapter)"},
+    "exercise_model_title": {"ja": "📖 解答例(本文より)", "en": "📖 Model answer (the chapter's 解答例, in English)"},
+    "exercise_original": {"ja": "原文", "en": "The chapter's Japanese · 原文"},
     "answer_empty": {
         "ja": "回答が空白だけのようです。答えを書いてから、もう一度「回答する」を押してください。",
         "en": "Your answer was empty. Please write something, then press Answer again.",

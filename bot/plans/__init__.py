@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.plans.dispatcher import Dispatcher, OnPaused, RetryPolicy, ReviewsDue
 from bot.plans.library import Plan, PlanFileError, PlanLibrary, PlanWeek, load_library
 from bot.plans.payload import Notice, ReminderPayload, WeekView, key_from_footer, nonce_for
+from bot.plans.practice import PracticePicker, PracticeSource
 from bot.plans.service import (
     PlanConflict,
     PlanError,
@@ -43,7 +44,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DeliveryError", "Dispatcher", "Forbidden", "Notice", "Plan", "PlanConflict", "PlanError",
     "PlanFileError", "PlanLibrary", "PlanPermissionError", "PlanRuntime", "PlanService",
-    "PlanWeek", "RateLimited", "ReminderPayload", "RetryPolicy", "SentMessage", "ServerError",
+    "PlanWeek", "PracticePicker", "PracticeSource", "RateLimited", "ReminderPayload",
+    "RetryPolicy", "SentMessage", "ServerError",
     "SubscriptionStatus", "Target", "TargetGone", "TaskProgress", "Transport", "WeekView",
     "key_from_footer", "load_library", "nonce_for", "open_plans",
 ]
@@ -65,12 +67,13 @@ async def open_plans(db: Database, knowledge_dir: Path, transport: Transport, cl
                      default_timezone: str = "Asia/Tokyo",
                      reviews_due: ReviewsDue | None = None,
                      on_paused: OnPaused | None = None, concurrency: int = 16,
-                     retry: RetryPolicy | None = None, knowledge=None) -> PlanRuntime:
+                     retry: RetryPolicy | None = None, knowledge=None,
+                     practice: PracticeSource | None = None) -> PlanRuntime:
     """Load plans.yaml (checked against `knowledge` if given) and wire the service to one
     dispatcher, so every change wakes it. Call `start()` once the transport can send."""
     library = load_library(knowledge_dir / "plans.yaml", knowledge)
     service = PlanService(db, library, clock, default_timezone=default_timezone,
-                          reviews_due=reviews_due)
+                          reviews_due=reviews_due, practice=practice)
     dispatcher = Dispatcher(service.store, service.scheduler, transport, clock,
                             reviews_due=reviews_due, on_paused=on_paused,
                             concurrency=concurrency, retry=retry)

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from bot.plans.library import PLAN_IDS, PlanLibrary, load_library
+from bot.plans.library import CADENCES, PLAN_IDS, PlanLibrary, load_library
 from bot.plans.payload import WeekView
+from bot.plans.practice import PracticePicker
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,23 @@ def _default_knowledge_dir() -> Path:
     return Settings().knowledge_dir
 
 
-def week_view(knowledge_dir: Path, plan_id: str, week: int) -> WeekView:
-    """The week, or ValueError naming the valid range."""
-    plan = _library(knowledge_dir).plan(plan_id)
-    return WeekView.of(plan.week(week), plan.total_weeks)
+@lru_cache(maxsize=4)
+def _picker(knowledge_dir: Path) -> PracticePicker | None:
+    """Practice questions from the question files next to plans.yaml (none if absent)."""
+    from bot.quiz.bank import load_bank  # the CLI shows what a reminder shows
+
+    bank = load_bank(knowledge_dir / "quiz")
+    return PracticePicker.from_bank(bank) if bank.questions else None
+
+
+def week_view(knowledge_dir: Path, plan_id: str, week: int,
+              cadence: str = "weekly") -> WeekView:
+    """The week (a month, with cadence "monthly"), or ValueError naming the valid range."""
+    plan = _library(knowledge_dir).plan_for(plan_id, cadence)
+    entry = plan.week(week)
+    picker = _picker(knowledge_dir)
+    return WeekView.of(entry, plan.total_weeks,
+                       practice=picker.for_week(entry) if picker else ())
 
 
 def week_json(view: WeekView) -> dict:
@@ -50,7 +64,7 @@ def week_json(view: WeekView) -> dict:
 
 
 def render_week(view: WeekView) -> str:
-    header = f"Plan {view.plan_id} — week {view.week} of {view.total_weeks}"
+    header = f"Plan {view.plan_id} — {view.unit} {view.week} of {view.total_weeks}"
     return f"{header}\n{view.render().replace('**', '').replace('*', '')}"
 
 
@@ -60,7 +74,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)
     show = plan_commands.add_parser("show", help="print one week of a plan")
     show.add_argument("plan", choices=PLAN_IDS)
-    show.add_argument("--week", type=int, default=1, help="week number (default 1)")
+    show.add_argument("--week", type=int, default=1,
+                      help="week number, or month number with --cadence monthly (default 1)")
+    show.add_argument("--cadence", choices=CADENCES, default="weekly",
+                      help="monthly: show a month as a monthly reminder does")
     show.add_argument("--json", action="store_true", help="print the week as JSON")
     show.set_defaults(handler=cmd_plan_show)
     return plan
@@ -70,7 +87,7 @@ def cmd_plan_show(args: argparse.Namespace, settings=None) -> int:
     knowledge_dir = Path(settings.knowledge_dir) if settings is not None \
         else _default_knowledge_dir()
     try:
-        view = week_view(knowledge_dir, args.plan, args.week)
+        view = week_view(knowledge_dir, args.plan, args.week, args.cadence)
     except ValueError as problem:
         print(f"tutorbot: {problem}", file=sys.stderr)
         return 2

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from bot.knowledge.document import KnowledgeError, normalize_path
 log = logging.getLogger(__name__)
 
 PLAN_IDS = ("3m", "1y", "3y")
+CADENCES = ("weekly", "monthly")
+MONTH_WEEKS = 4  # a monthly reminder covers four plan weeks ("Week 1-4" is the first month)
 RESOURCE_KINDS = ("course", "book", "community", "conference", "tool")
 MIN_TASKS, MAX_TASKS = 2, 5
 WEEK_RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
@@ -43,8 +46,15 @@ class Text:
 @dataclass(frozen=True)
 class Task:
     index: int  # 0-based position within its week; progress records refer to it
-    text: Text
+    text: Text  # ja: the chapter's words, verbatim (what verify() checks)
     heading_path: str  # where the task's ja text is in the chapter
+    ja_detail: str = ""  # our words after the verbatim ja, e.g. which project this week is
+
+    def shown(self) -> Text:
+        """The task as a member reads it: the chapter's words, then our detail."""
+        if not self.ja_detail:
+            return self.text
+        return Text(f"{self.text.ja}({self.ja_detail})", self.text.en)
 
 
 @dataclass(frozen=True)
@@ -55,10 +65,12 @@ class Resource:
     provider: str
     note: str
     heading_path: str
+    condition: Text | None = None  # only for one of a step's options, e.g. "if you chose CV"
 
     def label(self) -> str:
         extra = ", ".join(x for x in (self.provider, self.note) if x)
-        return f"{self.title} ({extra})" if extra else self.title
+        label = f"{self.title} ({extra})" if extra else self.title
+        return f"{label} — {self.condition.both()}" if self.condition else label
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,21 @@ class PlanWeek:
     deliverable: Text | None = None
     deliverable_week: int | None = None
     goal: Text | None = None
+    note: Text | None = None  # our words explaining the focus where it points elsewhere
+    practice_topics: tuple[str, ...] = ()  # quiz-bank topics for this block's questions
+    featured: Resource | None = None  # this week's resource, a different one each week
+    unit: str = "week"  # "month" in a monthly plan, where `week` counts months
+    covers: tuple[int, int] | None = None  # a month: the plan weeks it holds
+
+    @property
+    def block_label(self) -> str:
+        """The chapter's name for the block, e.g. "Month 4-6" (from the cited heading)."""
+        return self.heading_path.rsplit(" › ", 1)[-1].split(":", 1)[0]
+
+    @property
+    def block_offset(self) -> int:
+        """0 for the block's first week, 1 for the next…"""
+        return self.week - self.block_first
 
 
 @dataclass(frozen=True)
@@ -111,6 +138,7 @@ class PlanLibrary:
     chapter_id: str
     plans: dict[str, Plan]
     resources: dict[str, Resource]
+    _monthly: dict[str, Plan] = field(default_factory=dict, compare=False, repr=False)
 
     def plan(self, plan_id: str) -> Plan:
         try:
@@ -118,6 +146,17 @@ class PlanLibrary:
         except KeyError:
             raise ValueError(f"unknown plan {plan_id!r}; choose one of "
                              f"{', '.join(self.plans)}") from None
+
+    def plan_for(self, plan_id: str, cadence: str = "weekly") -> Plan:
+        """The plan as a subscription with this cadence steps through it: week by week,
+        or month by month (each entry then holds four weeks)."""
+        if cadence == "weekly":
+            return self.plan(plan_id)
+        if cadence != "monthly":
+            raise ValueError(f"unknown cadence {cadence!r}; choose {' or '.join(CADENCES)}")
+        if plan_id not in self._monthly:
+            self._monthly[plan_id] = monthly_plan(self.plan(plan_id))
+        return self._monthly[plan_id]
 
     def verify(self, knowledge) -> list[str]:
         """Citation problems against a KnowledgeBase; empty when every one checks out."""
@@ -133,6 +172,46 @@ class PlanLibrary:
             for week in plan.weeks:
                 problems.extend(_verify_week(knowledge, week))
         return problems
+
+
+def month_of(week: int) -> int:
+    return (week - 1) // MONTH_WEEKS + 1
+
+
+def monthly_plan(plan: Plan) -> Plan:
+    """One entry per four weeks: the month's block (the chapter block most of its weeks
+    belong to), every task of its weeks once, and its resources in turn."""
+    months = [_month(plan, number, plan.weeks[start:start + MONTH_WEEKS])
+              for number, start in enumerate(range(0, plan.total_weeks, MONTH_WEEKS), 1)]
+    # A block spans the months it is the main block of (a month shared by two blocks
+    # counts for one), so "months left" and progress line up with what the months show.
+    spans: dict[str, list[int]] = {}
+    for month in months:
+        spans.setdefault(month.heading_path, []).append(month.week)
+    months = [replace(m, block_first=min(spans[m.heading_path]),
+                      block_last=max(spans[m.heading_path])) for m in months]
+    return replace(plan, weeks=tuple(months))
+
+
+def _month(plan: Plan, number: int, weeks: tuple[PlanWeek, ...]) -> PlanWeek:
+    counts = Counter(w.block_first for w in weeks)
+    block_first = max(counts, key=lambda first: (counts[first], first))  # tie: the later
+    main = next(w for w in weeks if w.block_first == block_first)
+    tasks: list[Task] = []
+    for week in weeks:
+        for task in week.tasks:
+            if all((t.text, t.ja_detail) != (task.text, task.ja_detail) for t in tasks):
+                tasks.append(replace(task, index=len(tasks)))
+    resources = tuple(dict.fromkeys(r for w in weeks for r in w.resources))
+    one_step = len({(w.focus, w.tasks) for w in weeks}) == 1
+    return replace(
+        main, week=number,
+        focus=main.focus if one_step else main.block, tasks=tuple(tasks), resources=resources,
+        step_week=1, step_weeks=1, choose=main.choose if one_step else None,
+        deliverable_week=month_of(main.deliverable_week) if main.deliverable_week else None,
+        note=next((w.note for w in weeks if w.note), None),
+        featured=resources[(number - 1) % len(resources)],
+        unit="month", covers=(weeks[0].week, weeks[-1].week))
 
 
 def _verify_week(knowledge, week: PlanWeek) -> list[str]:
@@ -260,14 +339,26 @@ class _Loader:
 
     def resource_list(self, value: Any, field: str, known: dict[str, Resource]
                       ) -> tuple[Resource, ...]:
+        """Resource ids, or {id, if: {ja, en}} for one that fits only one of the step's
+        options (MIRU only for those who chose computer vision)."""
         if not isinstance(value, list):
             raise self.fail(field, "expected a list of resource ids")
         found = []
-        for i, rid in enumerate(value):
-            if rid not in known:
-                raise self.fail(f"{field}[{i}]", f"unknown resource {rid!r}")
-            found.append(known[rid])
+        for i, entry in enumerate(value):
+            condition = None
+            if isinstance(entry, dict):
+                body = self.mapping(entry, f"{field}[{i}]", required=("id", "if"), optional=())
+                entry, condition = body["id"], self.bilingual(body["if"], f"{field}[{i}].if")
+            if entry not in known:
+                raise self.fail(f"{field}[{i}]", f"unknown resource {entry!r}")
+            found.append(replace(known[entry], condition=condition))
         return tuple(found)
+
+    def topics(self, value: Any, field: str) -> tuple[str, ...]:
+        """Quiz-bank topic names; the bank checks them when it picks questions."""
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(field, "expected a list of quiz topics")
+        return tuple(value)
 
     def _include_order(self, plans_raw: dict) -> list[str]:
         """Plans ordered so that a plan comes after any plan it includes."""
@@ -347,7 +438,7 @@ class _Loader:
     def block(self, plan_id: str, block: dict, field: str, first: int, last: int,
               resources: dict[str, Resource]) -> list[PlanWeek]:
         body = self.mapping(block, field, required=("weeks", "title", "cite", "steps"),
-                            optional=("resources", "deliverable", "goal"))
+                            optional=("resources", "deliverable", "goal", "practice"))
         title = self.bilingual(body["title"], f"{field}.title")
         cite = self.heading_path(body["cite"], f"{field}.cite")
         block_resources = (self.resource_list(body["resources"], f"{field}.resources",
@@ -355,6 +446,7 @@ class _Loader:
         deliverable = (self.bilingual(body["deliverable"], f"{field}.deliverable")
                        if "deliverable" in body else None)
         goal = self.bilingual(body["goal"], f"{field}.goal") if "goal" in body else None
+        practice = self.topics(body.get("practice", []), f"{field}.practice")
         steps = body["steps"]
         if not isinstance(steps, list) or not steps:
             raise self.fail(f"{field}.steps", "expected a non-empty list")
@@ -362,7 +454,7 @@ class _Loader:
         for i, step in enumerate(steps):
             step_field = f"{field}.steps[{i}]"
             s = self.mapping(step, step_field, required=("focus", "tasks"),
-                             optional=("weeks", "choose", "resources"))
+                             optional=("weeks", "choose", "resources", "note"))
             span = self.positive_int(s.get("weeks", 1), f"{step_field}.weeks")
             tasks = self.tasks(s["tasks"], f"{step_field}.tasks", cite)
             choose = None
@@ -378,13 +470,17 @@ class _Loader:
                 raise self.fail(f"{step_field}.resources", "no resources for this step "
                                 "(give them on the block or the step)")
             focus = self.bilingual(s["focus"], f"{step_field}.focus")
+            note = self.bilingual(s["note"], f"{step_field}.note") if "note" in s else None
             for n in range(1, span + 1):
+                week = first + len(weeks)
                 weeks.append(PlanWeek(
-                    plan_id=plan_id, week=first + len(weeks), block=title, block_first=first,
+                    plan_id=plan_id, week=week, block=title, block_first=first,
                     block_last=last, focus=focus, tasks=tasks, resources=step_resources,
                     heading_path=cite, step_week=n, step_weeks=span, choose=choose,
                     deliverable=deliverable, deliverable_week=last if deliverable else None,
-                    goal=goal,
+                    goal=goal, note=note, practice_topics=practice,
+                    # Rotating through the step's resources gives each week a fresh one.
+                    featured=step_resources[(week - first) % len(step_resources)],
                 ))
         if len(weeks) != last - first + 1:
             raise self.fail(f"{field}.steps", f"the steps last {len(weeks)} weeks but the "
@@ -398,12 +494,14 @@ class _Loader:
         tasks = []
         for i, item in enumerate(value):
             body = self.mapping(item, f"{field}[{i}]", required=("ja", "en"),
-                                optional=("cite",))
+                                optional=("cite", "ja_detail"))
             text = Text(self.text(body["ja"], f"{field}[{i}].ja"),
                         self.text(body["en"], f"{field}[{i}].en"))
             path = (self.heading_path(body["cite"], f"{field}[{i}].cite") if "cite" in body
                     else cite)
-            tasks.append(Task(i, text, path))
+            detail = (self.text(body["ja_detail"], f"{field}[{i}].ja_detail")
+                      if "ja_detail" in body else "")
+            tasks.append(Task(i, text, path, detail))
         return tuple(tasks)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.plans.library import PlanWeek, Resource, Text
+from bot.plans.practice import PracticeQuestion
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,26 @@ class TaskLine:
 
 
 @dataclass(frozen=True)
+class BlockProgress:
+    """Where a member stands in the chapter block this week belongs to."""
+
+    label: str  # the chapter's name for the block, e.g. "Month 4-6"
+    weeks_left: int  # weeks (months, for a monthly plan) of the block after this one
+    done: int | None = None  # the member's distinct tasks done in the block (None: a channel)
+    total: int = 0
+    unit: str = "week"
+
+    def text(self) -> str:
+        ja_unit = "週" if self.unit == "week" else "か月"
+        left = (f"{self.weeks_left} {self.unit}(s) left in {self.label} · "
+                f"{self.label}の残り{self.weeks_left}{ja_unit}")
+        if self.done is None:
+            return left
+        return (f"{self.done} of {self.total} tasks done · {self.total}件中{self.done}件完了 — "
+                + left)
+
+
+@dataclass(frozen=True)
 class WeekView:
     plan_id: str
     week: int
@@ -71,19 +92,39 @@ class WeekView:
     deliverable: Text | None = None
     deliverable_week: int | None = None
     goal: Text | None = None
+    note: Text | None = None
+    # The part that changes every week of a long block:
+    featured: Resource | None = None  # this week's resource, in turn
+    practice: tuple[PracticeQuestion, ...] = ()  # a few bank questions, new each week
+    progress: BlockProgress | None = None  # the member's standing in the block
+    checkin: str | None = None  # what the member said they did this week
+    unit: str = "week"  # "month": a monthly plan's entry, holding the weeks in `covers`
+    covers: tuple[int, int] | None = None
+    block_weeks: int = 0  # how long the chapter block is
 
     @classmethod
     def of(cls, week: PlanWeek, total_weeks: int, done: Iterable[int] = (),
-           counts: dict[int, int] | None = None) -> WeekView:
+           counts: dict[int, int] | None = None, *,
+           practice: tuple[PracticeQuestion, ...] = (), progress: BlockProgress | None = None,
+           checkin: str | None = None) -> WeekView:
         done = set(done)
         lines = tuple(
-            TaskLine(t.index, t.text, t.index in done,
+            TaskLine(t.index, t.shown(), t.index in done,
                      None if counts is None else counts.get(t.index, 0))
             for t in week.tasks
         )
         return cls(week.plan_id, week.week, total_weeks, week.block, week.focus, lines,
                    week.resources, week.heading_path, week.step_week, week.step_weeks,
-                   week.choose, week.deliverable, week.deliverable_week, week.goal)
+                   week.choose, week.deliverable, week.deliverable_week, week.goal,
+                   week.note, week.featured, tuple(practice), progress, checkin, week.unit,
+                   week.covers, week.block_last - week.block_first + 1)
+
+    def shown_parts(self) -> tuple:
+        """What a member sees of this week, without the week number: two reminders with
+        equal parts would read the same."""
+        return (self.focus, self.note, tuple((t.index, t.text) for t in self.tasks),
+                self.choose, self.deliverable, self.goal, self.featured,
+                tuple(q.question_id for q in self.practice), self.heading_path)
 
     def to_json(self) -> dict:
         return {
@@ -103,6 +144,10 @@ class WeekView:
             "deliverable": ({"ja": self.deliverable.ja, "en": self.deliverable.en,
                              "week": self.deliverable_week} if self.deliverable else None),
             "goal": {"ja": self.goal.ja, "en": self.goal.en} if self.goal else None,
+            "note": {"ja": self.note.ja, "en": self.note.en} if self.note else None,
+            "featured": self.featured.resource_id if self.featured else None,
+            "practice": [{"id": q.question_id, "topic": q.topic, "ja": q.text.ja,
+                          "en": q.text.en} for q in self.practice],
         }
 
     def task_lines(self) -> list[str]:
@@ -118,8 +163,16 @@ class WeekView:
     def render(self, with_details: bool = True) -> str:
         """The week as Markdown-ish text for an embed description or a terminal."""
         out = [f"**Focus:** {self.focus.both()}"]
+        if self.covers:
+            first, last = self.covers
+            out.append(f"🗓️ This month: weeks {first}-{last} of the plan · "
+                       f"今月はプランの第{first}〜{last}週")
+        if self.note:
+            out.append(f"ℹ️ {self.note.both()}")
+        # A step that is the whole block (Year 3's activities side by side) has no steps
+        # to count; the progress line says how much of the block is left.
         step = (f" · step week {self.step_week} of {self.step_weeks}"
-                if self.step_weeks > 1 else "")
+                if 1 < self.step_weeks < self.block_weeks else "")
         out.append(f"*{self.block.both()}*{step}")
         out.append("**Tasks**")
         out += self.task_lines()
@@ -130,11 +183,28 @@ class WeekView:
                        f"{self.deliverable.both()}")
         if self.goal:
             out.append(f"**Goal:** {self.goal.both()}")
+        out += self._fresh_lines()
         if self.resources:
             out.append("**Resources**")
             out += [f"• {r.label()}" for r in self.resources]
         out.append(f"**Source:** {self.heading_path}")
         return "\n".join(out)
+
+    def _fresh_lines(self) -> list[str]:
+        """The week's changing part: progress, the check-in, practice, the featured
+        resource."""
+        out = []
+        if self.progress:
+            out.append(f"📈 {self.progress.text()}")
+        if self.checkin:
+            out.append(f"📝 This week · 今週の記録: {self.checkin}")
+        if self.practice:
+            out.append("**🧠 Practice this week · 今週の練習** — answer with `/practice` · "
+                       "`/練習` で解答")
+            out += [f"• {q.text.both()} (`topic:{q.topic}`)" for q in self.practice]
+        if self.featured:
+            out.append(f"**📚 This week's resource · 今週のリソース:** {self.featured.label()}")
+        return out
 
 
 @dataclass(frozen=True)
@@ -166,17 +236,19 @@ class ReminderPayload:
 
     def title(self) -> str:
         total = self.weeks[-1].total_weeks
+        unit = self.weeks[-1].unit
         if self.kind == "catchup":
-            return (f"📚 {self.plan_title.ja}: while I was offline — weeks "
+            return (f"📚 {self.plan_title.ja}: while I was offline — {unit}s "
                     f"{self.first_week}-{self.last_week} of {total}")
         prefix = "⏰ Reminder again" if self.kind == "snooze" else f"📚 {self.plan_title.ja}"
-        return f"{prefix} — week {self.first_week}/{total}"
+        return f"{prefix} — {unit} {self.first_week}/{total}"
 
     def description(self) -> str:
         parts: list[str] = []
         if self.kind == "catchup":
             parts.append(
-                f"While I was offline, weeks {self.first_week}-{self.last_week} came due. "
+                f"While I was offline, {self.weeks[-1].unit}s {self.first_week}-"
+                f"{self.last_week} came due. "
                 "Here they are in one message; the regular schedule continues from the "
                 "next week.")
         parts += list(self.notes)
@@ -213,8 +285,9 @@ def _weeks_text(weeks: tuple[WeekView, ...], budget: int) -> str:
 
 def fit_weeks(weeks: tuple[WeekView, ...], budget: int,
               render: Callable[[WeekView, bool], str] = lambda w, details: w.render(details),
-              heading: Callable[[WeekView], str] = lambda w: f"__Week {w.week}__",
-              short: Callable[[WeekView], str] = lambda w: f"• Week {w.week}: {w.focus.both()}"
+              heading: Callable[[WeekView], str] = lambda w: f"__{w.unit.title()} {w.week}__",
+              short: Callable[[WeekView], str] = (
+                  lambda w: f"• {w.unit.title()} {w.week}: {w.focus.both()}")
               ) -> str:
     """All weeks in full if they fit; otherwise earlier weeks shrink to their focus line,
     because the latest week is the one the member starts now. The three callables word

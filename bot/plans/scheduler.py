@@ -11,16 +11,19 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 
-from bot.plans.library import Plan, PlanLibrary
-from bot.plans.payload import ReminderPayload, WeekView, send_key
+from bot.plans.checkins import CheckinStore
+from bot.plans.library import Plan, PlanLibrary, PlanWeek
+from bot.plans.payload import BlockProgress, ReminderPayload, WeekView, send_key
+from bot.plans.practice import PracticeQuestion, PracticeSource
 from bot.plans.store import PlanStore, SendRow, Subscription
-from bot.plans.timecalc import week_due, zone
+from bot.plans.timecalc import local_date_of_week, week_due, zone
 
 log = logging.getLogger(__name__)
 
 ReviewsDue = Callable[[int], int | Awaitable[int]]
+UNIT_WEEKS = {"weekly": 1, "monthly": 4}  # plan weeks between two reminders
 
 
 def reminder_member(sub: Subscription, row: SendRow | None = None) -> int | None:
@@ -46,17 +49,42 @@ async def count_reviews(source: ReviewsDue | None, member: int | None) -> int | 
         return None
 
 
+def block_progress(plan: Plan, week: PlanWeek, done: dict[int, set[int]] | None
+                   ) -> BlockProgress:
+    """The member's distinct tasks done across the week's chapter block (a task repeated
+    over a multi-week step counts once, ticked in any of its weeks), and the weeks left."""
+    weeks = [plan.week(n) for n in range(week.block_first, week.block_last + 1)]
+    every = {t.text for w in weeks for t in w.tasks}
+    left = week.block_last - week.week
+    if done is None:
+        return BlockProgress(week.block_label, left, unit=week.unit)
+    ticked = {t.text for w in weeks for t in w.tasks if t.index in done.get(w.week, set())}
+    return BlockProgress(week.block_label, left, len(ticked), len(every), week.unit)
+
+
 class Scheduler:
-    def __init__(self, store: PlanStore, library: PlanLibrary) -> None:
+    def __init__(self, store: PlanStore, library: PlanLibrary,
+                 practice: PracticeSource | None = None) -> None:
         self.store = store
         self.library = library
+        self.practice = practice  # bank questions for a week; None without a quiz bank
+        self.checkins = CheckinStore(store.db)
 
     def plan_of(self, sub: Subscription) -> Plan:
-        return self.library.plan(sub.plan_id)
+        """The plan as this subscription steps through it: by week, or by month."""
+        return self.library.plan_for(sub.plan_id, sub.cadence)
 
     def due_at(self, sub: Subscription, week: int) -> datetime:
-        return week_due(sub.anchor_date, sub.anchor_week, week, sub.local_time,
+        """When entry `week` is due. A monthly plan's entries are four weeks apart, which
+        is the weekly rule counted in weeks (so the same local weekday and time)."""
+        step = UNIT_WEEKS[sub.cadence]
+        return week_due(sub.anchor_date, sub.anchor_week * step, week * step, sub.local_time,
                         zone(sub.timezone))
+
+    @staticmethod
+    def local_date(sub: Subscription, week: int) -> date:
+        step = UNIT_WEEKS[sub.cadence]
+        return local_date_of_week(sub.anchor_date, sub.anchor_week * step, week * step)
 
     def overdue_through(self, sub: Subscription, week: int, now: datetime) -> int:
         """The last week from `week` on that is already due at `now` (at least `week`).
@@ -101,12 +129,29 @@ class Scheduler:
 
     async def week_view(self, sub: Subscription, week: int, member_id: int | None) -> WeekView:
         plan = self.plan_of(sub)
-        done = (await self.store.done_by(sub.id, member_id)).get(week, set()) \
-            if member_id is not None else set()
+        all_done = await self.store.done_by(sub.id, member_id) if member_id is not None \
+            else None
+        done = all_done.get(week, set()) if all_done is not None else set()
         counts = None
         if sub.target.kind == "channel":
             counts = (await self.store.done_counts(sub.id, week, week)).get(week, {})
-        return WeekView.of(plan.week(week), plan.total_weeks, done, counts)
+        checkin = await self.checkins.get(sub.id, week, member_id) \
+            if member_id is not None else None
+        return WeekView.of(plan.week(week), plan.total_weeks, done, counts,
+                           practice=self.practice_for(plan.week(week)),
+                           progress=block_progress(plan, plan.week(week), all_done),
+                           checkin=checkin.text if checkin else None)
+
+    def practice_for(self, week: PlanWeek) -> tuple[PracticeQuestion, ...]:
+        """A few bank questions for the week; none when there is no bank or it fails (a
+        quiz problem must not stop a reminder)."""
+        if self.practice is None or not week.practice_topics:
+            return ()
+        try:
+            return tuple(self.practice(week))
+        except Exception:
+            log.exception("practice questions for %s week %d failed", week.plan_id, week.week)
+            return ()
 
     async def compose(self, sub: Subscription, row: SendRow,
                       reviews_due: int | None) -> ReminderPayload:

@@ -14,13 +14,14 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from bot.clock import Clock
-from bot.plans.library import Plan, PlanLibrary, Text, load_library
+from bot.plans.checkins import CheckIn, clean_checkin
+from bot.plans.library import CADENCES, Plan, PlanLibrary, Text, load_library
 from bot.plans.payload import ReminderPayload, WeekView, send_key
+from bot.plans.practice import PracticeSource
 from bot.plans.scheduler import ReviewsDue, Scheduler, count_reviews, reminder_member
 from bot.plans.store import PlanConflict, PlanStore, Subscription
 from bot.plans.timecalc import (
     first_slot_date,
-    local_date_of_week,
     parse_time,
     parse_weekday,
     today_in,
@@ -33,6 +34,8 @@ from bot.storage.db import Database
 log = logging.getLogger(__name__)
 
 SNOOZE = timedelta(days=1)
+
+STUDY_LOG_SHOWN = 5
 
 __all__ = ["PlanConflict", "PlanError", "PlanPermissionError", "PlanService",
            "SubscriptionStatus", "TaskProgress"]
@@ -68,6 +71,8 @@ class SubscriptionStatus:
     total_weeks: int
     tasks_done: int  # by the owner
     tasks_total: int  # in the weeks sent so far
+    study_log: tuple[CheckIn, ...] = ()  # the owner's latest check-ins, newest first
+    cadence: str = "weekly"  # monthly: next_week/total_weeks count months
 
     @property
     def current_week(self) -> int | None:
@@ -88,12 +93,14 @@ class PlanService:
     def __init__(self, db: Database, library: PlanLibrary, clock: Clock, *,
                  default_timezone: str = "Asia/Tokyo",
                  wake: Callable[[], None] | None = None,
-                 reviews_due: ReviewsDue | None = None) -> None:
+                 reviews_due: ReviewsDue | None = None,
+                 practice: PracticeSource | None = None) -> None:
         zone(default_timezone)  # fail at start-up, not at the first /plan start
         self.store = PlanStore(db)
         self.library = library
         self.clock = clock
-        self.scheduler = Scheduler(self.store, library)
+        self.scheduler = Scheduler(self.store, library, practice)
+        self.checkins = self.scheduler.checkins
         self.default_timezone = default_timezone
         self._wake = wake or (lambda: None)
         self.reviews_due = reviews_due  # the same source the dispatcher's reminders use
@@ -145,12 +152,16 @@ class PlanService:
     async def start(self, member_id: int, plan_id: str, *, guild_id: int | None = None,
                     target: Target | None = None, start_date: date | None = None,
                     weekday: int | str | None = None, at: time | str = "09:00",
-                    timezone: str | None = None) -> SubscriptionStatus:
+                    timezone: str | None = None, cadence: str = "weekly"
+                    ) -> SubscriptionStatus:
         """Subscribe a member's DMs (default) or a channel to a plan.
 
         Week 1 goes out on the first `weekday` on or after `start_date` (default: today in
-        the plan's zone) whose `at` is still ahead; each later week 7 local days after."""
+        the plan's zone) whose `at` is still ahead; each later week 7 local days after.
+        With cadence "monthly" one reminder holds four weeks and comes every 28 days."""
         plan = self._plan(plan_id)
+        if cadence not in CADENCES:
+            raise PlanError(f"unknown cadence {cadence!r}; choose weekly or monthly")
         if timezone:
             tz_name, source = timezone, "explicit"
         else:
@@ -172,7 +183,7 @@ class PlanService:
             guild_id=guild_id, member_id=member_id, plan_id=plan.plan_id,
             target=target or Target.dm(member_id), timezone=tz_name, timezone_source=source,
             weekday=day, local_time=at_time, start_date=start_date, anchor_date=anchor,
-            now=now)
+            now=now, cadence=cadence)
         await self.scheduler.ensure_next(subscription_id, now)
         self._wake()
         log.info("member %s started plan %s (subscription %d)", member_id, plan_id,
@@ -181,7 +192,7 @@ class PlanService:
 
     async def status(self, subscription_id: int) -> SubscriptionStatus:
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         last_sent = await self.store.last_sent_week(sub.id)
         next_week = sub.next_week if sub.next_week <= plan.total_weeks and \
             sub.status in ("active", "paused") else None
@@ -205,6 +216,8 @@ class PlanService:
             last_sent_week=last_sent, total_weeks=plan.total_weeks,
             tasks_done=sum(len(v) for w, v in done.items() if w in sent_weeks),
             tasks_total=sum(len(plan.week(w).tasks) for w in sent_weeks),
+            study_log=tuple(await self.checkins.log(sub.id, sub.member_id, STUDY_LOG_SHOWN)),
+            cadence=sub.cadence,
         )
 
     async def statuses(self, member_id: int, live_only: bool = True
@@ -235,7 +248,7 @@ class PlanService:
             raise PlanError("only a paused plan can be resumed")
         now = self.clock.now()
         anchor_week, anchor_date = sub.anchor_week, sub.anchor_date
-        if sub.next_week <= self._plan(sub.plan_id).total_weeks and \
+        if sub.next_week <= self.scheduler.plan_of(sub).total_weeks and \
                 self.scheduler.due_at(sub, sub.next_week) <= now:
             tz = zone(sub.timezone)
             anchor_week = sub.next_week + 1
@@ -255,12 +268,12 @@ class PlanService:
         if sub.status not in ("active", "paused"):
             raise PlanError("this plan has ended")
         week = sub.next_week
-        if week > self._plan(sub.plan_id).total_weeks:
+        if week > self.scheduler.plan_of(sub).total_weeks:
             raise PlanError("there is no week left to skip")
         row = await self.store.cursor_row(sub.id, week)
         if row is not None and row.state == "sending":
             raise PlanError(f"week {week} is being sent right now")
-        slot = local_date_of_week(sub.anchor_date, sub.anchor_week, week)
+        slot = self.scheduler.local_date(sub, week)
         now = self.clock.now()
         if not await self.store.skip_to(sub.id, week, slot, now):
             raise PlanError("the plan changed meanwhile; try again")
@@ -286,7 +299,7 @@ class PlanService:
         """One week of a subscription with `member_id`'s ticks (and, for a channel plan,
         every task's count). Default: the week most recently sent, else the next one."""
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         if week is None:
             week = await self.store.last_sent_week(sub.id) or min(sub.next_week,
                                                                    plan.total_weeks)
@@ -297,7 +310,8 @@ class PlanService:
         """A week of a plan without any subscription (the `/plan show 3m 5` preview)."""
         plan = self._plan(plan_id)
         self._check_week(plan, week)
-        return WeekView.of(plan.week(week), plan.total_weeks)
+        return WeekView.of(plan.week(week), plan.total_weeks,
+                           practice=self.scheduler.practice_for(plan.week(week)))
 
     async def week_payload(self, subscription_id: int, week: int,
                            member_id: int | None = None) -> ReminderPayload:
@@ -305,7 +319,7 @@ class PlanService:
         member presses a task's "done" button: built like the original reminder (a DM
         plan's keeps its owner's reviews-due line), with fresh ticks and counts."""
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         self._check_week(plan, week)
         owner = reminder_member(sub)
         view = await self.scheduler.week_view(
@@ -317,7 +331,7 @@ class PlanService:
     async def mark_done(self, subscription_id: int, member_id: int, week: int,
                         task_index: int, done: bool = True) -> TaskProgress:
         sub = await self._sub(subscription_id)
-        plan = self._plan(sub.plan_id)
+        plan = self.scheduler.plan_of(sub)
         self._check_week(plan, week)
         if not 0 <= task_index < len(plan.week(week).tasks):
             raise PlanError(f"week {week} has tasks 1-{len(plan.week(week).tasks)}")
@@ -327,6 +341,29 @@ class PlanService:
         counts = await self.store.done_counts(sub.id, week, week)
         return TaskProgress(sub.id, week, task_index, member_id, done,
                             counts.get(week, {}).get(task_index, 0))
+
+    async def check_in(self, subscription_id: int, member_id: int, week: int, text: str
+                       ) -> CheckIn:
+        """Store the member's one line about a week already sent ("what did you do this
+        week?"); writing again for the same week replaces it. It shows in their study log
+        (`status().study_log`, `study_log`) and in that week's reminder when redrawn."""
+        sub = await self._sub(subscription_id)
+        if sub.target.kind == "dm" and member_id != sub.member_id:
+            raise PlanPermissionError("this is someone else's personal plan")
+        last_sent = await self.store.last_sent_week(sub.id)
+        if last_sent is None or not 1 <= week <= last_sent:
+            raise PlanError("you can check in only for a week that was already sent")
+        line = clean_checkin(text)
+        if not line:
+            raise PlanError("write one line about what you did this week")
+        await self.checkins.save(sub.id, week, member_id, line, self.clock.now())
+        return await self.checkins.get(sub.id, week, member_id)
+
+    async def study_log(self, subscription_id: int, member_id: int,
+                        limit: int = STUDY_LOG_SHOWN) -> list[CheckIn]:
+        """The member's check-ins on a plan, newest week first."""
+        await self._sub(subscription_id)
+        return await self.checkins.log(subscription_id, member_id, limit)
 
     async def snooze(self, subscription_id: int, member_id: int, week: int | None = None,
                      delay: timedelta = SNOOZE) -> datetime:
@@ -373,7 +410,7 @@ class PlanService:
         done: dict[int, set[int]] = {}
         if subscription_id is not None:
             sub = await self._sub(subscription_id)
-            plan = self._plan(sub.plan_id)
+            plan = self.scheduler.plan_of(sub)
             current = await self.store.last_sent_week(sub.id)
             done = await self.store.done_by(sub.id, member_id or sub.member_id)
         elif plan_id is not None:

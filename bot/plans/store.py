@@ -55,6 +55,7 @@ class Subscription:
     paused_reason: str | None
     created_at: datetime
     updated_at: datetime
+    cadence: str = "weekly"  # or "monthly" (migration 0005)
 
     @classmethod
     def from_row(cls, row) -> Subscription:
@@ -68,7 +69,7 @@ class Subscription:
             anchor_week=row["anchor_week"], anchor_date=date.fromisoformat(row["anchor_date"]),
             next_week=row["next_week"], status=row["status"],
             paused_reason=row["paused_reason"], created_at=from_db(row["created_at"]),
-            updated_at=from_db(row["updated_at"]),
+            updated_at=from_db(row["updated_at"]), cadence=row["cadence"],
         )
 
 
@@ -149,16 +150,18 @@ class PlanStore:
     async def create_subscription(self, *, guild_id: int | None, member_id: int, plan_id: str,
                                   target: Target, timezone: str, timezone_source: str,
                                   weekday: int, local_time: time, start_date: date,
-                                  anchor_date: date, now: datetime) -> int:
+                                  anchor_date: date, now: datetime,
+                                  cadence: str = "weekly") -> int:
         try:
             cursor = await self.db.execute(
                 "INSERT INTO plan_subscriptions (guild_id, member_id, plan, target_kind,"
                 " target_id, timezone, timezone_source, weekday, local_time, start_date,"
-                " anchor_week, anchor_date, next_week, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 'active', ?, ?)",
+                " anchor_week, anchor_date, next_week, status, created_at, updated_at,"
+                " cadence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 'active', ?, ?, ?)",
                 (guild_id, member_id, plan_id, target.kind, target.id, timezone,
                  timezone_source, weekday, local_time.strftime("%H:%M"),
-                 start_date.isoformat(), anchor_date.isoformat(), to_db(now), to_db(now)))
+                 start_date.isoformat(), anchor_date.isoformat(), to_db(now), to_db(now),
+                 cadence))
         except sqlite3.IntegrityError as exc:
             raise PlanConflict(f"this {'DM' if target.kind == 'dm' else 'channel'} already "
                                "has a study plan; stop it first") from exc

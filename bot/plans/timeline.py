@@ -38,6 +38,12 @@ LABELS = {
     "weeks": {"ja": "第{first}〜{last}週", "en": "Weeks {first}-{last}"},
     "legend": {"ja": "現在の週(塗り = 完了したタスクの割合)",
                "en": "current week (fill = share of tasks done)"},
+    # A monthly plan's cells are months (issue 16).
+    "current_month": {"ja": "{title} — 現在: 第{week}か月", "en": "{title} — current month {week}"},
+    "month": {"ja": "第{first}か月", "en": "Month {first}"},
+    "months": {"ja": "第{first}〜{last}か月", "en": "Months {first}-{last}"},
+    "legend_month": {"ja": "現在の月(塗り = 完了したタスクの割合)",
+                     "en": "current month (fill = share of tasks done)"},
 }
 
 
@@ -55,7 +61,12 @@ def japanese_font() -> FontProperties | None:
 def timeline_texts(plan: Plan, current_week: int | None, language: str
                    ) -> tuple[str, list[str], str]:
     """The picture's title, one legend label per block, and the current-week label."""
+    monthly = bool(plan.weeks) and plan.weeks[0].unit == "month"
+
     def label(key: str, **values: object) -> str:
+        if monthly:
+            key = {"current": "current_month", "week": "month", "weeks": "months",
+                   "legend": "legend_month"}[key]
         return LABELS[key][language].format(**values)
 
     title = plan.title.ja if language == "ja" else plan.title.en

@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from bot.quiz.models import (
     KINDS,
     Citation,
     Exercise,
+    ExerciseEnglish,
     KeyPoint,
     Numeric,
     Question,
@@ -75,7 +76,8 @@ QUESTION_FIELDS = {
 LEAD_IN_ENDINGS = (":", ":")
 TOPIC_MATCH_CUTOFF = 75  # rapidfuzz WRatio, 0-100: below this a topic is no likely typo
 EXERCISE_FIELDS = {"id", "number", "difficulty", "heading_path", "prompt", "hints",
-                   "model_answer", "key_points", "title"}
+                   "model_answer", "key_points", "title", "en"}
+EXERCISE_EN_FIELDS = {"prompt", "hints", "model_answer"}
 KEY_POINT_FIELDS = {"id", "label", "source", "cues", "min_hits"}
 
 
@@ -427,26 +429,55 @@ def _parse_exercise(c: Checker) -> Exercise | None:
         c.verbatim_under(hint, path, f"hints[{i}]")
     c.verbatim_under(model, path, "model_answer")
     points = _parse_key_points(c, raw.get("key_points"), model or "")
+    english = _parse_english(c, raw.get("en"), len(hints))
     if c.errors or None in (eid, difficulty, path, prompt, model, title):
         return None
     return Exercise(id=eid, number=number, difficulty=difficulty,  # type: ignore[arg-type]
                     heading_path=path, prompt=prompt, hints=carry_lists(hints),
-                    model_answer=model,
-                    key_points=tuple(points), title=title, source=c.file)
+                    model_answer=model, key_points=tuple(points), title=title, source=c.file,
+                    english=english and replace(
+                        english, hints=carry_lists(english.hints, like=hints)))
 
 
-def carry_lists(hints: list[str]) -> tuple[str, ...]:
+def _parse_english(c: Checker, value: Any, hint_count: int) -> ExerciseEnglish | None:
+    """The optional `en` text; its hints pair one to one with the Japanese hints, because
+    a member's next hint is counted the same in both languages."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        c.fail("en", f"must be a mapping with prompt, hints, model_answer, not "
+                     f"{_type_name(value)}")
+        return None
+    c.allowed(EXERCISE_EN_FIELDS, "en.", value)
+    prompt = c.string(value.get("prompt"), "en.prompt")
+    hints = c.string_list(value.get("hints"), "en.hints")
+    model = c.string(value.get("model_answer"), "en.model_answer")
+    if hints is not None and len(hints) != hint_count:
+        c.fail("en.hints", f"must have one hint per Japanese hint ({hint_count}), not "
+                           f"{len(hints)}")
+        return None
+    if prompt is None or hints is None or model is None:
+        return None
+    return ExerciseEnglish(prompt, tuple(hints), model)
+
+
+def carry_lists(hints: Sequence[str], like: Sequence[str] | None = None) -> tuple[str, ...]:
     """Hints as a member reads them: a lead-in ending in a colon ("…以下の違いを考えて
     みましょう:") takes the hints after it as its list, as the chapter prints them, so it
-    is never shown cut off from its items."""
+    is never shown cut off from its items.
+
+    `like`: the Japanese hints whose lead-ins decide the grouping. The English hints pair
+    one to one with the Japanese ones, so they are grouped the same way and a member's
+    n-th hint is the same hint in either language."""
+    leads = like if like is not None else hints
     carried: list[str] = []
     listing = False  # the last hint is a lead-in gathering the items after it
-    for hint in hints:
+    for hint, lead in zip(hints, leads, strict=True):
         if listing:
             carried[-1] += f"\n- {hint}"
             continue
         carried.append(hint)
-        listing = hint.rstrip().endswith(LEAD_IN_ENDINGS)
+        listing = lead.rstrip().endswith(LEAD_IN_ENDINGS)
     return tuple(carried)
 
 

@@ -68,7 +68,9 @@ def bank_to_json(bank: QuestionBank) -> dict:
         "exercises": [
             {"id": e.id, "number": e.number, "difficulty": e.difficulty,
              "heading_path": e.heading_path, "prompt": e.prompt, "hints": list(e.hints),
-             "key_points": [p.id for p in e.key_points]}
+             "key_points": [p.id for p in e.key_points],
+             "en": ({"prompt": e.english.prompt, "hints": list(e.english.hints)}
+                    if e.english else None)}
             for e in sorted(bank.exercises.values(), key=lambda e: e.number)
         ],
         "errors": [str(e) for e in bank.errors],

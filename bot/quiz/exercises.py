@@ -68,6 +68,11 @@ class ExerciseFeedback:
     def model_answer(self) -> str:
         return self.exercise.model_answer
 
+    def model_answer_in(self, language: str) -> str:
+        """The model answer for a reader of `language`: our English text for English
+        readers, the chapter's own Japanese otherwise."""
+        return self.exercise.model_answer_in(language)
+
 
 @dataclass(frozen=True)
 class ExerciseAttempt:
@@ -146,8 +151,8 @@ def render_feedback(feedback: ExerciseFeedback, language: str = "ja",
         lines.append("次の観点を加えてみましょう:" if ja else "Consider adding:")
         lines += [f"- {r.key_point.label.get(language)}" for r in feedback.missed]
     if include_model_answer:
-        lines += ["", "解答例(本文より):" if ja else "Model answer (from the chapter):",
-                  feedback.model_answer]
+        heading = "解答例(本文より):" if ja else "Model answer (the chapter's 解答例, in English):"
+        lines += ["", heading, feedback.model_answer_in(language)]
     return "\n".join(lines)
 
 
@@ -195,8 +200,9 @@ class ExerciseDesk:
                                 tuple(json.loads(r["missed"])), from_text(r["created_at"]))
                 for r in rows]
 
-    async def next_hint(self, member_id: int, number: int) -> Hint | None:
-        """The member's next unseen hint, or None when all have been shown."""
+    async def next_hint(self, member_id: int, number: int, language: str = "ja") -> Hint | None:
+        """The member's next unseen hint in `language`, or None when all have been shown.
+        The count is per member, not per language: a hint seen in English is seen."""
         exercise = self.exercise(number)
         row = await self.db.fetchone(
             "SELECT revealed FROM exercise_hints WHERE member_id = ? AND number = ?",
@@ -209,14 +215,14 @@ class ExerciseDesk:
             "VALUES (?, ?, ?, ?) ON CONFLICT (member_id, number) DO UPDATE SET "
             "revealed = excluded.revealed, updated_at = excluded.updated_at",
             (member_id, number, seen + 1, to_text(self.clock.now())))
-        return Hint(number, seen + 1, len(exercise.hints), exercise.hints[seen])
+        return Hint(number, seen + 1, len(exercise.hints), exercise.hints_in(language)[seen])
 
-    async def hints_seen(self, member_id: int, number: int) -> list[str]:
+    async def hints_seen(self, member_id: int, number: int, language: str = "ja") -> list[str]:
         exercise = self.exercise(number)
         row = await self.db.fetchone(
             "SELECT revealed FROM exercise_hints WHERE member_id = ? AND number = ?",
             (member_id, number))
-        return list(exercise.hints[: row["revealed"] if row is not None else 0])
+        return list(exercise.hints_in(language)[: row["revealed"] if row is not None else 0])
 
     async def reset_hints(self, member_id: int, number: int) -> None:
         await self.db.execute("DELETE FROM exercise_hints WHERE member_id = ? AND number = ?",

@@ -129,6 +129,16 @@ class KeyPoint:
 
 
 @dataclass(frozen=True)
+class ExerciseEnglish:
+    """Our English text of an exercise, for members who read English. Written to say what
+    the chapter's Japanese says; the Japanese stays the verified original."""
+
+    prompt: str
+    hints: tuple[str, ...]  # one per Japanese hint, same order
+    model_answer: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     number: int
@@ -140,3 +150,21 @@ class Exercise:
     key_points: tuple[KeyPoint, ...] = field(default_factory=tuple)
     title: Text = Text("", "")
     source: str = ""
+    english: ExerciseEnglish | None = None
+
+    def _english(self, language: str) -> ExerciseEnglish | None:
+        return self.english if language != "ja" else None
+
+    def prompt_in(self, language: str) -> str:
+        """The prompt in the member's language (the chapter's Japanese when there is no
+        English text)."""
+        english = self._english(language)
+        return english.prompt if english else self.prompt
+
+    def hints_in(self, language: str) -> tuple[str, ...]:
+        english = self._english(language)
+        return english.hints if english else self.hints
+
+    def model_answer_in(self, language: str) -> str:
+        english = self._english(language)
+        return english.model_answer if english else self.model_answer

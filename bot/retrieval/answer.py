@@ -16,8 +16,10 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
-from bot.retrieval.quotes import best_quote, mark_terms
+from bot.retrieval.lines import LineQuestion, choose_quote
+from bot.retrieval.quotes import mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
+from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
 from bot.retrieval.specificity import specificity
 from bot.retrieval.tokenize import (
     LATIN_TERM_RE,
@@ -27,6 +29,7 @@ from bot.retrieval.tokenize import (
     proper_nouns,
     stem,
 )
+from bot.retrieval.valuekinds import BY_NAME, holds, places_in
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,10 @@ MESSAGES = {
     "partial": {
         "ja": "この章に「{words}」という語は見当たりません。いちばん近い箇所はこちらです:",
         "en": "I couldn't find {words} in the chapter. Here is what it says nearest to that:",
+    },
+    "not_stated": {
+        "ja": "この章には{what}の記載がありません。いちばん近い箇所はこちらです:",
+        "en": "The chapter doesn't state {what}. Here is what it says nearest to that:",
     },
     "abstained": {
         "ja": "この章ではその質問は扱われていないようです。近い節はこちらです:",
@@ -95,7 +102,7 @@ class Passage:
 class Answer:
     question: str
     language: str
-    status: str  # answered | abstained | invalid
+    status: str  # answered | abstained | invalid | chat (thanks, greetings: no search)
     message: str
     passages: list[Passage] = field(default_factory=list)
     nearest: list[str] = field(default_factory=list)
@@ -109,6 +116,14 @@ class Answer:
     def answered(self) -> bool:
         return self.status == "answered"
 
+    @property
+    def outcome(self) -> str:
+        """answered; partial: answered, but opening with the line that the chapter doesn't
+        state what was asked; abstained; or invalid."""
+        if self.status == "answered" and self.unmentioned:
+            return "partial"
+        return self.status
+
 
 def message(key: str, language: str, **values: object) -> str:
     return MESSAGES[key][language].format(**values)
@@ -121,7 +136,11 @@ def clean_question(raw: str) -> str:
 
 
 def validate_question(raw: str, language: str) -> Answer | None:
-    """An 'invalid' answer explaining the problem, or None when the question is usable."""
+    """An 'invalid' answer explaining the problem, a 'chat' reply to thanks, greetings and
+    emoji alone, or None when the question is usable."""
+    chat = small_talk_kind(raw or "")
+    if chat is not None:
+        return Answer(raw, language, "chat", small_talk_reply(chat, language))
     question = clean_question(raw or "")
     if not question:
         return Answer(raw or "", language, "invalid", message("empty", language))
@@ -172,7 +191,9 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     weigh fully, however common the word, since the question is about something else. A
     name the glossary translates ("the US" is 米国, "learn Go" is 囲碁) is the chapter's."""
     glossed = glossed_words(result)
-    return {name for name in proper_nouns(result.query)
+    # Places are names however they are typed: "germany" as much as "Germany".
+    places = {stem(place) for place in places_in(result.query) if place.isascii()}
+    return {name for name in proper_nouns(result.query) | places
             if not retriever.knows(name) and name not in glossed}
 
 
@@ -279,6 +300,30 @@ def own_spelling(question: str, word: str) -> str:
     return "".join(compound) if compound else word
 
 
+def unstated_kind(result: SearchResult, passages: list[Passage]) -> str | None:
+    """The kind of value the question asks for (a date, a place, a sum of money …) when no
+    line quoted for the best passages holds one: "When was GPT-4 released?" answered with
+    GPT-4's parameter count would read as if the chapter knew."""
+    kinds = result.lines.kinds if result.lines else ()
+    if not kinds or not passages:
+        return None
+    # What the question itself names is no answer: the "4" of "GPT-4" is not a count, nor
+    # "Netflix" the name asked for in "Who founded Netflix?".
+    named = sorted(set(LATIN_WORD_RE.findall(result.query)) | set(content_words(result.query)),
+                   key=len, reverse=True)
+    quoted = [_without(line, named) for line in passages[0].quote]
+    if any(holds(line, kind) for kind in kinds for line in quoted):
+        return None
+    return kinds[0].name
+
+
+def _without(line: str, words: list[str]) -> str:
+    for word in words:
+        if len(word) >= 2:
+            line = re.sub(re.escape(word), " ", line, flags=re.IGNORECASE)
+    return line
+
+
 def answered_message(language: str, unmentioned: list[str]) -> str:
     return _naming_message("answered", "partial", language, unmentioned)
 
@@ -317,15 +362,23 @@ class AnswerBuilder:
         if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
             return self._abstain(question, language, result, confidence)
         terms = highlight_terms(result)
-        passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
+        question_for_lines = result.lines
+        passages = [p for p in (self._passage(h, result, terms, question_for_lines)
+                                for h in result.hits[:k]) if p]
         if not passages:
             return self._abstain(question, language, result, confidence)
         shown_ids = {p.chunk_id for p in passages}
         shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
         unmentioned = unmentioned_words(self.retriever, result, shown)
-        return Answer(question, language, "answered", answered_message(language, unmentioned),
-                      passages, confidence=confidence, unmentioned=unmentioned,
-                      mode=result.mode, timings=result.timings)
+        text = answered_message(language, unmentioned)
+        missing_kind = unstated_kind(result, passages[:ANSWER_KIND_DEPTH])
+        if missing_kind and not unmentioned:
+            label = BY_NAME[missing_kind].label_ja if language == "ja" \
+                else BY_NAME[missing_kind].label_en
+            text = message("not_stated", language, what=label)
+            unmentioned = [label]
+        return Answer(question, language, "answered", text, passages, confidence=confidence,
+                      unmentioned=unmentioned, mode=result.mode, timings=result.timings)
 
     def _answer_kind_near_top(self, result: SearchResult) -> bool:
         """Whether one of the best two passages holds the kind of thing the question asks
@@ -350,9 +403,10 @@ class AnswerBuilder:
                       nearest=nearest[:NEAREST_SHOWN], confidence=confidence,
                       unmentioned=unmentioned, mode=result.mode, timings=result.timings)
 
-    def _passage(self, hit: Hit, result: SearchResult, terms: list[str]) -> Passage | None:
+    def _passage(self, hit: Hit, result: SearchResult, terms: list[str],
+                 question: LineQuestion) -> Passage | None:
         chunk = hit.chunk
-        quote = [q for q in best_quote(chunk.text, result.query_tokens)
+        quote = [q for q in choose_quote(chunk.text, question)
                  if self.knowledge.is_verbatim(chunk.chapter_id, q)]
         if not quote:
             log.warning("no verbatim quote for chunk %s; passage dropped", chunk.chunk_id)

@@ -1,4 +1,6 @@
-"""Pick the one or two sentences of a passage that best answer a question, verbatim.
+"""The lines of a passage as a learner reads them, verbatim, and how their bold marks are placed.
+
+Which lines answer a question is chosen by bot/retrieval/lines.py.
 
 Marking works on a normalised copy of the quote with a map back to the original
 characters, so the bold marks land on the chapter's own text, never on a paraphrase.
@@ -8,55 +10,80 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.retrieval.tokenize import tokenize
 
-SENTENCE_RE = re.compile(r"[^。\n]+。?")
-MAX_QUOTE_CHARS = 300
-
-
+SENTENCE_RE = re.compile(r"[^。]+。?")
 SEPARATOR_RE = re.compile(r"[|\-: ]+")
+REFERENCE_RE = re.compile(r"^(参考文献|出典|References?)\s*[::]|arXiv:\d|doi\.org|https?://",
+                          re.IGNORECASE)
+LABEL_END = (":", "：")
+# A single fact is shown in at most this many characters; only a list or a table may use
+# the passage's own length.
+MAX_QUOTE_CHARS = 300
+MAX_LIST_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Line:
+    """One quotable line of a passage, verbatim: a sentence, a list item, a table row, a
+    label ("データサイエンティスト:") or a reference. `block` groups a label with its
+    items and a table's rows; `label` is the line number of the label an item belongs to."""
+
+    text: str
+    kind: str  # prose | item | row | label | reference
+    block: int
+    label: int | None = None
+
+
+@lru_cache(maxsize=512)
+def passage_lines(text: str) -> tuple[Line, ...]:
+    """The quotable lines of a passage. Table separator and header rows are skipped: a
+    header alone ("| 利点 | 詳細 |") quotes nothing. A line directly followed by list
+    items is their label ("困難1:モチベーション維持" heads its 対策 items) whether or not
+    it ends in a colon."""
+    raw = [line.strip() for line in text.split("\n")]
+    lines: list[Line] = []
+    block = -1
+    label: int | None = None
+    in_table = False
+    for n, line in enumerate(raw):
+        if not line or SEPARATOR_RE.fullmatch(line):
+            continue
+        if line.startswith("|"):
+            starts = n + 1 < len(raw) and bool(SEPARATOR_RE.fullmatch(raw[n + 1]))
+            if starts or not in_table:
+                block, in_table, label = block + 1, True, None
+            if not starts:  # a header row alone quotes nothing
+                lines.append(Line(line, "row", block))
+            continue
+        in_table = False
+        bulleted = line.startswith("- ")
+        body = line[2:] if bulleted else line
+        if not body:
+            continue
+        heads_items = not bulleted and n + 1 < len(raw) and raw[n + 1].startswith("- ")
+        if (body.endswith(LABEL_END) or heads_items) and not REFERENCE_RE.search(body):
+            block += 1
+            label = len(lines)
+            lines.append(Line(body, "label", block))
+        elif bulleted:
+            if label is None and (not lines or lines[-1].kind != "item"):
+                block += 1
+            lines.append(Line(body, "item", block, label))
+        else:
+            block, label = block + 1, None
+            kind = "reference" if REFERENCE_RE.search(body) else "prose"
+            lines.extend(Line(m.group(0).strip(), kind, block)
+                         for m in SENTENCE_RE.finditer(body) if m.group(0).strip())
+    return tuple(lines)
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences and lines of a passage. Table separator rows and header rows are skipped:
-    a header alone ("| 利点 | 詳細 |") quotes nothing."""
-    lines = [_unbullet(m.group(0).strip()) for m in SENTENCE_RE.finditer(text)]
-    kept = []
-    for n, line in enumerate(lines):
-        is_separator = bool(SEPARATOR_RE.fullmatch(line))
-        is_header = n + 1 < len(lines) and bool(SEPARATOR_RE.fullmatch(lines[n + 1]))
-        if line and not is_separator and not is_header:
-            kept.append(line)
-    return kept
-
-
-def _unbullet(line: str) -> str:
-    """Drop a list bullet; what remains is still a verbatim substring."""
-    return line[2:] if line.startswith("- ") else line
-
-
-def best_quote(text: str, query_tokens: list[str], max_sentences: int = 2) -> list[str]:
-    """The highest-scoring sentence, joined by its best neighbour when that adds evidence."""
-    candidates = sentences(text)
-    if not candidates:
-        return []
-    wanted = set(query_tokens)
-    scores = [_overlap(s, wanted) for s in candidates]
-    if not any(scores):
-        # The question matched the heading only: the section's opening lines answer it.
-        return [_trim(q) for q in candidates[:max_sentences]]
-    best = max(range(len(candidates)), key=lambda i: (scores[i], -i))
-    chosen = [best]
-    if max_sentences > 1:
-        neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(candidates)]
-        extra = max(neighbours, key=lambda i: scores[i], default=None)
-        if extra is not None and scores[extra] > 0:
-            chosen.append(extra)
-    quote = [candidates[i] for i in sorted(chosen)]
-    while len(quote) > 1 and sum(len(q) for q in quote) > MAX_QUOTE_CHARS:
-        quote.remove(min(quote, key=lambda q: _overlap(q, wanted)))
-    return [_trim(q) for q in quote]
+    """The quotable lines of a passage, as text."""
+    return [line.text for line in passage_lines(text)]
 
 
 def _overlap(sentence: str, wanted: set[str]) -> float:
@@ -65,8 +92,8 @@ def _overlap(sentence: str, wanted: set[str]) -> float:
     return sum(min(len(t), 6) for t in tokens & wanted)
 
 
-def _trim(quote: str) -> str:
-    return quote if len(quote) <= MAX_QUOTE_CHARS else quote[:MAX_QUOTE_CHARS]
+def _trim(quote: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    return quote if len(quote) <= limit else quote[:limit]
 
 
 def mark_terms(quote: str, terms: list[str], open_mark: str = "**",

@@ -6,10 +6,14 @@ is lexical only, and it upgrades to hybrid as soon as the model is ready.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -20,26 +24,18 @@ from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import ReferenceMap
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
+from bot.retrieval.lines import LineQuestion, best_scored_line, wants_list
 from bot.retrieval.tokenize import english_phrases, normalize, plan_positions, tokenize
+from bot.retrieval.valuekinds import asked_kinds
 
 log = logging.getLogger(__name__)
 
-# How far a section about another week, month, year, milestone or exercise falls behind:
-# enough to lose to the one asked about, not so much that it drops out of the results.
-POSITION_MISMATCH_FACTOR = 0.85
-# The same for a section that answers another kind of question (the reference list, when
-# no paper or author is asked for).
-UNASKED_SECTION_FACTOR = 0.9
-# Further for the first level under such a section (an exercise's own wording): it is a
-# question, so it shares every word of a question on its topic and answers none of them.
-UNASKED_PROMPT_FACTOR = 0.7
-# How far a passage that holds a run of the question's words verbatim (a title: "Pattern
-# Recognition and Machine Learning") moves ahead, among the best candidates.
-PHRASE_FACTOR = 1.15
-PHRASE_CANDIDATES = 30
-# And for a passage without the kind of thing the question asks for (no sum of money when
-# it asks what something costs).
-NO_ANSWER_KIND_FACTOR = 0.9
+# The passages the fitted ranking orders: the rest keep the order of the fused score.
+RANK_CANDIDATES = 30
+RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
+RANK_FEATURES = ("lexical", "dense", "fused", "inverse_rank", "position_mismatch",
+                 "unasked_section", "unasked_prompt", "no_answer_kind", "phrase",
+                 "best_line", "line_kind_held", "heading_cover", "own_cover")
 
 
 @dataclass(frozen=True)
@@ -64,6 +60,7 @@ class SearchResult:
     dense_top: float | None = None
     # What an answer must contain, by the question's kind (intents.yaml `expects`).
     expected: list[re.Pattern[str]] = field(default_factory=list)
+    lines: LineQuestion | None = None  # what answer-line choice needs of the question
 
 
 @dataclass
@@ -73,6 +70,14 @@ class QueryPlan:
     expanded_terms: list[str]
     tokens: list[str]
     expected: list[re.Pattern[str]] = field(default_factory=list)
+    lines: LineQuestion | None = None
+
+
+@lru_cache(maxsize=1)
+def load_ranking(path: Path = RANKING_FILE) -> tuple[float, np.ndarray]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    weights = data["weights"]
+    return float(data["bias"]), np.array([float(weights.get(n, 0.0)) for n in RANK_FEATURES])
 
 
 def expansion_tokens(query: str, query_tokens: list[str], expanded: list[str]) -> list[str]:
@@ -109,6 +114,8 @@ class Retriever:
                                        for c in self.chunks], dtype=object)
         self._depths = np.array([len(c.heading_path) for c in self.chunks])
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
+        self._token_weights: dict[str, float] = {}
+        self._headings: dict[int, frozenset[str]] = {}
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -117,15 +124,30 @@ class Retriever:
     def dense_ready(self) -> bool:
         return self.embedder is not None and self.embedder.loaded
 
+    def subjects(self, text: str) -> set[str]:
+        """The named things a text is about: glossary terms whose English name is a name
+        ("Google Translate", "Netflix", not "accuracy"), however the text spells them."""
+        return {term.en for term in self.glossary.matches(text) if term.en[:1].isupper()}
+
     def plan(self, query: str, context: str = "") -> QueryPlan:
+        own_subjects = self.subjects(query)
+        if context and own_subjects and not own_subjects & self.subjects(context):
+            context = ""  # a new subject replaces the old one
         matched = self.glossary.matches(f"{context} {query}")
         expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
         expanded += [w for w in self.intents.expand(query) if w not in expanded]
         tokens = tokenize(query)
         tokens += expansion_tokens(query, tokens, expanded)
         if context:
-            tokens += tokenize(context)
-        return QueryPlan(query, matched, expanded, tokens, self.intents.expected_answers(query))
+            # Earlier turns count once, the new question twice: "what about its accuracy?"
+            # after a question on Netflix's value is about accuracy first.
+            tokens += tokens + [t for t in tokenize(context) if t not in tokens]
+        intents = {intent.name for intent in self.intents.matching(query)}
+        lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
+                             kinds=tuple(asked_kinds(query)),
+                             citation_asked="citation" in intents, wants_list=wants_list(query))
+        return QueryPlan(query, matched, expanded, tokens, self.intents.expected_answers(query),
+                         lines)
 
     def lexical_scores(self, plan: QueryPlan) -> np.ndarray:
         retriever = self.index.lexical
@@ -175,6 +197,17 @@ class Retriever:
     def knows(self, token: str) -> bool:
         return token in self.index.lexical.vocab_dict
 
+    def token_weight(self, token: str) -> float:
+        """How much a question token says about which line answers: its inverse document
+        frequency over the passages (a token the index lacks weighs as the rarest)."""
+        weight = self._token_weights.get(token)
+        if weight is None:
+            count = len(self.chunks)
+            found = (int(np.count_nonzero(self.index.lexical.get_scores([token])))
+                     if self.knows(token) else 0)
+            weight = self._token_weights[token] = math.log1p(count / (1 + found))
+        return weight
+
     def encode(self, plan: QueryPlan, context: str = "") -> np.ndarray:
         text = " ".join([context, plan.text, *plan.expanded_terms]).strip()
         return self.embedder.encode_queries([text])[0]
@@ -186,6 +219,17 @@ class Retriever:
         valid = ids[0] >= 0
         dense[ids[0][valid]] = scores[0][valid]
         return dense
+
+    def ranking_examples(self, query: str, use_dense: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate passages of a question and their RANK_FEATURES rows, as the
+        fitted ranking sees them (for benchmarks/fit_models.py)."""
+        plan = self.plan(query)
+        lexical = self.lexical_scores(plan)
+        dense = (self.dense_scores(self.encode(plan))
+                 if use_dense and self.dense_ready else None)
+        lexical_norm, fused = self._fused(plan, lexical, dense)
+        pool = np.argsort(-fused, kind="stable")[:RANK_CANDIDATES]
+        return pool, self.rank_features(plan, lexical_norm, dense, fused, pool)
 
     def search(self, query: str, k: int = 10, context: str = "",
                use_dense: bool = True) -> SearchResult:
@@ -204,15 +248,17 @@ class Retriever:
         result.timings = timings
         return result
 
-    def _section_factors(self, plan: QueryPlan) -> np.ndarray:
-        """Lower the sections owned by a kind of question this one is not (the reference
-        list, the exercises), and those whose heading names another week, month, year or
-        exercise than the question asks about: "the second year" is not about "Year 1",
-        however many plan words the two share."""
+    def section_flags(self, plan: QueryPlan) -> dict[str, np.ndarray]:
+        """Per passage, 0/1: a section owned by a kind of question this one is not (the
+        reference list, the exercises) and, under it, an exercise's own wording; a heading
+        naming another week, month, year or exercise than the question asks about ("the
+        second year" is not about "Year 1", however many plan words the two share); how
+        many of the kinds of answer the question expects the passage lacks; and a run of
+        the question's English words held verbatim (a title). The fitted ranking weighs
+        them."""
         unasked = list(self.intents.unasked_sections(plan.text))
         owned = np.isin(self._top_headings, unasked)
-        factors = np.where(owned, UNASKED_SECTION_FACTOR, 1.0)
-        factors = np.where(owned & (self._depths == 2), factors * UNASKED_PROMPT_FACTOR, factors)
+        mismatch = np.zeros(len(self.chunks), dtype=np.float32)
         asked = set(plan_positions(normalize(plan.text)))
         if asked:
             units = {position.rstrip("0123456789") for position in asked}
@@ -220,35 +266,82 @@ class Retriever:
                 same_unit = {p for p in self._heading_positions[i]
                              if p.rstrip("0123456789") in units}
                 if same_unit and not same_unit & asked:
-                    factors[i] *= POSITION_MISMATCH_FACTOR
+                    mismatch[i] = 1.0
+        lacking = np.zeros(len(self.chunks), dtype=np.float32)
         for pattern in plan.expected:
-            factors = np.where(self._holds(pattern), factors, factors * NO_ANSWER_KIND_FACTOR)
-        return factors.astype(np.float32)
+            lacking += ~self._holds(pattern)
+        return {"unasked_section": owned.astype(np.float32),
+                "unasked_prompt": (owned & (self._depths == 2)).astype(np.float32),
+                "position_mismatch": mismatch, "no_answer_kind": lacking,
+                "phrase": self._verbatim_phrases(plan)}
 
-    def _favour_verbatim_phrases(self, plan: QueryPlan, fused: np.ndarray) -> None:
+    def _verbatim_phrases(self, plan: QueryPlan) -> np.ndarray:
         """BM25 scores words one by one, so a title the question quotes word for word
-        counts no more than the same words scattered; Japanese translations of its words
-        can then rank a Japanese book first."""
+        counts no more than the same words scattered."""
+        found = np.zeros(len(self.chunks), dtype=np.float32)
         phrases = english_phrases(plan.text)
-        if not phrases:
-            return
-        for i in np.argsort(-fused, kind="stable")[:PHRASE_CANDIDATES]:
-            own = normalize(passage_text(self.chunks[i]))
-            if any(phrase in own for phrase in phrases):
-                fused[i] *= PHRASE_FACTOR
+        if phrases:
+            for i, chunk in enumerate(self.chunks):
+                own = normalize(passage_text(chunk))
+                found[i] = float(any(phrase in own for phrase in phrases))
+        return found
+
+    def rank_features(self, plan: QueryPlan, lexical_norm: np.ndarray,
+                      dense: np.ndarray | None, fused: np.ndarray,
+                      candidates: np.ndarray) -> np.ndarray:
+        """One row of RANK_FEATURES per candidate passage."""
+        flags = self.section_flags(plan)
+        question = plan.lines
+        total = question.total if question else 1.0
+        rows = []
+        for rank, i in enumerate(candidates):
+            chunk = self.chunks[i]
+            best = best_scored_line(chunk.text, question) if question else None
+            heading = self._heading_tokens(int(i))
+            own = self._own_words(int(i))[1]
+            rows.append([
+                lexical_norm[i], 0.0 if dense is None else dense[i], fused[i],
+                1.0 / (1 + rank), flags["position_mismatch"][i], flags["unasked_section"][i],
+                flags["unasked_prompt"][i], flags["no_answer_kind"][i], flags["phrase"][i],
+                best.score if best else 0.0,
+                best.features[2] if best else 0.0,
+                self._covered(plan.tokens, heading) / total if question else 0.0,
+                self._covered(plan.tokens, own) / total if question else 0.0,
+            ])
+        return np.array(rows, dtype=np.float32)
+
+    def _covered(self, tokens: list[str], words: set[str] | frozenset[str]) -> float:
+        return sum(self.token_weight(t) for t in set(tokens) & words)
+
+    def _heading_tokens(self, position: int) -> frozenset[str]:
+        tokens = self._headings.get(position)
+        if tokens is None:
+            tokens = self._headings[position] = frozenset(
+                tokenize(self.chunks[position].path_text))
+        return tokens
+
+    def _fused(self, plan: QueryPlan, lexical: np.ndarray,
+               dense: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 scaled to its best hit (so the dense weight means the same for every
+        query), and its weighted sum with the dense cosine."""
+        top = float(lexical.max()) if len(lexical) else 0.0
+        lexical_norm = lexical / top if top > 0 else lexical
+        if dense is None:
+            return lexical_norm, lexical_norm
+        weight = self.settings.dense_weight(detect_language(plan.text))
+        return lexical_norm, (1.0 - weight) * lexical_norm + weight * dense
 
     def _fuse(self, plan: QueryPlan, lexical: np.ndarray, dense: np.ndarray | None,
               k: int) -> SearchResult:
         lexical_top = float(lexical.max()) if len(lexical) else 0.0
-        lexical_norm = lexical / lexical_top if lexical_top > 0 else lexical
-        fused = lexical_norm
-        if dense is not None:
-            # BM25 is scaled to its best hit so the weight means the same for every query.
-            weight = self.settings.dense_weight(detect_language(plan.text))
-            fused = (1.0 - weight) * lexical_norm + weight * dense
-        fused = fused * self._section_factors(plan)
-        self._favour_verbatim_phrases(plan, fused)
-        order = np.argsort(-fused, kind="stable")[:k]
+        lexical_norm, fused = self._fused(plan, lexical, dense)
+        pool = np.argsort(-fused, kind="stable")[:RANK_CANDIDATES]
+        bias, weights = load_ranking()
+        features = self.rank_features(plan, lexical_norm, dense, fused, pool)
+        ranked = 1.0 / (1.0 + np.exp(-(bias + features @ weights)))
+        order = pool[np.argsort(-ranked, kind="stable")][:k]
+        scores = dict(zip(pool.tolist(), ranked.tolist(), strict=True))
+        fused = np.array([scores.get(i, 0.0) for i in range(len(fused))], dtype=np.float32)
         hits = [
             Hit(int(i), self.chunks[i], float(fused[i]), float(lexical[i]),
                 None if dense is None else float(dense[i]))
@@ -264,4 +357,5 @@ class Retriever:
             lexical_top=lexical_top,
             dense_top=None if dense is None else float(dense.max()),
             expected=plan.expected,
+            lines=plan.lines,
         )

@@ -26,7 +26,7 @@ def test_english_question_reaches_the_japanese_text(tutor):
 @pytest.mark.parametrize(("question", "language"), [
     ("How do I change a car tire?", "en"),
     ("富士山の高さは?", "ja"),
-    ("hello", "en"),
+    ("What is the capital of Peru?", "en"),
 ])
 def test_out_of_scope_questions_abstain_with_nearest_sections(tutor, question, language):
     answer = tutor.ask(question)
@@ -50,7 +50,6 @@ def test_lexical_mode_answers_before_the_model_loads(lexical_tutor):
     ("", "empty"),
     ("   \n\t ", "empty"),
     ("why " * 2_500, "too long"),
-    ("🎉🔥🎉", "words"),
     ("\x00\x07\x1b", "empty"),
 ])
 def test_bad_input_gets_a_clear_message(tutor, raw, fragment):

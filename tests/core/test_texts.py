@@ -13,6 +13,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.discordbot.i18n import JAPANESE
+from bot.discordbot.plan_views import MONTH_KEYS
 from bot.discordbot.texts import TEXTS, tr
 
 SOURCE = sorted((PROJECT_ROOT / "bot" / "discordbot").rglob("*.py"))
@@ -67,3 +68,12 @@ def test_japanese_texts_name_commands_as_japanese_clients_list_them():
     english_commands = {key: entry["ja"] for key, entry in TEXTS.items()
                         if re.search(r"/[a-z]", entry["ja"])}
     assert english_commands == {}  # e.g. /クイズ ランキング, not /quiz leaderboard
+
+
+@pytest.mark.parametrize(("key", "twin"), sorted(MONTH_KEYS.items()))
+def test_a_monthly_plan_has_a_month_twin_of_each_week_text(key, twin):
+    """A monthly plan (issue 16) is worded in months by the Discord layer (issue 14)."""
+    assert key in TEXTS and twin in TEXTS
+    for language in ("ja", "en"):
+        assert fields(TEXTS[key][language]) == fields(TEXTS[twin][language]), (key, language)
+    assert "か月" in TEXTS[twin]["ja"] and "month" in TEXTS[twin]["en"].casefold()

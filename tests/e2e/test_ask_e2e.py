@@ -272,3 +272,24 @@ async def test_queue_position_is_reported_when_answers_are_busy(fake, start_bot)
                            "順番待ちです(現在 2 番目)。まもなく回答します。"]
         queued = [r for r in records if r.content]
         assert all(r.edits and r.edits[-1]["embeds"] for r in queued)
+
+
+async def test_a_thread_follows_a_new_subject_and_thanks_get_a_reply(fake, start_bot):
+    async with start_bot():
+        await fake.post_message(fake.student, "general",
+                                "How much value did Netflix's recommender create?",
+                                mentions=[fake.bot_user])
+        created = await fake.wait_for_request(
+            lambda r: r.method == "POST" and r.path.endswith("/threads"))
+        thread_id = int(created.path.split("/")[4])
+        first = await fake.wait_for_sent_message(thread_id, count=1)
+        assert "10億ドル" in embed_text(first.embeds[0])
+        await fake.post_message(fake.student, thread_id,
+                                "and how many people use Google Translate?")
+        second = await fake.wait_for_sent_message(thread_id, count=2)
+        text = embed_text(second.embeds[0])
+        assert "Google翻訳" in text.split("\n[2]")[0] and "5億人" in text
+        await fake.post_message(fake.student, thread_id, "ありがとう!")
+        third = await fake.wait_for_sent_message(thread_id, count=3)
+        reply = embed_text(third.embeds[0])
+        assert "どういたしまして" in reply and "近い節" not in reply

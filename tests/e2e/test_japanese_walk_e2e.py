@@ -1,8 +1,8 @@
 """A member whose Discord client is Japanese walks every path and meets no English UI.
 
 carol (locale ja) asks with /ask and in a thread, plays a channel quiz, practises, does an
-exercise, starts a study plan (reminder, snooze, show, status); a moderator with a Japanese
-client changes /tutor config. Then every text the bot sent is read: what is left in Latin
+exercise, starts a study plan (reminder, snooze, check-in, show, status); a moderator with a
+Japanese client changes /tutor config. Then every text the bot sent is read: what is left in Latin
 letters must be the chapter's own terms or code, never a label of the bot's."""
 
 from __future__ import annotations
@@ -147,6 +147,9 @@ async def study_plan(fake, bot, carol) -> None:
     await fake.click(carol, reminder.id, done)
     snooze = next(c for c in reminder.custom_ids() if c.startswith("plan:snooze:"))
     await fake.click(carol, reminder.id, snooze)
+    checkin = next(c for c in reminder.custom_ids() if c.startswith("plan:checkin:"))
+    form = await fake.click(carol, reminder.id, checkin)  # the study log's one-line form
+    await fake.submit_modal(carol, form.modal["custom_id"], {"checkin": "第1週の課題を終えた"})
     shown = await fake.slash(carol, "plan show")
     await fake.wait_until(lambda: shown.followups, what="/plan show")
     await fake.slash(carol, "plan status")

@@ -76,6 +76,8 @@ async def test_commands_are_synced_with_japanese_names(fake, start_bot):
         start = {o["name"]: o for o in subcommands["start"]["options"]}
         assert start["time"]["name_localizations"]["ja"] == "時刻"
         assert [c["value"] for c in start["plan"]["choices"]] == ["3m", "1y", "3y"]
+        assert start["cadence"]["name_localizations"]["ja"] == "頻度"
+        assert [c["value"] for c in start["cadence"]["choices"]] == ["weekly", "monthly"]
         assert commands["timezone"]["options"][0]["name"] == "set"
         rec = await fake.autocomplete(fake.student, "timezone set", {"zone": "asia/tok"},
                                       focused="zone")
@@ -403,3 +405,46 @@ async def test_a_plan_preview_outlines_its_week(fake, start_bot):
         red = np.all(np.abs(pixels[:, :, :3] - np.array((0xD6, 0x27, 0x28)) / 255) < 0.05,
                      axis=2)
         assert red.sum() > 50  # the outlined week
+async def test_monthly_plan_with_practice_and_a_check_in_kept_across_a_restart(fake, start_bot):
+    """Issue 16: /plan start cadence:monthly, a reminder holding four weeks with practice
+    questions from the bank, and the check-in button's one line shown in /plan status."""
+    async with start_bot() as bot:
+        rec, due = await start_soon(fake, bot, fake.student, plan="1y", cadence="monthly")
+        card = rec.callback_data["embeds"][0]["fields"][0]["value"]
+        assert rec.ephemeral and "Cadence: monthly" in card
+        assert "not started yet (13 months). Month 1 arrives" in card
+        # A Japanese member's monthly plan reads in Japanese (issue 14 × issue 16).
+        carol = fake.user("carol")
+        await fake.slash(carol, "plan start", {
+            "plan": "1y", "time": f"{due:%H:%M}", "weekday": f"{due:%a}".lower(),
+            "timezone": ZONE, "cadence": "monthly"}, locale="ja")
+        reminder = await fake.wait_for_sent_message(fake.student, contains="month 1 of 13",
+                                                    timeout=LEAD + 4)
+        text = reminder.embeds[0]["description"]
+        assert "weeks 1-4 of the plan" in text and "seaborn" in text
+        assert "🧠 Practice this week" in text and "📚 This week's resource" in text
+        japanese = await fake.wait_for_sent_message(carol, contains="第1か月/全13か月",
+                                                    timeout=LEAD + 4)
+        ja_text = japanese.embeds[0]["description"]
+        assert "🗓️ 今月はプランの第1〜4週" in ja_text and "**🧠 今週の練習**" in ja_text
+        assert "**📚 今週のリソース:**" in ja_text and "`トピック:" in ja_text
+        assert "Practice this week" not in ja_text and "This month" not in ja_text
+        labels = {b["custom_id"].split(":")[1]: b["label"] for row in japanese.components
+                  for b in row["components"]}
+        assert labels["checkin"] == "今週の記録" and labels["snooze"] == "1日後にもう一度"
+        ja_status = await fake.slash(carol, "plan status", locale="ja")
+        ja_card = ja_status.callback_data["embeds"][0]["fields"][0]["value"]
+        assert "第1か月/全13か月" in ja_card and "頻度: 毎月" in ja_card
+        subscription = (await plans(bot).service.statuses(fake.student.id))[0].subscription_id
+        checkin = f"plan:checkin:{subscription}:1"
+        assert checkin in reminder.custom_ids()
+        form = await fake.click(fake.student, reminder.id, checkin)
+        assert form.callback_type == 9  # the one-line form
+        saved = await fake.submit_modal(fake.student, form.modal["custom_id"],
+                                        {"checkin": "Finished NumPy and pandas @everyone"})
+        assert saved.ephemeral and "Saved to your study log" in saved.content
+    async with start_bot() as bot:
+        status = await fake.slash(fake.student, "plan status")
+        value = status.callback_data["embeds"][0]["fields"][0]["value"]
+        assert "Study log" in value and "Week 1: Finished NumPy and pandas" in value
+    assert_within_limits(fake)

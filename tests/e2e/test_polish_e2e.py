@@ -8,6 +8,7 @@ import pytest
 from bot.discordbot.quiz_views import scoreboard_embed
 from bot.quiz.session import MemberScore, Scoreboard
 from bot.retrieval.answer import MAX_QUESTION_CHARS, message
+from bot.retrieval.smalltalk import small_talk_reply
 from tests.e2e.conftest import assert_within_limits
 
 pytestmark = pytest.mark.e2e
@@ -60,13 +61,26 @@ async def test_an_emoji_only_mention_is_answered_in_the_members_language(fake, s
     carol = fake.user("carol")
     async with start_bot() as bot:
         await fake.slash(carol, "help")  # the bot learns her client's language here
+        # Emoji alone is small talk (the lead's retrieval change): a short reply, in her
+        # language, without a thread or a search.
         await fake.post_message(carol, "general", "👍🎉", mentions=[fake.bot_user])
-        reply = await fake.wait_for_sent_message("general", contains=NO_WORDS_JA)
-        assert reply.content == NO_WORDS_JA
-        assert not fake.requests("POST", path_contains="/threads")  # nothing to thread
+        emoji_ja = small_talk_reply("emoji", "ja")
+        reply = await fake.wait_until(
+            lambda: [m for m in fake.sent_messages("general")
+                     if m.embeds and m.embeds[0].get("description") == emoji_ja],
+            what="the Japanese small-talk reply")
+        assert reply
         assert await bot.member_languages.get(carol.id) == "ja"
+        await fake.post_message(carol, "general", "??", mentions=[fake.bot_user])
+        refused = await fake.wait_for_sent_message("general", contains=NO_WORDS_JA)
+        assert refused.content == NO_WORDS_JA  # no words at all: refused in her language
+        assert not fake.requests("POST", path_contains="/threads")  # nothing to thread
         await fake.post_message(fake.student, "general", "🤔", mentions=[fake.bot_user])
-        await fake.wait_for_sent_message("general", contains="Please ask in words.")
+        emoji_en = small_talk_reply("emoji", "en")
+        await fake.wait_until(
+            lambda: [m for m in fake.sent_messages("general")
+                     if m.embeds and m.embeds[0].get("description") == emoji_en],
+            what="the English small-talk reply")
 
 
 async def test_tutor_config_glossary_and_exercise_answers_for_a_japanese_member(fake, start_bot):

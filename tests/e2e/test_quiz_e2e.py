@@ -409,12 +409,18 @@ async def test_exercise_hints_and_feedback_even_across_a_restart(fake, start_bot
         exercise = bank(bot).exercises[2]
         posted = await fake.slash(bob, "exercise show", {"number": 2}, channel="study")
         assert not posted.ephemeral
-        assert "Exercise 2" in posted.callback_data["embeds"][0]["title"]
+        shown = posted.callback_data["embeds"][0]
+        assert "Exercise 2" in shown["title"]
+        # An English-speaking member reads the prompt in English, the chapter's Japanese beside it.
+        assert shown["description"] == exercise.english.prompt
+        assert {"name": "The chapter's Japanese · 原文", "value": exercise.prompt,
+                "inline": False} in shown["fields"]
         message_id = fake.response_message_id(posted)
         assert set(fake.message(message_id).custom_ids()) == {"ex:hint:2", "ex:answer:2"}
         hint = await fake.click(bob, message_id, "ex:hint:2")
-        assert hint.ephemeral and hint.content == f"💡 Hint 1/1: {exercise.hints[0]}"
-        assert hint.content.endswith("- 機械学習エンジニア:MLシステムの実装と運用")  # its list
+        assert hint.ephemeral and hint.content == f"💡 Hint 1/1: {exercise.english.hints[0]}"
+        assert hint.content.endswith("- Machine learning engineer: implementing and operating "
+                                     "ML systems")  # the lead-in carries its list
         second = await fake.click(bob, message_id, "ex:hint:2")
         assert second.content.startswith("That's every hint")
 
@@ -423,11 +429,12 @@ async def test_exercise_hints_and_feedback_even_across_a_restart(fake, start_bot
         feedback = await fake.submit_modal(bob, form.modal["custom_id"], {"answer": answer})
         await fake.wait_until(lambda: len(feedback.followups) >= 2, what="feedback")
         checklist = feedback.followups[0]["embeds"][0]["description"]
-        assert "✅ Daily work" in checklist and "✅ Skill sets" in checklist
+        assert "✅ The DS's daily work" in checklist and "✅ How the skills differ" in checklist
         model = feedback.followups[1]["embeds"][0]
         assert model["title"].startswith("📖 Model answer")
-        assert model["description"].startswith("**1. 日常業務の内容**\n\nデータサイエンティスト")
+        assert model["description"].startswith("**1. Daily work**\n\nData scientist (DS):")
         assert "#####" not in model["description"]
+        assert "Hearing out business problems" in model["description"]  # our English text
         assert feedback.followups[0].get("flags", 0) & 64  # ephemeral
 
         reopened = await fake.click(bob, message_id, "ex:answer:2")
@@ -444,7 +451,7 @@ async def test_exercise_hints_and_feedback_even_across_a_restart(fake, start_bot
         assert [c["value"] for c in choices.choices] == [2]
         history = await fake.slash(bob, "exercise history")
         rows = history.callback_data["embeds"][0]["description"]
-        assert rows.count("Exercise 2 ·") == 2 and "key points 3/5" in rows
+        assert rows.count("Exercise 2 ·") == 2 and "key points 4/6" in rows
     assert_within_limits(fake)
 
 

@@ -60,3 +60,16 @@ def test_console_plan_line():
     assert handle("4w") == cli.CONSOLE_USAGE
     assert "must be a number" in handle("1y five")
     assert "weeks 1-52" in handle("1y 53")
+
+
+def test_plan_show_a_month_as_a_monthly_reminder_shows_it(capsys):
+    """The CLI runs on the same core: a month of the 1-year plan, with its practice."""
+    args = _parser().parse_args(["plan", "show", "1y", "--week", "2", "--cadence", "monthly",
+                                 "--json"])
+    assert args.handler(args, SETTINGS) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["week"] == 2 and data["focus"]["ja"] == "機械学習理論とscikit-learn"
+    assert len(data["tasks"]) == 13 and data["practice"]
+    args = _parser().parse_args(["plan", "show", "3m", "--cadence", "monthly"])
+    assert args.handler(args, SETTINGS) == 0
+    assert capsys.readouterr().out.startswith("Plan 3m — month 1 of 3")

@@ -63,7 +63,7 @@ async def test_weekly_reminders_arrive_at_0900_tokyo_with_the_weeks_content(
     week = message.payload.weeks[0]
     assert week.focus.ja == "Python文法"
     assert [t.text.ja for t in week.tasks] == ["変数", "関数", "クラス", "モジュール"]
-    assert "『ゼロから作るDeep Learning』斎藤康毅" in [r.title for r in week.resources]
+    assert "『Pythonではじめる機械学習』Andreas C. Müller" in [r.title for r in week.resources]
     assert week.heading_path == \
         "4.4 スキル開発タイムライン › 3ヶ月プラン(基礎固め) › Week 1-4: Python基礎とライブラリ習得"
     assert "Week 1-4: Python基礎とライブラリ習得" in message.payload.description()
@@ -481,9 +481,10 @@ async def test_a_dm_reminder_redrawn_after_done_keeps_its_reviews_line(
     original = {m.target: m.payload for m in transport.messages}
     await service.mark_done(1, 42, 1, 0)
     redrawn = await service.week_payload(1, 1)
-    # The same reminder, redrawn from the same data: only the tick differs.
+    # The same reminder, redrawn from the same data: only the tick and the progress differ.
     assert redrawn.description() == original[Target.dm(42)].description().replace(
-        "☐ 1.", "✅ 1.", 1)
+        "☐ 1.", "✅ 1.", 1).replace("📈 0 of 10 tasks done · 10件中0件完了",
+                                    "📈 1 of 10 tasks done · 10件中1件完了")
     assert "🔁 5 review(s) due" in redrawn.description()
     channel = await service.week_payload(2, 1)  # never a review count in a channel post
     assert channel.reviews_due is None and "review" not in channel.description()

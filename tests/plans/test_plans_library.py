@@ -177,7 +177,7 @@ def _too_many_tasks(raw):
 
 
 def _empty_focus(raw):
-    raw["plans"]["3y"]["blocks"][2]["steps"][3]["focus"]["ja"] = "  "
+    raw["plans"]["3y"]["blocks"][2]["steps"][0]["focus"]["ja"] = "  "
 
 
 @pytest.mark.parametrize("edit, field, message", [
@@ -191,7 +191,7 @@ def _empty_focus(raw):
     (_wrong_total, "plans.3y.weeks", "says 150 weeks but the blocks cover 156"),
     (_bad_kind, "resources.kaggle.kind", "'forum' is not one of"),
     (_too_many_tasks, "plans.1y.blocks[1].steps[0].tasks", "expected 2-5 tasks, got 6"),
-    (_empty_focus, "plans.3y.blocks[2].steps[3].focus.ja", "expected a non-empty string"),
+    (_empty_focus, "plans.3y.blocks[2].steps[0].focus.ja", "expected a non-empty string"),
 ])
 def test_schema_errors_name_file_and_field(tmp_path, edit, field, message):
     raw = yaml.safe_load((KNOWLEDGE / "plans.yaml").read_text("utf-8"))

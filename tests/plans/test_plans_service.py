@@ -151,7 +151,7 @@ async def test_show_status_and_payload_for_a_week(service, dispatcher, clock):
     payload = await service.week_payload(status.subscription_id, 1)
     assert payload.key == "tp1w1" and "✅ 1. 変数" in payload.description()
     preview = service.show_plan("3y", 156)
-    assert preview.focus.ja == "コミュニティリーダー" and preview.step_week == 13
+    assert preview.focus.ja == "業界リーダー" and len(preview.tasks) == 4  # side by side
     with pytest.raises(PlanError):
         service.show_plan("3y", 0)
 

@@ -78,3 +78,17 @@ def test_the_picture_speaks_the_readers_language(library):
     assert not [w for w in caught if "missing from" in str(w.message)]  # no tofu boxes
     assert japanese.shape != _decode(render_timeline(plan, current_week=5)).shape or \
         not np.array_equal(japanese, _decode(render_timeline(plan, current_week=5)))
+
+
+def test_a_monthly_plans_picture_counts_months(library):
+    """A monthly subscription's cells are months (issue 16), and the labels say so in the
+    reader's language (issue 14)."""
+    from bot.plans.timeline import timeline_texts
+
+    plan = library.plan_for("1y", "monthly")
+    title, blocks, legend = timeline_texts(plan, 2, "ja")
+    assert title.endswith("現在: 第2か月") and legend.startswith("現在の月")
+    assert all("か月" in block.split(": ")[0] for block in blocks)
+    title, blocks, legend = timeline_texts(plan, 2, "en")
+    assert title.endswith("current month 2") and blocks[0].startswith("Month")
+    assert render_timeline(plan, current_week=2, language="ja").startswith(b"\x89PNG")

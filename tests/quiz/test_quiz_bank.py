@@ -12,6 +12,7 @@ import pytest
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.document import normalize_path
 from bot.quiz.bank import TOPICS, QuestionBank, load_bank
+from bot.quiz.exercises import assess
 from bot.quiz.matching import check_answer
 from bot.quiz.models import OPTION_LETTERS
 
@@ -305,10 +306,45 @@ def test_exercises_are_verbatim_from_the_chapter(bank, kb):
             assert point.cues_ja and point.cues_en, point.id
 
 
-def test_exercise_2_key_points_cover_the_four_aspects(bank):
-    ids = [p.id for p in bank.exercise(2).key_points]
-    assert ids[:4] == ["daily-work", "skills", "phases", "deliverables"]
-    assert "データサイエンティスト(DS):" in bank.exercise(2).model_answer
+def test_key_points_summarise_the_model_answer_not_the_prompt(bank):
+    """Each key point is drawn from a content line of the model answer (not a section
+    heading that repeats the prompt), and no cue is a word of the prompt itself, so an
+    answer that only echoes the question ticks nothing."""
+    for exercise in bank.exercises.values():
+        for point in exercise.key_points:
+            assert not point.source.startswith("#"), (exercise.number, point.id)
+            assert point.source not in exercise.prompt, (exercise.number, point.id)
+        generic = {"技術", "モデル", "影響", "1年", "technology", "model", "impact", "1 year"}
+        assert not [(p.id, c) for p in exercise.key_points for c in p.cues
+                    if c.casefold() in generic], exercise.number
+        for language in ("ja", "en"):
+            echo = "\n".join([exercise.prompt_in(language), *exercise.hints_in(language)])
+            ticked = assess(exercise, echo).covered
+            assert not ticked, (exercise.number, language,
+                                [(p.key_point.id, p.cues_found) for p in ticked])
+
+
+def test_exercises_have_english_text_beside_the_verbatim_japanese(bank):
+    for exercise in bank.exercises.values():
+        assert exercise.english is not None, exercise.number
+        assert len(exercise.english.hints) == len(exercise.hints)
+        assert exercise.prompt_in("en") == exercise.english.prompt != exercise.prompt
+        assert exercise.prompt_in("ja") == exercise.prompt
+        assert exercise.model_answer_in("en").count("\n") >= 5
+        assert not any("\u3040" <= ch <= "\u30ff" for ch in exercise.english.prompt)
+        for point in exercise.key_points:
+            assert point.label.en and point.label.ja != point.label.en
+
+
+def test_english_hints_must_pair_with_the_japanese_ones(tmp_path, kb):
+    for source in Path(__file__).resolve().parents[2].joinpath("knowledge", "quiz").glob("*.yaml"):
+        shutil.copy(source, tmp_path / source.name)
+    exercises = tmp_path / "exercises.yaml"
+    exercises.write_text(exercises.read_text("utf-8").replace(
+        "    - 'Scale: how many people did it affect?'\n", ""), "utf-8")
+    bank = load_bank(tmp_path, kb)
+    assert [(e.item_id, e.field) for e in bank.errors] == [("exercise-1", "en.hints")]
+    assert "one hint per Japanese hint (4), not 3" in str(bank.errors[0])
 
 
 def test_bank_loads_from_a_copy_and_rejects_a_hint_edit(tmp_path, kb):
@@ -337,3 +373,99 @@ def test_close_topics_name_what_a_member_probably_meant(bank):
     assert bank.close_topics("推薦") == ["netflix"]  # by its Japanese name
     assert bank.close_topics("edge")[0] == "edge-ai"
     assert bank.close_topics("qwzxv") == []
+
+def test_english_hints_carry_their_list_like_the_japanese(bank):
+    """A member's n-th hint is one hint in either language: the English hints (issue 16)
+    are grouped by the Japanese lead-ins (issue 14), so both lists have one length."""
+    for exercise in bank.exercises.values():
+        assert exercise.english is not None
+        assert len(exercise.hints_in("en")) == len(exercise.hints_in("ja")), exercise.number
+    lead_in = bank.exercise(2).hints_in("en")[0]
+    assert lead_in.startswith("Using the career-path table in Section 4.3")
+    assert lead_in.endswith("\n- Data scientist: identifying and analysing business problems"
+                            "\n- Machine learning engineer: implementing and operating ML "
+                            "systems")
+
+
+# --- fairness: what a learner would notice (issue 16) ---------------------------------------
+
+def test_guessing_true_does_not_pay(bank):
+    """A member who answers "true" to every true/false question gets 40-60% right, not 76%."""
+    tf = [q for q in bank.questions.values() if q.kind == "tf"]
+    share = sum(q.answer_bool for q in tf) / len(tf)
+    assert len(tf) >= 30 and 0.4 <= share <= 0.6, f"{share:.0%} of {len(tf)} keyed true"
+
+
+# Wrong options that the chapter itself would defend, or that nobody would pick.
+NOT_A_WRONG_OPTION = [
+    ("fm-few-shot", "Transfer Learning"),          # the chapter's word for using pretrained models
+    ("alphago-policy-network", "Deep Neural Networks"),  # the networks are DNNs
+    ("automl-ds-role-2030", "MLシステムの設計・実装・運用"),  # MLE work, i.e. ML engineering
+    ("alphago-ke-jie", "皮膚科医"),                 # not a Go player
+    ("alphago-elo", "2,032"),                      # the skin-cancer class count
+]
+
+
+@pytest.mark.parametrize(("qid", "option"), NOT_A_WRONG_OPTION)
+def test_wrong_options_are_ones_the_chapter_rules_out(bank, qid, option):
+    question = bank.get(qid)
+    assert option not in [o.ja for o in question.options], (qid, option)
+
+
+def test_precision_is_not_called_accuracy_beside_recall(bank):
+    question = bank.get("plan3m-metrics")
+    answer = question.options[question.answer_index]
+    assert answer.ja == "精度、再現率、F1、R²" and answer.en.startswith("Precision")
+
+
+def test_the_latest_papers_point_to_one_community_only(bank, kb):
+    """res-community-reddit asks for what only one line of the community list says."""
+    question = bank.get("res-community-reddit")
+    chapter, section = kb.find_section(question.citation.heading_path)
+    lines = [line for line in chapter.body(section).splitlines() if line.startswith("- ")]
+    asked = "最新論文"
+    assert asked in question.question.ja
+    matching = [line for line in lines if asked in line]
+    assert len(matching) == 1
+    assert matching[0].startswith("- " + question.options[question.answer_index].ja)
+    # Nothing the question says is also what another option is listed for (Kaggle:
+    # コンペティション、ディスカッション、ノートブック共有).
+    for line in lines:
+        if line is not matching[0]:
+            for item in line.split(":", 1)[-1].split("、"):
+                assert item.split("(")[0] not in question.question.ja, (item, line)
+
+
+@pytest.mark.parametrize("qid", ["skin-cancer-fda", "gnmt-quality", "fm-gpt4-parameters",
+                                 "tesla-accident-reduction"])
+def test_doubtful_figures_are_asked_as_the_chapters_claim(bank, qid):
+    question = bank.get(qid)
+    assert question.question.ja.startswith("本章によると")
+    assert question.question.en.startswith("According to the chapter")
+
+
+def test_netflix_prize_explanation_claims_no_winner(bank):
+    explanation = bank.get("netflix-prize-money").explanation
+    assert "won" not in explanation.en and "与えられ" not in explanation.ja
+
+
+@pytest.mark.parametrize(("qid", "typed", "correct"), [
+    ("plan1y-kaggle-goal", "Bronze", True),
+    ("plan1y-kaggle-goal", "ブロンズメダル", True),
+    ("plan1y-kaggle-goal", "silver medal", True),
+    ("plan1y-kaggle-goal", "Gold", False),
+    ("air-phd-years", "3-5", True),
+    ("air-phd-years", "3〜5", True),
+    ("air-phd-years", "2-3", False),
+    ("plan3y-blog-pace", "2〜4本", True),
+    ("plan3y-blog-pace", "月2〜4本", True),
+    ("plan3y-blog-pace", "1-2本", False),
+])
+def test_variants_a_learner_would_type(bank, qid, typed, correct):
+    assert check_answer(bank.get(qid), typed).correct is correct
+
+
+@pytest.mark.parametrize("phrase", ["has more than how many", "predicts how many",
+                                    "match earlier performance"])
+def test_no_awkward_english_questions(bank, phrase):
+    assert not [q.id for q in bank.questions.values() if phrase in q.question.en]

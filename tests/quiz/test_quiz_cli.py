@@ -163,8 +163,8 @@ def test_console_exercise_gives_hints_and_a_checklist(settings):
     assert "ヒント 1/1: 第4.3節のキャリアパスの表を参考に、以下の違いを考えてみましょう:\n" \
         "- データサイエンティスト:ビジネス課題の特定と分析" in out  # the lead-in with its list
     assert "No more hints." in out
-    assert "✅ 日常業務の内容" in out and "⬜ 成果物" in out
-    assert result == "Saved. 1 of 5 key points covered."
+    assert "✅ DSの日常業務は探索と分析" in out and "⬜ 成果物の違い" in out
+    assert result == "Saved. 2 of 6 key points covered."
     rows = asyncio.run(_rows(settings, "SELECT number, answer FROM exercise_answers "
                                        "WHERE member_id = ?"))
     assert [(r["number"], r["answer"]) for r in rows] == [(2, answer)]

@@ -162,7 +162,7 @@ class Ask(commands.Cog):
             guild_id=guild_id, channel_id=channel_id, user_id=user_id, question=answer.question,
             context=context, language=answer.language, status=answer.status,
             passage_ids=[p.chunk_id for p in answer.passages])
-        if answer.status == "invalid":
+        if answer.status in ("invalid", "chat"):
             return answer, discord.Embed(description=answer.message), None
         return answer, render.answer_embed(answer), answer_view(answer, answer_id)
 
@@ -187,7 +187,8 @@ class Ask(commands.Cog):
             await send_ephemeral(interaction, tr("restarting", language))
             return
         invalid = validate_question(question, language)
-        if invalid is not None:  # refused before the rate limit: it costs the member nothing
+        # Refused (or small talk answered) before the rate limit: it costs the member nothing.
+        if invalid is not None:
             await send_ephemeral(interaction, invalid.message)
             return
         wait = await self._rate_limit_wait(interaction.user.id, interaction.guild_id)
@@ -236,8 +237,12 @@ class Ask(commands.Cog):
         language = question_language(
             question, default=await self.bot.member_language(message.author.id, message.guild))
         invalid = validate_question(question, language)
-        if invalid is not None:
-            await message.reply(invalid.message, allowed_mentions=NO_MENTIONS)
+        if invalid is not None:  # before the rate limit and any thread: it costs nothing
+            if invalid.status == "chat":  # thanks, a greeting, emoji alone: a short reply
+                await message.reply(embed=discord.Embed(description=invalid.message),
+                                    allowed_mentions=NO_MENTIONS)
+            else:
+                await message.reply(invalid.message, allowed_mentions=NO_MENTIONS)
             return
         wait = await self._rate_limit_wait(message.author.id, message.guild and message.guild.id)
         if wait:

@@ -12,6 +12,7 @@ import inspect
 import io
 import logging
 import re
+import secrets
 from datetime import date, datetime
 
 import discord
@@ -23,7 +24,7 @@ from bot.discordbot.client import NO_MENTIONS, TutorBot, send_ephemeral
 from bot.discordbot.cogs.admin import valid_timezone, zone_matches
 from bot.discordbot.i18n import t
 from bot.discordbot.limits import FIELD_VALUE, truncate
-from bot.discordbot.plan_views import notice_embed, pick, reminder_embed, week_embed
+from bot.discordbot.plan_views import notice_embed, pick, reminder_embed, unit_key, week_embed
 from bot.discordbot.plans_transport import DiscordTransport, Rendered
 from bot.discordbot.texts import TEXTS, guild_language, interaction_language, tr
 from bot.plans import (
@@ -33,6 +34,7 @@ from bot.plans import (
     PlanError,
     PlanRuntime,
     PlanService,
+    PracticePicker,
     ReminderPayload,
     SubscriptionStatus,
     Target,
@@ -40,7 +42,9 @@ from bot.plans import (
     key_from_footer,
     load_library,
 )
-from bot.plans.library import Text
+from bot.plans.checkins import MAX_CHECKIN
+from bot.plans.library import PlanWeek, Text
+from bot.plans.practice import PracticeQuestion
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,14 @@ WHERE_CHOICES = [
     app_commands.Choice(name=t("My DMs"), value="dm"),
     app_commands.Choice(name=t("This channel (moderators)"), value="here"),
 ]
+CADENCE_CHOICES = [
+    app_commands.Choice(name=t("Weekly"), value="weekly"),
+    app_commands.Choice(name=t("Monthly (every four weeks)"), value="monthly"),
+]
+# A check-in form's custom id: the random part keeps two open forms apart; the submission
+# is handled by Plans.on_interaction, so a form sent while the bot restarts still counts.
+CHECKIN_FORM_RE = re.compile(r"^planlog:[0-9a-f]+:(?P<sub>\d+):(?P<week>\d+)$")
+CHECKIN_FIELD = "checkin"
 # The core's PlanError messages are English; these give the member's language instead.
 ERROR_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), key) for pattern, key in (
@@ -75,6 +87,8 @@ ERROR_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"only the member who started", "plan_err_not_owner"),
         (r"has weeks 1-(?P<last>\d+)", "plan_err_week_range"),
         (r"only a week that was already sent", "plan_err_not_sent"),
+        (r"check in only for a week", "plan_err_checkin_not_sent"),
+        (r"write one line", "plan_err_checkin_empty"),
     ))
 PLAN_FAILURES = (PlanError, PlanConflict)
 NOTICE_KEY_RE = re.compile(r"^tp(?P<sub>\d+)w\d+")  # a notice's key starts with its send's
@@ -113,13 +127,20 @@ def state_text(status: SubscriptionStatus, language: str) -> str:
     return tr("plan_state_paused", language, reason=reason)
 
 
+def status_unit(status: SubscriptionStatus) -> str:
+    """A monthly plan's status counts months (next_week, current_week, total_weeks)."""
+    return "month" if status.cadence == "monthly" else "week"
+
+
 def next_text(status: SubscriptionStatus, language: str) -> str:
     """Which week comes next and when, in every reader's own time, and in the plan's zone."""
     if status.next_week is None:
         return "—"
+    unit = status_unit(status)
     if status.next_due is None:  # paused: it has no time until it is resumed
-        return tr("plan_next_week_paused", language, week=status.next_week)
-    text = tr("plan_next_week", language, week=status.next_week, when=when(status.next_due))
+        return tr(unit_key("plan_next_week_paused", unit), language, week=status.next_week)
+    text = tr(unit_key("plan_next_week", unit), language, week=status.next_week,
+              when=when(status.next_due))
     local = status.next_due_local
     if local is not None:
         text += f"\n{local:%Y-%m-%d %H:%M} (`{status.timezone}`)"
@@ -128,17 +149,25 @@ def next_text(status: SubscriptionStatus, language: str) -> str:
 
 def progress_text(status: SubscriptionStatus, language: str) -> str:
     """Weeks received and tasks done; before week 1 arrives, when it will."""
+    unit = status_unit(status)
     if status.current_week is None:
         key = "plan_progress_waiting" if status.next_due else "plan_progress_none_sent"
-        return tr(key, language, total=status.total_weeks, when=when(status.next_due))
-    return tr("plan_progress", language, week=status.current_week, total=status.total_weeks,
-              done=status.tasks_done, tasks=status.tasks_total)
+        return tr(unit_key(key, unit), language, total=status.total_weeks,
+                  when=when(status.next_due))
+    return tr(unit_key("plan_progress", unit), language, week=status.current_week,
+              total=status.total_weeks, done=status.tasks_done, tasks=status.tasks_total)
 
 
 def status_body(status: SubscriptionStatus, language: str) -> str:
     body = tr("plan_status_body", language, state=state_text(status, language),
               where=where_text(status.target, language), next=next_text(status, language),
               progress=progress_text(status, language), zone=f"`{status.timezone}`")
+    if status.cadence == "monthly":
+        body += "\n" + tr("plan_cadence_monthly", language)
+    if status.study_log:  # the owner's check-ins, newest first
+        rows = [tr("plan_study_log_row", language, week=entry.week, text=entry.text)
+                for entry in status.study_log]
+        body += f"\n**{tr('plan_study_log', language)}**\n" + "\n".join(rows)
     return truncate(body, FIELD_VALUE)
 
 
@@ -152,13 +181,15 @@ def status_embed(statuses: list[SubscriptionStatus], language: str) -> discord.E
 
 def change_text(action: str, before: SubscriptionStatus, after: SubscriptionStatus,
                 language: str) -> str:
-    """What a pause/resume/skip/stop did; a skip names the skipped and the next week."""
+    """What a pause/resume/skip/stop did; a skip names the skipped and the next week (the
+    next month, in a monthly plan)."""
     if action != "skip":
         return tr(CHANGE_TEXTS[action], language)
+    unit = status_unit(after)
     if after.next_week is None:
-        return tr("plan_skipped_last", language, week=before.next_week)
-    return tr("plan_skipped_to", language, week=before.next_week, next=after.next_week,
-              when=when(after.next_due))
+        return tr(unit_key("plan_skipped_last", unit), language, week=before.next_week)
+    return tr(unit_key("plan_skipped_to", unit), language, week=before.next_week,
+              next=after.next_week, when=when(after.next_due))
 
 
 def reminder_view(payload: ReminderPayload | Notice,
@@ -173,6 +204,7 @@ def reminder_view(payload: ReminderPayload | Notice,
         view.add_item(DoneButton(payload.subscription_id, week.week, task.index, named,
                                  language))
     view.add_item(SnoozeButton(payload.subscription_id, week.week, language))
+    view.add_item(CheckinButton(payload.subscription_id, week.week, language))
     return view
 
 
@@ -246,6 +278,56 @@ class SnoozeButton(discord.ui.DynamicItem[discord.ui.Button],
         await cog.press_snooze(interaction, self.subscription_id, self.week)
 
 
+class CheckinButton(discord.ui.DynamicItem[discord.ui.Button],
+                    template=r"plan:checkin:(?P<sub>\d+):(?P<week>\d+)"):
+    """Opens a one-line form: "what did you do this week?", kept as the study log."""
+
+    def __init__(self, subscription_id: int, week: int, language: str = "en") -> None:
+        super().__init__(discord.ui.Button(
+            style=discord.ButtonStyle.primary, emoji="📝",
+            label=tr("plan_checkin_button", language),
+            custom_id=f"plan:checkin:{subscription_id}:{week}"))
+        self.subscription_id = subscription_id
+        self.week = week
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> CheckinButton:
+        return cls(int(match["sub"]), int(match["week"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(checkin_form(
+            self.subscription_id, self.week, interaction_language(interaction)))
+
+
+class CheckinForm(discord.ui.Modal):
+    """The one-line check-in; Plans.on_interaction handles the submission by custom id."""
+
+    def __init__(self, subscription_id: int, week: int, language: str) -> None:
+        super().__init__(title=truncate(tr("plan_checkin_title", language, week=week), 45),
+                         timeout=3600,
+                         custom_id=f"planlog:{secrets.token_hex(3)}:{subscription_id}:{week}")
+        self.add_item(discord.ui.TextInput(
+            label=truncate(tr("plan_checkin_label", language), 45), custom_id=CHECKIN_FIELD,
+            style=discord.TextStyle.short, max_length=MAX_CHECKIN))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Nothing here: Plans.on_interaction stores every check-in."""
+
+
+def checkin_form(subscription_id: int, week: int, language: str) -> CheckinForm:
+    return CheckinForm(subscription_id, week, language)
+
+
+def form_text(data: dict) -> str:
+    """The check-in field's value from a modal submission's raw data."""
+    for row in data.get("components", []):
+        for component in row.get("components", []):
+            if component.get("custom_id") == CHECKIN_FIELD:
+                return str(component.get("value") or "")
+    return ""
+
+
 # --- the cog ------------------------------------------------------------------------------
 
 class Plans(commands.Cog):
@@ -258,6 +340,7 @@ class Plans(commands.Cog):
         self.bot = bot
         self.runtime: PlanRuntime | None = None
         self._starting: asyncio.Task | None = None
+        self._picker: tuple[object, PracticePicker] | None = None  # (bank, its picker)
 
     @property
     def service(self) -> PlanService | None:
@@ -284,7 +367,8 @@ class Plans(commands.Cog):
                                           bot.tutor.knowledge)
         service = PlanService(bot.db, library, bot.clock,
                               default_timezone=bot.settings.default_timezone,
-                              reviews_due=self._reviews_due)  # a "done" redraw keeps the line
+                              reviews_due=self._reviews_due,  # a "done" redraw keeps the line
+                              practice=self._practice_for)
         transport = DiscordTransport(bot, render=self._render_reminder)
         dispatcher = Dispatcher(service.store, service.scheduler, transport, bot.clock,
                                 reviews_due=self._reviews_due)
@@ -341,6 +425,17 @@ class Plans(commands.Cog):
         result = source(member_id)
         return int(await result if inspect.isawaitable(result) else result)
 
+    def _practice_for(self, week: PlanWeek) -> tuple[PracticeQuestion, ...]:
+        """A few questions from the quiz cog's bank, looked up per call: the quiz cog loads
+        after this one, or not at all (then no practice lines)."""
+        quiz = self.bot.get_cog("Quiz")
+        bank = getattr(getattr(quiz, "service", None), "bank", None)
+        if bank is None:
+            return ()
+        if self._picker is None or self._picker[0] is not bank:
+            self._picker = (bank, PracticePicker.from_bank(bank))
+        return self._picker[1].for_week(week)
+
     # --- helpers -------------------------------------------------------------------------
 
     async def _ready_service(self, interaction: discord.Interaction) -> PlanService | None:
@@ -371,16 +466,20 @@ class Plans(commands.Cog):
         weekday=t("Reminder weekday (default: the start date's)"),
         at=t("Reminder time, HH:MM (default 09:00)"),
         zone=t("Time zone (IANA) for this plan (default: yours, then the server's)"),
-        where=t("Your DMs, or this channel (moderators)"))
+        where=t("Your DMs, or this channel (moderators)"),
+        cadence=t("Weekly reminders, or monthly ones holding four weeks each"))
     @app_commands.rename(plan=t("plan"), start_date=t("start_date"), weekday=t("weekday"),
-                         at=t("time"), zone=t("timezone"), where=t("where"))
-    @app_commands.choices(plan=PLAN_CHOICES, weekday=WEEKDAY_CHOICES, where=WHERE_CHOICES)
+                         at=t("time"), zone=t("timezone"), where=t("where"),
+                         cadence=t("cadence"))
+    @app_commands.choices(plan=PLAN_CHOICES, weekday=WEEKDAY_CHOICES, where=WHERE_CHOICES,
+                          cadence=CADENCE_CHOICES)
     async def start(self, interaction: discord.Interaction, plan: app_commands.Choice[str],
                     start_date: app_commands.Range[str, 8, 10] | None = None,
                     weekday: app_commands.Choice[str] | None = None,
                     at: app_commands.Range[str, 4, 5] = "09:00",
                     zone: app_commands.Range[str, 1, 64] | None = None,
-                    where: app_commands.Choice[str] | None = None) -> None:
+                    where: app_commands.Choice[str] | None = None,
+                    cadence: app_commands.Choice[str] | None = None) -> None:
         language = interaction_language(interaction)
         if await self._ready_service(interaction) is None:
             return
@@ -396,7 +495,7 @@ class Plans(commands.Cog):
             status = await self.service.start(
                 interaction.user.id, plan.value, guild_id=interaction.guild_id, target=target,
                 start_date=first_day, weekday=weekday.value if weekday else None, at=at,
-                timezone=zone)
+                timezone=zone, cadence=cadence.value if cadence else "weekly")
         except PLAN_FAILURES as error:
             await send_ephemeral(interaction, plan_error_text(error, language))
             return
@@ -600,6 +699,33 @@ class Plans(commands.Cog):
         if interaction.guild is not None:  # counts only: tell the presser what they did
             await send_ephemeral(interaction, note)
 
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Check-in form submissions, routed by custom id."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data = interaction.data or {}
+        match = CHECKIN_FORM_RE.match(str(data.get("custom_id", "")))
+        if match is None:
+            return
+        await self.submit_checkin(interaction, int(match["sub"]), int(match["week"]),
+                                  form_text(data))  # type: ignore[arg-type]
+
+    async def submit_checkin(self, interaction: discord.Interaction, subscription_id: int,
+                             week: int, text: str) -> None:
+        language = interaction_language(interaction)
+        if self.service is None:
+            await send_ephemeral(interaction, starting_text(interaction))
+            return
+        try:
+            entry = await self.service.check_in(subscription_id, interaction.user.id, week,
+                                                text)
+        except PLAN_FAILURES as error:
+            await send_ephemeral(interaction, plan_error_text(error, language))
+            return
+        await send_ephemeral(interaction, tr("plan_checkin_saved", language, week=week,
+                                             text=entry.text))
+
     async def press_snooze(self, interaction: discord.Interaction, subscription_id: int,
                            week: int) -> None:
         """Schedule the week again for the presser's DMs. If their DMs are known to be
@@ -616,9 +742,9 @@ class Plans(commands.Cog):
 
 
 async def setup(bot: TutorBot) -> None:
-    bot.add_dynamic_items(DoneButton, SnoozeButton)
+    bot.add_dynamic_items(DoneButton, SnoozeButton, CheckinButton)
     await bot.add_cog(Plans(bot))
 
 
 async def teardown(bot: TutorBot) -> None:
-    bot.remove_dynamic_items(DoneButton, SnoozeButton)
+    bot.remove_dynamic_items(DoneButton, SnoozeButton, CheckinButton)

@@ -673,9 +673,9 @@ class Quiz(commands.Cog):
             await send_ephemeral(interaction, self._unknown_exercise(number, language))
             return
         desk = self.service.exercises
-        hint = await desk.next_hint(interaction.user.id, number)
+        hint = await desk.next_hint(interaction.user.id, number, language)
         if hint is None:
-            seen = await desk.hints_seen(interaction.user.id, number)
+            seen = await desk.hints_seen(interaction.user.id, number, language)
             text = tr("exercise_no_more_hints", language,
                       hints="\n".join(f"{i}. {h}" for i, h in enumerate(seen, start=1)))
         else:

@@ -1,0 +1,198 @@
+"""Choose the lines of a passage that a learner reads: the line that holds what was asked.
+
+On Discord a member sees one or two quoted lines per passage, not the passage. The line
+that shares most words with the question is often a look-alike: a prize line for an
+accuracy question, a reference line, a label without the items under it. So each line
+is scored by a logistic model fitted on labelled questions (benchmarks/fit_models.py,
+weights in bot/retrieval/models/lines.json) over features of the line and the question:
+how much of the question's weight the line's words cover, whether it holds the kind of
+value asked for (a sum of money, a percentage, a date ...), whether it is a label, a
+list item, a table row or a reference, and how it sits in the passage.
+
+The chosen line is then shown with what makes it readable: a label with its items, and
+for a question that asks for no single value, the rest of its list or table when that
+stays short (a list question may use up to the passage's own 600 characters).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.retrieval.quotes import MAX_LIST_CHARS, MAX_QUOTE_CHARS, Line, passage_lines
+from bot.retrieval.tokenize import tokenize
+from bot.retrieval.valuekinds import BY_NAME, ValueKind, holds
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = Path(__file__).with_name("models") / "lines.json"
+FEATURES = ("cover", "relative_cover", "kind_held", "kind_missing", "digit", "label",
+            "reference_unasked", "reference_asked", "first", "row", "item", "length",
+            "label_cover", "block_cover", "other_kind", "key_match")
+# Kinds of value whose presence, unasked, marks a look-alike line ("精度10%向上で100万ドル
+# 賞金" is about a prize when the accuracy was asked).
+DISTINCT_KINDS = ("money", "percent", "date", "duration")
+# "精度:約75%", "| 精度 | 91% |": the key before the value names what the value is.
+KEY_RE = re.compile(r"^\|?\s*([^:|]{1,24})(?::|\s\|)")
+# Questions that ask for several things: the list, not one item of it.
+LIST_RE = re.compile(
+    r"\b(what are|which|list|all the|benefits|advantages|pros|skills|books?|courses|steps|"
+    r"tips|tools|examples|conferences|projects|deliverables|ways|kinds|types|recommend\w*|"
+    r"resources|options|milestones|tasks|trends|stuff|things)\b|おすすめ|何がある|"
+    r"どんな|一覧|挙げ|利点|メリット|スキル|書籍|ステップ|方法|ツール|成果物|カンファレンス|"
+    r"学会|リソース|マイルストーン|課題|特徴|違い", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LineQuestion:
+    """What line choice needs to know of the question."""
+
+    tokens: frozenset[str]
+    weight: Callable[[str], float]
+    kinds: tuple[ValueKind, ...]
+    citation_asked: bool
+    wants_list: bool
+
+    @property
+    def total(self) -> float:
+        return sum(self.weight(t) for t in self.tokens) or 1.0
+
+
+@dataclass(frozen=True)
+class ScoredLine:
+    line: Line
+    score: float
+    features: tuple[float, ...]
+
+
+@lru_cache(maxsize=1)
+def load_weights(path: Path = MODEL_FILE) -> tuple[float, dict[str, float]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return float(data["bias"]), {name: float(data["weights"].get(name, 0.0))
+                                 for name in FEATURES}
+
+
+def _cover(tokens: frozenset[str], question: LineQuestion) -> float:
+    return sum(question.weight(t) for t in tokens & question.tokens) / question.total
+
+
+@lru_cache(maxsize=4096)
+def line_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def line_features(lines: tuple[Line, ...], question: LineQuestion) -> list[tuple[float, ...]]:
+    """One feature vector per line, in FEATURES order."""
+    token_sets = [line_tokens(line.text) for line in lines]
+    covers = [_cover(tokens, question) for tokens in token_sets]
+    best = max(covers, default=0.0) or 1.0
+    block_best: dict[int, float] = {}
+    for line, cover in zip(lines, covers, strict=True):
+        block_best[line.block] = max(block_best.get(line.block, 0.0), cover)
+    rows = []
+    asked = {kind.name for kind in question.kinds}
+    unasked = [BY_NAME[name] for name in DISTINCT_KINDS if name not in asked]
+    for n, (line, cover) in enumerate(zip(lines, covers, strict=True)):
+        held = any(holds(line.text, kind) for kind in question.kinds)
+        other = bool(asked) and any(holds(line.text, kind) for kind in unasked)
+        key = KEY_RE.match(line.text)
+        key_match = bool(key) and bool(line_tokens(key.group(1)) & question.tokens)
+        reference = line.kind == "reference"
+        rows.append((
+            cover,
+            cover / best,
+            float(bool(question.kinds) and held),
+            float(bool(question.kinds) and not held),
+            float(any(ch.isdigit() for ch in line.text)),
+            float(line.kind == "label"),
+            float(reference and not question.citation_asked),
+            float(reference and question.citation_asked),
+            float(n == 0),
+            float(line.kind == "row"),
+            float(line.kind == "item"),
+            math.log1p(len(line.text)) / 6,
+            covers[line.label] if line.label is not None else 0.0,
+            block_best[line.block],
+            float(other),
+            float(key_match),
+        ))
+    return rows
+
+
+def score_lines(text: str, question: LineQuestion) -> list[ScoredLine]:
+    lines = passage_lines(text)
+    bias, weights = load_weights()
+    scored = []
+    for line, features in zip(lines, line_features(lines, question), strict=True):
+        z = bias + sum(weights[name] * value for name, value in zip(FEATURES, features,
+                                                                      strict=True))
+        scored.append(ScoredLine(line, 1.0 / (1.0 + math.exp(-z)), features))
+    return scored
+
+
+def choose_quote(text: str, question: LineQuestion) -> list[str]:
+    """The lines to show for a passage, in the passage's order, verbatim."""
+    scored = score_lines(text, question)
+    if not scored:
+        return []
+    best = max(range(len(scored)), key=lambda i: (scored[i].score, -i))
+    lines = tuple(s.line for s in scored)
+    chosen = _readable_unit(lines, best, scored, question)
+    limit = MAX_LIST_CHARS if question.wants_list and len(chosen) > 1 else MAX_QUOTE_CHARS
+    return _within(lines, chosen, best, scored, limit)
+
+
+def best_scored_line(text: str, question: LineQuestion) -> ScoredLine | None:
+    return max(score_lines(text, question), key=lambda s: s.score, default=None)
+
+
+def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
+                   question: LineQuestion) -> list[int]:
+    """The best line with what it needs to be read: a label brings its items; a line of a
+    list or table brings its label, and its siblings when the question asks for no single
+    value (a list question wants the list; "why…" wants the reasons together); a sentence
+    brings the better of its neighbours in the same paragraph."""
+    line = lines[best]
+    block = [i for i, other in enumerate(lines) if other.block == line.block]
+    if line.kind == "label":
+        return block
+    if line.kind in ("item", "row"):
+        if not question.kinds:  # a value question wants its one line, list or not
+            return block
+        return [i for i in (line.label, best) if i is not None]
+    neighbours = [i for i in (best - 1, best + 1) if i in block]
+    if not neighbours:
+        return [best]
+    return sorted([best, max(neighbours, key=lambda i: scored[i].score)])
+
+
+def _within(lines: tuple[Line, ...], chosen: list[int], best: int, scored: list[ScoredLine],
+            limit: int) -> list[str]:
+    """Keep the chosen lines that fit in `limit` characters: the best line and its label
+    first, then the others by score; always in the passage's order."""
+    keep: list[int] = []
+    used = 0
+    label = lines[best].label
+    first = [best] + ([label] if label is not None and label in chosen else [])
+    if lines[best].kind == "label":
+        first = [best]
+    rest = sorted((i for i in chosen if i not in first), key=lambda i: -scored[i].score)
+    for i in first + rest:
+        size = len(lines[i].text) + (3 if keep else 0)
+        if keep and used + size > limit:
+            continue
+        keep.append(i)
+        used += size
+    if not keep:
+        keep = [best]
+    return [lines[i].text[:limit] for i in sorted(keep)]
+
+
+def wants_list(question: str) -> bool:
+    return bool(LIST_RE.search(question))

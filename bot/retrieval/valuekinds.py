@@ -1,0 +1,159 @@
+"""The kind of value a question asks for, and whether a line of the chapter holds one.
+
+"How much was the Netflix Prize?" asks for a sum of money, "When did AlphaGo beat Ke
+Jie?" for a date, "Where was the match played?" for a place. The line that answers holds
+a value of that kind; a line about the same subject without one ("精度:約75%" for a
+prize question) does not answer, and when no line shown holds one, the chapter does not
+state what was asked. The kinds are few and general: each is a pattern over questions
+and one over lines, in both languages.
+
+Places are recognised by name, not by capital letters ("germany" is as much a place as
+"Germany"): the country and city names of the Unicode CLDR (through Babel), in English
+and Japanese.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ValueKind:
+    name: str
+    asked: re.Pattern[str]  # over the NFKC-normalised, lower-cased question
+    held: re.Pattern[str]  # over a line of the chapter, as written
+    # How the "doesn't state" line names what is missing.
+    label_en: str
+    label_ja: str
+
+
+def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+KINDS: tuple[ValueKind, ...] = (
+    ValueKind(
+        "money",
+        _re(r"\bhow much\b(?!\s+(?:data|time|faster|better|more|less|of))|\b(?:costs?|prices?|"
+            r"salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize money|make in)\b|"
+            r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル"),
+        _re(r"[$¥€£]|ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
+        "the amount", "金額"),
+    ValueKind(
+        "percent",
+        _re(r"\b(?:percent(?:age)?|what share|how accurate|accuracy|what rate)\b|%|"
+            r"何%|何パーセント|何割|割合|精度(?:は|って|どれ|いくつ)"),
+        _re(r"\d\s*%|パーセント|\d割"),
+        "the percentage", "割合"),
+    ValueKind(
+        "count",
+        _re(r"\bhow many\b|\bnumber of\b|何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
+            r"マイル|パラメータ)|いくつ"),
+        _re(r"\d"),
+        "the number", "数"),
+    ValueKind(
+        "date",
+        _re(r"\bwhen\b(?!\s+(?:should|do|can|to)\b)|\bwhat year\b|\bwhich year\b|\bwhat date\b|"
+            r"いつ(?!まで|から)|何年に|何月"),
+        _re(r"(?:19|20)\d\d|\d+\s*月|\d+年(?!間)"),
+        "the date", "時期"),
+    ValueKind(
+        "duration",
+        _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes)\b|何年間|"
+            r"何[ヶか]月|何カ月|何週間|何時間|何日|何分|どのくらいの期間|期間は"),
+        _re(r"\d+\s*(?:年|[ヶか]月|カ月|週|日|時間|分|weeks?|months?|years?|hours?)"),
+        "the duration", "期間"),
+    ValueKind(
+        "name",
+        _re(r"^\s*who\b|\bwho (?:is|was|are|were|won|wrote|made|built|led|developed|founded|"
+            r"invented|created|authored)\b|\bwhich (?:team|company|person|people|author|authors|"
+            r"researchers?|lab|university)\b|\bauthors? of\b|誰|だれ|どの(?:チーム|会社|企業|人)|"
+            r"どこの(?:チーム|会社|企業)|チーム名|著者|作者|創業者|開発者"),
+        _re(r"[A-Z][a-z]+|『|[ァ-ヴ][ァ-ヴー・]{2,}|et al", 0),
+        "the name", "名前"),
+    ValueKind(
+        "place",
+        _re(r"\bwhere (?:is|was|are|were|did|will)\b.*\b(?:held|played|take place|took place|"
+            r"located|based|hosted)\b|\bwhich (?:city|country|venue)\b|"
+            r"\bin what (?:city|country)\b|"
+            r"どこで(?:開催|行われ|やった|対局|開か)|どこの(?:都市|国|会場)|どの(?:都市|国)|"
+            r"開催地|開催場所|会場"),
+        _re(r"(?!x)x"),  # lines are checked against the place names instead
+        "the place", "場所"),
+    ValueKind(
+        "version",
+        _re(r"\bversions?\b|\bv\d|バージョン"),
+        _re(r"\bv\d|version|バージョン|\d+\.\d+\.\d+"),
+        "the version", "バージョン"),
+)
+BY_NAME = {kind.name: kind for kind in KINDS}
+# A money, percentage, date, duration or version question also asks for a number:
+# count adds nothing beside them.
+SUBSUMES_COUNT = {"money", "percent", "date", "duration", "version"}
+
+
+def asked_kinds(question: str) -> list[ValueKind]:
+    """The kinds of value the question asks for, most specific first."""
+    text = unicodedata.normalize("NFKC", question).lower()
+    found = [kind for kind in KINDS if kind.asked.search(text)]
+    names = {kind.name for kind in found}
+    if names & SUBSUMES_COUNT:
+        found = [kind for kind in found if kind.name != "count"]
+    return found
+
+
+def holds(line: str, kind: ValueKind) -> bool:
+    if kind.name == "place":
+        return bool(places_in(line))
+    return bool(kind.held.search(unicodedata.normalize("NFKC", line)))
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Country and city names in English (lower case) and Japanese, from CLDR."""
+    from babel import Locale
+
+    english: set[str] = set()
+    japanese: set[str] = set()
+    for code, locale in (("en", Locale("en")), ("ja", Locale("ja"))):
+        target = english if code == "en" else japanese
+        names = [n for key, n in locale.territories.items() if not key.isdigit()]
+        names += [zone.get("city") for zone in locale.time_zones.values() if zone.get("city")]
+        for name in names:
+            folded = unicodedata.normalize("NFKC", str(name)).lower()
+            target.add(folded)
+            target.update(part for part in re.split(r"[ ,()]+", folded)
+                          if code == "en" and len(part) >= 4 and part not in _NOT_PLACES)
+    english.update({"uk", "usa", "u.s.", "america", "europe", "asia"})
+    japanese.update({"米国", "アメリカ", "欧州", "ヨーロッパ"})
+    japanese = {n for n in japanese if len(n) >= 2}
+    pattern = re.compile("|".join(sorted((re.escape(n) for n in japanese), key=len,
+                                         reverse=True)))
+    return frozenset(english), pattern
+
+
+# Parts of multi-word territory names that are ordinary words, not places.
+_NOT_PLACES = frozenset({"islands", "island", "republic", "united", "states", "kingdom", "north",
+                         "south", "east", "west", "central", "saint", "outlying", "minor",
+                         "new", "guinea", "city", "democratic", "people", "french", "british",
+                         "virgin", "american", "territory", "territories", "heard", "land",
+                         "bosnia", "and", "the", "of", "congo", "sint", "caribbean"})
+
+
+def places_in(text: str) -> set[str]:
+    """The place names in a text: English ones by word (any case), Japanese ones by name."""
+    english, japanese = _place_names()
+    folded = unicodedata.normalize("NFKC", text).lower()
+    found = {w for w in re.findall(r"[a-z][a-z.]*[a-z]|[a-z]", folded) if w in english}
+    found |= {m.group(0) for m in japanese.finditer(folded)}
+    return found
+
+
+def warm_up() -> None:
+    _place_names()

@@ -1,0 +1,95 @@
+"""Which lines of a passage a learner reads: the line holding what was asked, with what
+it needs to be read (a label's items, a list's rows), and never a look-alike."""
+
+import pytest
+
+from bot.retrieval.lines import LineQuestion, choose_quote, wants_list
+from bot.retrieval.quotes import passage_lines
+from bot.retrieval.smalltalk import small_talk_kind
+from bot.retrieval.tokenize import tokenize
+from bot.retrieval.valuekinds import asked_kinds, places_in
+
+PHASE = ("- Netflix Prize(2006-2009):精度10%向上で100万ドル賞金\n"
+         "- 技術:Collaborative Filtering、Matrix Factorization\n- 精度:約75%\n"
+         "- 成果:顧客満足度向上、視聴時間増加")
+ROLES = ("データサイエンティスト(DS):\n- ビジネス課題のヒアリングと問題定式化\n"
+         "- 探索的データ分析(EDA)、データ可視化\n機械学習エンジニア(MLE):\n"
+         "- MLモデルの本番環境への実装\n- 監視・モニタリングシステムの構築")
+TABLE = ("| 利点 | 詳細 |\n|---|---|\n| 低遅延 | ネットワーク通信不要、<10ms応答 |\n"
+         "| プライバシー | データ送信不要、デバイス内で完結 |\n| オフライン動作 | ネット接続不要 |")
+IMPACT = ("| 指標 | 実績 |\n|---|---|\n| 事故率削減 | Autopilot使用時、40%削減 |\n"
+          "参考文献: Bojarski, M., et al. (2016). \"End to End Learning for Self-Driving Cars.\" "
+          "arXiv preprint arXiv:1604.07316.")
+
+
+def question(text: str, *, citation: bool = False, extra: str = "") -> LineQuestion:
+    return LineQuestion(tokens=frozenset(tokenize(f"{text} {extra}")), weight=lambda t: 1.0,
+                        kinds=tuple(asked_kinds(text)), citation_asked=citation,
+                        wants_list=wants_list(text))
+
+
+def test_a_value_question_gets_the_line_with_that_kind_of_value():
+    quote = choose_quote(PHASE, question("協調フィルタリングの精度は何%?"))
+    assert quote == ["精度:約75%"]
+
+
+def test_a_label_comes_with_its_items():
+    quote = choose_quote(ROLES, question("機械学習エンジニア(MLE)の仕事"))
+    assert quote[0] == "機械学習エンジニア(MLE):"
+    assert "MLモデルの本番環境への実装" in quote and "監視・モニタリングシステムの構築" in quote
+    assert not any("データサイエンティスト" in line for line in quote)
+
+
+def test_a_list_question_gets_the_rows_of_the_table():
+    quote = choose_quote(TABLE, question("エッジAIの利点は?", extra="低遅延"))
+    assert len(quote) == 3 and all(line.startswith("| ") for line in quote)
+    assert "| 利点 | 詳細 |" not in quote  # the header row alone says nothing
+
+
+def test_a_reference_line_only_when_a_paper_is_asked_for():
+    plain = choose_quote(IMPACT, question("Autopilotの事故率削減は? Bojarski"))
+    assert plain == ["| 事故率削減 | Autopilot使用時、40%削減 |"]
+    cited = choose_quote(IMPACT, question("Autopilotの論文のarXiv番号は? Bojarski",
+                                          citation=True))
+    assert any("arXiv:1604.07316" in line for line in cited)
+
+
+def test_quotes_stay_short_and_verbatim():
+    long_text = "。".join(f"文{n}はテストの文章で機械学習について述べています" for n in range(40))
+    for quote in (choose_quote(long_text, question("機械学習")),
+                  choose_quote(TABLE, question("エッジAIの利点は?"))):
+        assert sum(len(line) for line in quote) <= 600
+        assert all(line in long_text or line in TABLE for line in quote)
+
+
+def test_lines_know_labels_items_and_rows():
+    kinds = [(line.kind, line.label) for line in passage_lines(ROLES)]
+    assert kinds == [("label", None), ("item", 0), ("item", 0), ("label", None), ("item", 3),
+                     ("item", 3)]
+    assert [line.kind for line in passage_lines(TABLE)] == ["row", "row", "row"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("how much was the netflix prize", "money"), ("GNMTってエンコーダ何層?", "count"),
+    ("when did alphago beat ke jie", "date"),
+    ("李世ドルとの対局ってどこの都市でやったの?", "place"),
+    ("テスラのFSDって今バージョンいくつ?", "version"), ("who wrote the netflix paper", "name"),
+    ("皮膚がんのCNNって学習に何時間かかったの?", "duration"),
+])
+def test_the_kind_of_value_asked_for(text, kind):
+    assert asked_kinds(text)[0].name == kind
+
+
+def test_places_are_names_however_they_are_typed():
+    assert places_in("how much is netflix in germany?") == {"germany"}
+    assert places_in("is it approved in the UK") == {"uk"}
+    assert "ドイツ" in places_in("MLエンジニアの年収ってドイツだと?")
+    assert places_in("how do i get a job as a data scientist") == set()
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("ありがとう!", "thanks"), ("thanks!!", "thanks"), ("こんにちは", "greeting"),
+    ("👍", "emoji"), ("なるほど", "ok"), ("Netflixの精度は?", None), ("thanks, but why?", None),
+])
+def test_small_talk_is_told_from_questions(text, kind):
+    assert small_talk_kind(text) == kind
