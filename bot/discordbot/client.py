@@ -20,11 +20,12 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.discordbot.checks import NotModerator
 from bot.discordbot.i18n import TutorTranslator
-from bot.discordbot.texts import interaction_language, tr
+from bot.discordbot.texts import guild_language, interaction_language, tr
 from bot.discordbot.watchdog import LoopWatchdog
 from bot.ratelimit import AnswerSlots, TokenBucket
 from bot.storage.answers import AnswerStore, GuildSettingsStore
 from bot.storage.db import Database
+from bot.storage.members import MemberLanguages
 from bot.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class TutorBot(commands.Bot):
         self._owns_db = db is None
         self.answers: AnswerStore
         self.guild_settings: GuildSettingsStore
+        self.member_languages: MemberLanguages
         self.ask_limiter = TokenBucket(settings.ask_per_minute, self.clock)
         self.answer_slots = AnswerSlots(settings.max_concurrent_answers)
         self.watchdog = LoopWatchdog()
@@ -77,6 +79,7 @@ class TutorBot(commands.Bot):
             self.db = await Database.open(self.settings.database_path)
         self.answers = AnswerStore(self.db)
         self.guild_settings = GuildSettingsStore(self.db)
+        self.member_languages = MemberLanguages(self.db)
         if self.tutor is None:
             self.tutor = await asyncio.to_thread(Tutor.open, self.settings)
         self.tutor.load_dense_in_background()
@@ -168,6 +171,23 @@ class TutorBot(commands.Bot):
                   interaction.command.qualified_name if interaction.command else "?", error_id,
                   exc_info=error, extra={"error_id": error_id})
         await send_ephemeral(interaction, tr("error", language, error_id=error_id))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Remember the member's client language for what reaches them without an
+        interaction: replies to mentions and scheduled DMs."""
+        try:
+            await self.member_languages.remember(interaction.user.id,
+                                                 interaction_language(interaction))
+        except Exception:
+            log.warning("could not remember member %s's language", interaction.user.id,
+                        exc_info=True)
+
+    async def member_language(self, member_id: int, guild: discord.Guild | None) -> str:
+        """The member's remembered language, else the server's, else English."""
+        remembered = await self.member_languages.get(member_id)
+        if remembered:
+            return remembered
+        return guild_language(guild)
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: messages are handled by the cogs' listeners only."""

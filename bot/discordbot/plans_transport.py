@@ -12,7 +12,7 @@ module, so the dispatcher decides from the type alone whether to retry or pause:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import aiohttp
@@ -45,24 +45,33 @@ INVALID_RECIPIENT = 50033  # POST /users/@me/channels for a user Discord doesn't
 GONE_CODES = frozenset({UNKNOWN_CHANNEL, UNKNOWN_USER})
 
 Payload = ReminderPayload | Notice
-ViewFor = Callable[[Payload], discord.ui.View | None]
+Rendered = tuple[discord.Embed, discord.ui.View | None]
+Render = Callable[[Target, Payload], Awaitable[Rendered]]
+
+
+async def plain_render(target: Target, payload: Payload) -> Rendered:
+    """The core's own wording, without buttons."""
+    return discord.Embed.from_dict(payload.embed_dict()), None
 
 
 class DiscordTransport:
-    """Posts reminders as embeds (footer = the payload's key) with their buttons."""
+    """Posts reminders as embeds (footer = the payload's key) with their buttons; `render`
+    words them for the target (the reader's language) and adds the buttons."""
 
-    def __init__(self, client: discord.Client, *, view_for: ViewFor | None = None,
+    def __init__(self, client: discord.Client, *, render: Render = plain_render,
                  history_limit: int = HISTORY_LIMIT,
                  sends_per_second: float = SENDS_PER_SECOND) -> None:
         self.client = client
-        self.view_for = view_for or (lambda payload: None)
+        self.render = render
         self.history_limit = history_limit
         self.pacer = Pacer(sends_per_second)
 
     async def send(self, target: Target, payload: Payload, nonce: str) -> SentMessage:
         await self.pacer.wait()
-        embed = discord.Embed.from_dict(payload.embed_dict())
-        view = self.view_for(payload)
+        try:
+            embed, view = await self.render(target, payload)
+        except Exception as error:  # e.g. the database is busy: retried like a failed send
+            raise delivery_error(error) from error
         extra = {"view": view} if view is not None else {}
         try:
             channel = await self._channel(target)

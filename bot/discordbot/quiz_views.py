@@ -26,12 +26,14 @@ from bot.discordbot.limits import (
     split_text,
     truncate,
 )
+from bot.discordbot.markdown import for_discord
 from bot.discordbot.texts import interaction_language, tr
 from bot.quiz.bank import TOPIC_LABELS
 from bot.quiz.citations import Quote
 from bot.quiz.exercises import ExerciseAttempt, ExerciseFeedback, render_feedback
 from bot.quiz.models import OPTION_LETTERS, Exercise, Question, Text
 from bot.quiz.practice import PracticeItem, PracticeResult
+from bot.quiz.scoring import competition_ranks
 from bot.quiz.session import MemberScore, QuestionView, QuizSession, Reveal, Scoreboard
 from bot.quiz.srs import ReviewSummary
 from bot.quiz.stats import LeaderboardRow, MemberStats, MissReport
@@ -57,12 +59,6 @@ def other_language(language: str) -> str:
     return "en" if language == "ja" else "ja"
 
 
-def guild_language(guild: discord.Guild | None) -> str:
-    """A server's language, for channel messages when no member's locale is at hand."""
-    return "ja" if guild is not None and guild.preferred_locale is discord.Locale.japanese \
-        else "en"
-
-
 def both(text: Text, language: str) -> str:
     """The text in the reader's language, then the other one in italics if it differs."""
     first, second = text.get(language), text.get(other_language(language))
@@ -83,6 +79,11 @@ def difficulty_label(difficulty: str, language: str) -> str:
 def when(moment: datetime) -> str:
     """A Discord timestamp: every reader sees it in their own time zone."""
     return f"<t:{int(moment.timestamp())}:R>"
+
+
+def rank_mark(rank: int) -> str:
+    """🥇🥈🥉 for the first three places (shared by ties), then "4."."""
+    return MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
 
 
 def mention(member_id: int) -> str:
@@ -119,12 +120,13 @@ def _question_body(question: Question, language: str) -> list[str]:
 
 # --- channel quiz -------------------------------------------------------------------------
 
-def start_embed(session: QuizSession, language: str) -> discord.Embed:
+def start_embed(session: QuizSession, language: str, note: str | None = None) -> discord.Embed:
     mode = tr("quiz_mode_button" if session.mode == "button" else "quiz_mode_typed", language)
+    body = tr("quiz_started_body", language, topic=topic_label(session.topic, language),
+              seconds=session.seconds, starter=mention(session.started_by), mode=mode)
     return discord.Embed(
         title=tr("quiz_started_title", language, count=len(session.question_ids)),
-        description=tr("quiz_started_body", language, topic=topic_label(session.topic, language),
-                       seconds=session.seconds, starter=mention(session.started_by), mode=mode))
+        description=f"ℹ️ {note}\n\n{body}" if note else body)
 
 
 def question_embed(view: QuestionView, language: str) -> discord.Embed:
@@ -203,11 +205,10 @@ def _winners(reveal: Reveal, language: str) -> str:
 
 def _standings(rows: tuple[MemberScore, ...], language: str) -> str:
     lines = []
-    for rank, row in enumerate(rows, start=1):
-        mark = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
-        lines.append(f"{mark} " + tr("quiz_score_row", language, member=mention(row.member_id),
-                                     points=row.points, correct=row.correct,
-                                     answered=row.answered))
+    for rank, row in zip(competition_ranks([r.points for r in rows]), rows, strict=True):
+        row_text = tr("quiz_score_row", language, member=mention(row.member_id),
+                      points=row.points, correct=row.correct, answered=row.answered)
+        lines.append(f"{rank_mark(rank)} {row_text}")
     return truncate("\n".join(lines), FIELD_VALUE)
 
 
@@ -255,10 +256,8 @@ class QuestionButtons(discord.ui.View):
         super().__init__(timeout=None)  # persistent: the DynamicItems outlive this object
         question = view.question
         for index, choice in enumerate(question.choices):
-            if question.kind == "tf":
-                label, emoji = truncate(f"{choice.get(language)} / "
-                                        f"{choice.get(other_language(language))}", 80), \
-                    TF_EMOJI[index]
+            if question.kind == "tf":  # ⭕/❌ read the same in any language
+                label, emoji = truncate(choice.get(language), 80), TF_EMOJI[index]
             else:
                 label, emoji = OPTION_LETTERS[index], None
             self.add_item(QuizAnswerButton(view.channel_id, view.session_id, view.number, index,
@@ -271,8 +270,8 @@ def leaderboard_embed(rows: list[LeaderboardRow], scope: str, period: str,
                       language: str) -> discord.Embed:
     title = tr("quiz_leaderboard_title", language, scope=tr(f"quiz_scope_{scope}", language),
                period=tr(f"quiz_period_{period}", language))
-    lines = [tr("quiz_leaderboard_row", language, rank=MEDALS[r.rank - 1] if r.rank <= 3
-                else f"{r.rank}.", member=mention(r.member_id), points=r.points,
+    lines = [tr("quiz_leaderboard_row", language, rank=rank_mark(r.rank),
+                member=mention(r.member_id), points=r.points,
                 correct=r.correct, answered=r.answered, accuracy=round(r.accuracy * 100),
                 games=r.games) for r in rows]
     body = "\n".join(lines) or tr("quiz_leaderboard_empty", language)
@@ -526,9 +525,10 @@ def exercise_embed(exercise: Exercise, language: str) -> discord.Embed:
                title=exercise.title.get(language))
     prompt = exercise.prompt_in(language)
     embed = discord.Embed(title=truncate(title, EMBED_TITLE),
-                          description=truncate(prompt, EMBED_DESCRIPTION))
+                          description=truncate(for_discord(prompt), EMBED_DESCRIPTION))
     if prompt != exercise.prompt:  # our English: the chapter's Japanese stays beside it
-        embed.add_field(name="原文", value=truncate(exercise.prompt, FIELD_VALUE), inline=False)
+        embed.add_field(name=tr("exercise_original", language),
+                        value=truncate(for_discord(exercise.prompt), FIELD_VALUE), inline=False)
     embed.add_field(name="📖", value=truncate(exercise.heading_path, FIELD_VALUE), inline=False)
     embed.set_footer(text=tr("exercise_footer", language))
     return embed
@@ -539,7 +539,7 @@ def feedback_embeds(feedback: ExerciseFeedback, language: str) -> list[discord.E
     checklist = render_feedback(feedback, language, include_model_answer=False)
     embeds = [discord.Embed(title=tr("exercise_checklist_title", language),
                             description=truncate(checklist, EMBED_DESCRIPTION))]
-    pieces = split_text(feedback.model_answer_in(language), MODEL_ANSWER_PIECE)
+    pieces = split_text(for_discord(feedback.model_answer_in(language)), MODEL_ANSWER_PIECE)
     for number, piece in enumerate(pieces, start=1):
         title = tr("exercise_model_title", language)
         if len(pieces) > 1:

@@ -8,6 +8,7 @@ import discord
 
 from bot import __version__
 from bot.discordbot import limits
+from bot.discordbot.markdown import for_discord
 from bot.discordbot.texts import tr
 from bot.knowledge.glossary import Term
 from bot.retrieval.answer import Answer, Passage
@@ -51,7 +52,7 @@ def abstain_embed(answer: Answer) -> discord.Embed:
 
 
 def section_pages(title: str, text: str, language: str) -> list[discord.Embed]:
-    pieces = limits.split_text(text, 1800) or ["—"]
+    pieces = limits.split_text(for_discord(text), 1800) or ["—"]
     pages = []
     for n, piece in enumerate(pieces, start=1):
         embed = discord.Embed(title=limits.truncate(title, limits.EMBED_TITLE), description=piece)
@@ -63,11 +64,27 @@ def section_pages(title: str, text: str, language: str) -> list[discord.Embed]:
 def glossary_embed(terms: list[Term], language: str) -> discord.Embed:
     embed = discord.Embed(colour=ANSWER_COLOUR)
     for term in terms[:10]:
-        name = f"{term.ja} — {term.en}" if language == "ja" else f"{term.en} — {term.ja}"
-        value = term.note or "—"
+        name = glossary_term_name(term, language)
+        value = glossary_term_value(term, language)
         embed.add_field(name=limits.truncate(name, limits.FIELD_NAME),
                         value=limits.truncate(value, limits.FIELD_VALUE), inline=False)
     return _fit(embed)
+
+
+def glossary_term_name(term: Term, language: str) -> str:
+    return f"{term.ja} — {term.en}" if language == "ja" else f"{term.en} — {term.ja}"
+
+
+def glossary_term_value(term: Term, language: str) -> str:
+    """The notes are written in English: a Japanese reader gets the Japanese side first
+    (other spellings), and the note after it, marked as English."""
+    if language != "ja":
+        return term.note or "—"
+    lines = [tr("glossary_ja_forms", language, forms="、".join(term.aliases_ja))] \
+        if term.aliases_ja else []
+    if term.note:
+        lines.append(tr("glossary_en_note", language, note=term.note))
+    return "\n".join(lines) or "—"
 
 
 def contents_embeds(toc: list[tuple[int, str]], language: str) -> list[discord.Embed]:
@@ -80,13 +97,14 @@ def contents_embeds(toc: list[tuple[int, str]], language: str) -> list[discord.E
 def about_embed(manifest: dict, dense_ready: bool, language: str) -> discord.Embed:
     embed = discord.Embed(title=tr("about_title", language), colour=ANSWER_COLOUR)
     hashes = manifest.get("knowledge_sha256") or {}
-    embed.add_field(name="version", value=__version__)
-    embed.add_field(name="model", value=str(manifest.get("model")))
-    embed.add_field(name="dense", value="ready" if dense_ready else "loading")
-    embed.add_field(name="chunks", value=str(manifest.get("chunk_count")))
-    embed.add_field(name="built", value=str(manifest.get("built_at")))
+    embed.add_field(name=tr("about_version", language), value=__version__)
+    embed.add_field(name=tr("about_model", language), value=str(manifest.get("model")))
+    embed.add_field(name=tr("about_dense", language),
+                    value=tr("about_ready" if dense_ready else "about_loading", language))
+    embed.add_field(name=tr("about_chunks", language), value=str(manifest.get("chunk_count")))
+    embed.add_field(name=tr("about_built", language), value=str(manifest.get("built_at")))
     knowledge = "\n".join(f"{name}: `{digest[:12]}`" for name, digest in hashes.items())
-    embed.add_field(name="knowledge sha256", value=knowledge or "—", inline=False)
+    embed.add_field(name=tr("about_knowledge", language), value=knowledge or "—", inline=False)
     return embed
 
 

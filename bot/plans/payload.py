@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -280,20 +280,28 @@ def _reviews_line(count: int) -> str:
 
 
 def _weeks_text(weeks: tuple[WeekView, ...], budget: int) -> str:
+    return fit_weeks(weeks, budget)
+
+
+def fit_weeks(weeks: tuple[WeekView, ...], budget: int,
+              render: Callable[[WeekView, bool], str] = lambda w, details: w.render(details),
+              heading: Callable[[WeekView], str] = lambda w: f"__{w.unit.title()} {w.week}__",
+              short: Callable[[WeekView], str] = (
+                  lambda w: f"• {w.unit.title()} {w.week}: {w.focus.both()}")
+              ) -> str:
     """All weeks in full if they fit; otherwise earlier weeks shrink to their focus line,
-    because the latest week is the one the member starts now."""
+    because the latest week is the one the member starts now. The three callables word
+    it (the Discord layer passes the reader's language)."""
     if len(weeks) == 1:
-        return weeks[0].render()
-    full = "\n\n".join(f"__{w.unit.title()} {w.week}__\n"
-                       f"{w.render(with_details=w is weeks[-1])}"
-                       for w in weeks)
+        return render(weeks[0], True)
+    full = "\n\n".join(f"{heading(w)}\n{render(w, w is weeks[-1])}" for w in weeks)
     if len(full) <= budget:
         return full
-    last = f"__{weeks[-1].unit.title()} {weeks[-1].week}__\n{weeks[-1].render()}"
-    short = [f"• {w.unit.title()} {w.week}: {w.focus.both()}" for w in weeks[:-1]]
-    while short and len("\n".join(short)) + len(last) + 2 > budget:
-        short.pop(0)  # the oldest weeks go first; the range is in the title
-    return "\n".join([*short, "", last]) if short else last
+    last = f"{heading(weeks[-1])}\n{render(weeks[-1], True)}"
+    lines = [short(w) for w in weeks[:-1]]
+    while lines and len("\n".join(lines)) + len(last) + 2 > budget:
+        lines.pop(0)  # the oldest weeks go first; the range is in the title
+    return "\n".join([*lines, "", last]) if lines else last
 
 
 @dataclass(frozen=True)

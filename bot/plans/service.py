@@ -400,11 +400,13 @@ class PlanService:
     # --- the timeline picture ----------------------------------------------------------
 
     async def timeline_png(self, *, subscription_id: int | None = None,
-                           plan_id: str | None = None, member_id: int | None = None) -> bytes:
+                           plan_id: str | None = None, member_id: int | None = None,
+                           week: int | None = None, language: str = "en") -> bytes:
         """The plan's weeks as a PNG: blocks coloured, the current week outlined, each
-        week filled by the share of its tasks `member_id` has done. Rendered in a worker
-        thread so the event loop keeps running."""
-        current = None
+        week filled by the share of its tasks `member_id` has done. A preview (plan_id)
+        outlines `week`, the week it shows. Rendered in a worker thread so the event loop
+        keeps running."""
+        current = week
         done: dict[int, set[int]] = {}
         if subscription_id is not None:
             sub = await self._sub(subscription_id)
@@ -415,7 +417,7 @@ class PlanService:
             plan = self._plan(plan_id)
         else:
             raise PlanError("give a subscription or a plan")
-        return await asyncio.to_thread(render_timeline, plan, current, done)
+        return await asyncio.to_thread(render_timeline, plan, current, done, language=language)
 
     # --- helpers -----------------------------------------------------------------------
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import KnowledgeBase
 from bot.quiz.citations import Quote, quote_for
@@ -72,6 +73,8 @@ QUESTION_FIELDS = {
     "tf": {"answer"},
     "short": {"answer", "accepted", "numeric", "fuzzy"},
 }
+LEAD_IN_ENDINGS = (":", ":")
+TOPIC_MATCH_CUTOFF = 75  # rapidfuzz WRatio, 0-100: below this a topic is no likely typo
 EXERCISE_FIELDS = {"id", "number", "difficulty", "heading_path", "prompt", "hints",
                    "model_answer", "key_points", "title", "en"}
 EXERCISE_EN_FIELDS = {"prompt", "hints", "model_answer"}
@@ -118,6 +121,19 @@ class QuestionBank:
 
     def exercise(self, number: int) -> Exercise:
         return self.exercises[number]
+
+    def close_topics(self, text: str, limit: int = 3) -> list[str]:
+        """Topic ids whose id or Japanese/English name is closest to what was typed
+        ("gnm", "netflx", "推薦"), best first; for telling a member what they meant."""
+        names = {(topic, name): name.casefold() for topic in self.topic_counts()
+                 for name in (topic, TOPIC_LABELS[topic].ja, TOPIC_LABELS[topic].en)}
+        found = process.extract(text.strip().casefold(), names, scorer=fuzz.WRatio,
+                                limit=None, score_cutoff=TOPIC_MATCH_CUTOFF)
+        topics: list[str] = []
+        for _, _, (topic, _) in found:
+            if topic not in topics:
+                topics.append(topic)
+        return topics[:limit]
 
     def quote(self, question_id: str) -> Quote | None:
         return self.quotes.get(question_id)
@@ -417,8 +433,10 @@ def _parse_exercise(c: Checker) -> Exercise | None:
     if c.errors or None in (eid, difficulty, path, prompt, model, title):
         return None
     return Exercise(id=eid, number=number, difficulty=difficulty,  # type: ignore[arg-type]
-                    heading_path=path, prompt=prompt, hints=tuple(hints), model_answer=model,
-                    key_points=tuple(points), title=title, source=c.file, english=english)
+                    heading_path=path, prompt=prompt, hints=carry_lists(hints),
+                    model_answer=model, key_points=tuple(points), title=title, source=c.file,
+                    english=english and replace(
+                        english, hints=carry_lists(english.hints, like=hints)))
 
 
 def _parse_english(c: Checker, value: Any, hint_count: int) -> ExerciseEnglish | None:
@@ -441,6 +459,26 @@ def _parse_english(c: Checker, value: Any, hint_count: int) -> ExerciseEnglish |
     if prompt is None or hints is None or model is None:
         return None
     return ExerciseEnglish(prompt, tuple(hints), model)
+
+
+def carry_lists(hints: Sequence[str], like: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Hints as a member reads them: a lead-in ending in a colon ("…以下の違いを考えて
+    みましょう:") takes the hints after it as its list, as the chapter prints them, so it
+    is never shown cut off from its items.
+
+    `like`: the Japanese hints whose lead-ins decide the grouping. The English hints pair
+    one to one with the Japanese ones, so they are grouped the same way and a member's
+    n-th hint is the same hint in either language."""
+    leads = like if like is not None else hints
+    carried: list[str] = []
+    listing = False  # the last hint is a lead-in gathering the items after it
+    for hint, lead in zip(hints, leads, strict=True):
+        if listing:
+            carried[-1] += f"\n- {hint}"
+            continue
+        carried.append(hint)
+        listing = lead.rstrip().endswith(LEAD_IN_ENDINGS)
+    return tuple(carried)
 
 
 def _parse_key_points(c: Checker, value: Any, model: str) -> list[KeyPoint]:

@@ -172,6 +172,8 @@ class ExerciseDesk:
     async def submit(self, member_id: int, number: int, answer: str,
                      similarity: Similarity | None = None,
                      threshold: float = DEFAULT_SEMANTIC_THRESHOLD) -> ExerciseFeedback:
+        if not answer.strip():  # callers refuse it politely first; never store a blank
+            raise ValueError("an empty answer is not stored")
         exercise = self.exercise(number)
         feedback = assess(exercise, answer, similarity, threshold)
         await self.db.execute(

@@ -6,10 +6,11 @@ the digits of an answer (a dash between digits stays, so "4-1" is not "41"), and
 answers every letter ("chair" is not "air", "AI" is not "AIP": no substring or fuzzy match).
 
 Numbers are read as quantities: 75, 75%, 約75%, ７５％, "seventy-five percent",
-七十五パーセント, "10億ドル" and "1 billion dollars" are all values with units, compared
-with the question's tolerance. Long answers (8+ characters once normalised) may differ by a
-typo: they match when rapidfuzz's ratio reaches the question's threshold (default 85) and
-their digits agree.
+七十五パーセント, "10億ドル", "1 billion dollars" and "$1B" are all values with units, compared
+with the question's tolerance. A range answer ("3〜5年") also takes "3-5" without its unit, and
+a score may be written in words ("four to one" is "4-1"). Long answers (8+ characters once
+normalised) may differ by a typo: they match when rapidfuzz's ratio reaches the question's
+threshold (default 85) and their digits agree.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def normalize(text: str) -> str:
     folded = fold(text).strip()
     folded = _ARTICLE_RE.sub("", folded)
     folded = _THOUSANDS_RE.sub("", folded)
+    folded = _digits_for_words(folded)
     folded = _RANGE_RE.sub(_RANGE_MARK, folded)
     folded = _DECIMAL_RE.sub(_DECIMAL_MARK, folded)
     folded = _DIGIT_GAP_RE.sub(_GAP_MARK, folded)  # "7 5" is two numbers, not 75
@@ -58,6 +60,13 @@ def normalize(text: str) -> str:
     core = "".join(kept).replace(_RANGE_MARK, "-").replace(_DECIMAL_MARK, ".")
     core = core.replace(_GAP_MARK, "_")
     return _POLITE_END_RE.sub("", core) if len(core) > 3 else core
+
+
+def _digits_for_words(text: str) -> str:
+    """Small number words as digits, so a score reads the same however it is written:
+    "four to one", "four-one" and 「四対一」 are all "4-1"."""
+    text = _SMALL_WORD_RE.sub(lambda m: str(_WORD_SMALL.get(m[0], 20)), text)
+    return _KANJI_SCORE_RE.sub(lambda m: f"{_KANJI_DIGITS[m[1]]}対{_KANJI_DIGITS[m[2]]}", text)
 
 
 def _is_noise(char: str) -> bool:
@@ -119,6 +128,12 @@ _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} |
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 _KANJI_BIG = {"万": 1e4, "億": 1e8, "兆": 1e12}
 _NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)?)")
+_SMALL_WORD_RE = re.compile(r"\b(?:" + "|".join([*_WORD_SMALL, "twenty"]) + r")\b")
+_KANJI_SCORE_RE = re.compile(r"([〇一二三四五六七八九])対([〇一二三四五六七八九])")
+# Magnitude letters after a number, as in "$1M", "500M", "75B", "1.8T" or "$34bn"; only
+# when no letter follows ("10ms" stays ten milliseconds).
+_MAGNITUDE_RE = re.compile(r"^(k|mn|m|bn|b|tn|t)(?![a-z])")
+_MAGNITUDES = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12, "tn": 1e12}
 
 
 def unit_key(unit: str) -> str:
@@ -179,6 +194,10 @@ def _read_digits(text: str) -> tuple[float, str] | None:
     while rest and (rest[0] in _KANJI_SMALL or rest[0] in _KANJI_BIG):
         value *= _KANJI_SMALL.get(rest[0]) or _KANJI_BIG[rest[0]]
         rest = rest[1:]
+    magnitude = _MAGNITUDE_RE.match(rest)
+    if magnitude:
+        value *= _MAGNITUDES[magnitude[1]]
+        rest = rest[magnitude.end():].lstrip()
     words = rest.split(maxsplit=1)
     if words and words[0] in _WORD_SCALES:
         value *= _WORD_SCALES[words[0]]
@@ -224,6 +243,38 @@ def _read_words(text: str) -> tuple[float, str] | None:
     if not used or all(t in ("a", "and") for t in tokens[:used]):
         return None
     return total + current, " ".join(tokens[used:])
+
+
+@dataclass(frozen=True)
+class Span:
+    low: float
+    high: float
+    unit: str | None
+
+
+def parse_range(text: str) -> Span | None:
+    """"3-5", 「3〜5年」, "3 to 5 years": two numbers and the unit after the second."""
+    folded = _digits_for_words(_strip_qualifiers(fold(text).strip()))
+    parts = _RANGE_RE.split(folded, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    low, high = parse_quantity(parts[0]), parse_quantity(parts[1])
+    if low is None or high is None or low.unit is not None:
+        return None
+    return Span(low.value, high.value, high.unit)
+
+
+def range_matches(response: str, forms: tuple[str, ...] | list[str]) -> bool:
+    """A range answer given with or without its unit ("3-5" for 「3〜5年」)."""
+    said = parse_range(response)
+    if said is None:
+        return False
+    for form in forms:
+        wanted = parse_range(form)
+        if wanted is not None and (said.low, said.high) == (wanted.low, wanted.high) and \
+                said.unit in (None, wanted.unit):
+            return True
+    return False
 
 
 def quantity_matches(response: str, numeric: Numeric) -> bool:
@@ -278,10 +329,11 @@ def fuzzy_score(said: str, target: str) -> float:
     return float(fuzz.ratio(said, target))
 
 
+# ○ (U+25CB), ◯ (U+25EF, the large circle many IMEs give for まる), 〇 and ⭕ all mean "true".
 TRUE_WORDS = ("true", "t", "yes", "y", "correct", "right", "正しい", "正", "はい", "○", "〇",
-              "o", "本当", "真", "そう", "正解")
+              "◯", "⭕", "o", "本当", "真", "そう", "正解")
 FALSE_WORDS = ("false", "f", "no", "n", "incorrect", "wrong", "誤り", "誤", "いいえ", "×",
-               "x", "✕", "嘘", "うそ", "偽", "間違い", "まちがい", "違う", "ちがう")
+               "x", "✕", "✖", "❌", "嘘", "うそ", "偽", "間違い", "まちがい", "違う", "ちがう")
 _TRUE_SET = {normalize(w) for w in TRUE_WORDS}
 _FALSE_SET = {normalize(w) for w in FALSE_WORDS}
 
@@ -332,5 +384,7 @@ def check_answer(question: Question, response: str) -> Match:
             return NO_MATCH
         return Match(choice == question.correct_choice, "choice", 100.0, choice)
     if question.numeric is not None and quantity_matches(response, question.numeric):
+        return Match(True, "numeric", 100.0)
+    if range_matches(response, question.accepted):
         return Match(True, "numeric", 100.0)
     return text_match(response, question.accepted, question.fuzzy_threshold)

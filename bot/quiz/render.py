@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.quiz.models import OPTION_LETTERS, Question
+from bot.quiz.scoring import competition_ranks
 from bot.quiz.session import Reveal, Scoreboard
 from bot.quiz.srs import ReviewSummary
 
@@ -61,7 +62,8 @@ def scoreboard_text(board: Scoreboard, language: str = "ja", names: Names = _def
              else f"Quiz {ended[1]} ({board.rounds_played}/{board.total} questions)"]
     if not board.rows:
         lines.append("参加者なし" if ja else "Nobody played.")
-    for rank, row in enumerate(board.rows, start=1):
+    for rank, row in zip(competition_ranks([r.points for r in board.rows]), board.rows,
+                         strict=True):
         lines.append(f"{rank}. {names(row.member_id)} — {row.points} pt "
                      f"({row.correct}/{row.answered})")
     return "\n".join(lines)

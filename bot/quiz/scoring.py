@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.quiz.models import Question
@@ -98,3 +99,12 @@ def score_typed_round(question: Question, attempts: list[TypedAttempt]) -> list[
         points = base_points(question) if right is not None and right is first_correct else 0
         results.append(RoundResult(member_id, shown.text, right is not None, points, 0, shown.at))
     return sorted(results, key=lambda r: (-r.points, not r.correct, r.answered_at, r.member_id))
+
+
+def competition_ranks(points: Sequence[int]) -> list[int]:
+    """Ranks for scores listed best first, tied scores sharing one ("1, 1, 3"): two members
+    with the same points share a place and a medal, and the next one is third, not second."""
+    ranks: list[int] = []
+    for position, value in enumerate(points, start=1):
+        ranks.append(ranks[-1] if ranks and points[position - 2] == value else position)
+    return ranks

@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.quiz.bank import TOPIC_LABELS
+from bot.quiz.scoring import competition_ranks
 from bot.quiz.times import to_text
 from bot.storage.db import Database
 
@@ -118,8 +119,9 @@ class QuizStats:
             "COUNT(*) AS answered, COUNT(DISTINCT session_id) AS games FROM quiz_answers "
             f"WHERE {where} GROUP BY member_id "
             "ORDER BY points DESC, correct DESC, member_id LIMIT ?", (*params, limit))
-        return [LeaderboardRow(i, r["member_id"], r["points"], r["correct"], r["answered"],
-                               r["games"]) for i, r in enumerate(rows, start=1)]
+        ranks = competition_ranks([r["points"] for r in rows])
+        return [LeaderboardRow(rank, r["member_id"], r["points"], r["correct"], r["answered"],
+                               r["games"]) for rank, r in zip(ranks, rows, strict=True)]
 
     async def member_stats(self, guild_id: int, member_id: int) -> MemberStats:
         rows = await self.db.fetchall(

@@ -77,10 +77,13 @@ class AnswerStore:
                             row["language"], row["status"], json.loads(row["passage_ids"]))
 
     async def record_feedback(self, answer: StoredAnswer, user_id: int, rating: int) -> None:
+        """The member's vote on the answer; a later vote replaces their earlier one."""
         await self.db.execute(
-            "INSERT INTO feedback (guild_id, user_hash, question, passage_ids, rating)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (answer.guild_id, await self.user_hash(user_id), answer.question,
+            "INSERT INTO feedback (answer_id, guild_id, user_hash, question, passage_ids, rating)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (answer_id, user_hash) WHERE answer_id IS NOT NULL"
+            " DO UPDATE SET rating = excluded.rating, created_at = CURRENT_TIMESTAMP",
+            (answer.answer_id, answer.guild_id, await self.user_hash(user_id), answer.question,
              json.dumps(answer.passage_ids), rating),
         )
 

@@ -6,13 +6,16 @@ in real time without waiting for the next minute.
 """
 
 import asyncio
+import io
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import discord
+import numpy as np
 import pytest
+from matplotlib import image
 
 from bot.clock import SystemClock
 from bot.discordbot.cogs.plans import Plans
@@ -92,7 +95,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         rec, due = await start_soon(fake, bot, fake.student)
         assert rec.ephemeral and "Week 1 arrives" in rec.content
         assert f"<t:{int(due.timestamp())}:F>" in rec.content
-        reminder = await fake.wait_for_sent_message(fake.student, contains="week 1/12",
+        reminder = await fake.wait_for_sent_message(fake.student, contains="week 1 of 12",
                                                     timeout=LEAD + 4)
         # The DM channel is opened first, then the reminder goes into it with a nonce.
         opened = fake.requests("POST", path_contains="/users/@me/channels")
@@ -107,7 +110,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         embed = reminder.embeds[0]
         assert "**Focus:**" in embed["description"] and "☐ 1." in embed["description"]
         assert "**Source:** 4.4 スキル開発タイムライン › 3ヶ月プラン" in embed["description"]
-        assert "🔁 3 review(s) due — /review · 復習が3件あります — /復習" in embed["description"]
+        assert "🔁 3 review(s) due — /review" in embed["description"]
         assert embed["footer"]["text"].endswith(f"key tp{subscription}w1")
         transport = plans(bot).runtime.dispatcher.transport
         an_hour_ago = datetime.now(ZoneInfo("UTC")) - timedelta(hours=1)
@@ -141,7 +144,7 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         assert status.ephemeral and "week 1 of 12" in status.callback_data["embeds"][0][
             "fields"][0]["value"]
         await asyncio.sleep(0.3)
-        assert len([m for m in fake.sent_messages(fake.student) if "week 1/12" in m.text()]) == 1
+        assert len([m for m in fake.sent_messages(fake.student) if "week 1 of 12" in m.text()]) == 1
     assert_within_limits(fake)
 
 
@@ -151,7 +154,7 @@ async def test_channel_reminder_shows_how_many_members_did_each_task(fake, start
         rec, _ = await start_soon(fake, bot, fake.moderator, channel="study", where="here")
         assert not rec.ephemeral and "<#" in rec.content
         assert rec.callback_data["allowed_mentions"]["parse"] == []
-        reminder = await fake.wait_for_sent_message("study", contains="week 1/12",
+        reminder = await fake.wait_for_sent_message("study", contains="week 1 of 12",
                                                     timeout=LEAD + 4)
         assert "review" not in reminder.text()  # review counts are personal, never posted
         task1, task2 = [c for c in reminder.custom_ids() if c.startswith("plan:done:")][:2]
@@ -202,7 +205,7 @@ async def test_closed_dms_pause_the_plan_with_the_reason(fake, start_bot):
         fake.close_dms(fake.student, closed=False)
         resumed = await fake.slash(fake.student, "plan resume")
         assert resumed.ephemeral and "Resumed" in resumed.content
-        await fake.wait_for_sent_message(fake.student, contains="week 1/12")
+        await fake.wait_for_sent_message(fake.student, contains="week 1 of 12")
     assert_within_limits(fake)
 
 
@@ -216,7 +219,7 @@ async def test_snooze_says_so_when_the_members_dms_are_known_to_be_closed(fake, 
     fake.close_dms(fake.student)
     async with start_bot() as bot:
         await start_soon(fake, bot, fake.moderator, channel="study", where="here")
-        reminder = await fake.wait_for_sent_message("study", contains="week 1/12",
+        reminder = await fake.wait_for_sent_message("study", contains="week 1 of 12",
                                                     timeout=LEAD + 4)
         snooze = next(c for c in reminder.custom_ids() if c.startswith("plan:snooze:"))
         first = await fake.click(fake.student, reminder.id, snooze)
@@ -252,6 +255,24 @@ async def test_missing_permissions_pause_a_channel_plan_and_tell_its_owner(fake,
         assert "/plan resume" in notice.text() and not notice.custom_ids()
         status = await plans(bot).service.subscription_for(Target.channel(study.id))
         assert status.status == "paused" and status.paused_reason == "missing_permissions"
+    assert_within_limits(fake)
+
+
+async def test_the_pause_notice_reaches_a_japanese_starter_in_japanese(fake, start_bot):
+    study = fake.channel("study")
+    async with start_bot() as bot:
+        fake.fail_next("POST", rf"^/channels/{study.id}/messages$", status=403)
+        due = bot.clock.just_before_a_minute()
+        await fake.slash(fake.moderator, "plan start",
+                         {"plan": "3m", "time": f"{due:%H:%M}", "weekday": f"{due:%a}".lower(),
+                          "timezone": ZONE, "where": "here"}, channel="study", locale="ja")
+        notice = await fake.wait_for_sent_message(fake.moderator, contains="一時停止",
+                                                  timeout=LEAD + 4)
+        embed = notice.embeds[0]
+        assert embed["title"] == "📚 学習プランを一時停止しました"
+        assert f"<#{study.id}>宛て" in embed["description"]
+        assert "送信先のチャンネルに投稿する権限がありません。" in embed["description"]
+        assert embed["description"].endswith("/プラン 再開 を使ってください。")
     assert_within_limits(fake)
 
 
@@ -325,18 +346,95 @@ async def test_plan_show_sends_the_timeline_png(fake, start_bot):
     assert_within_limits(fake)
 
 
+async def test_a_japanese_member_gets_japanese_reminders_status_and_skip(fake, start_bot):
+    carol = fake.user("carol")
+    async with start_bot() as bot:
+        due = bot.clock.just_before_a_minute()
+        values = {"plan": "3m", "time": f"{due:%H:%M}", "weekday": f"{due:%a}".lower(),
+                  "timezone": ZONE}
+        start = await fake.slash(carol, "plan start", values, locale="ja")
+        field = start.callback_data["embeds"][0]["fields"][0]["value"]
+        # Before week 1: when it comes, not "week 0 of 12 · tasks 0/0".
+        assert f"まだ始まっていません(全12週)。第1週は <t:{int(due.timestamp())}:F>" in field
+        assert "第0週" not in field and "0/0" not in field
+        reminder = await fake.wait_for_sent_message(carol, contains="第1週/全12週",
+                                                    timeout=LEAD + 4)
+        embed = reminder.embeds[0]
+        assert embed["title"].startswith("📚 3ヶ月")
+        assert "**重点:**" in embed["description"] and "**タスク**" in embed["description"]
+        assert "Focus" not in embed["description"] and "Tasks" not in embed["description"]
+        assert "**出典:** 4.4 スキル開発タイムライン › 3ヶ月プラン" in embed["description"]
+        snooze_id = next(c for c in reminder.custom_ids() if c.startswith("plan:snooze:"))
+        button = next(b for row in reminder.components for b in row["components"]
+                      if b["custom_id"] == snooze_id)
+        assert button["label"] == "1日後にもう一度"
+        snooze = await fake.click(carol, reminder.id, snooze_id, locale="ja")
+        assert snooze.content.startswith("第1週のリマインダーを")
+
+        status = await fake.slash(carol, "plan status", locale="ja")
+        assert "第1週/全12週 · 完了タスク 0/" in status.callback_data["embeds"][0]["fields"][0][
+            "value"]
+        skip = await fake.slash(carol, "plan skip", locale="ja")
+        sub = (await plans(bot).service.statuses(carol.id))[0]
+        assert skip.content == (f"第2週をスキップしました。次は第3週で、"
+                                f"<t:{int(sub.next_due.timestamp())}:F> "
+                                f"(<t:{int(sub.next_due.timestamp())}:R>) に届きます。")
+        card = skip.callback_data["embeds"][0]["fields"][0]["value"]
+        assert "次回: 第3週 · " in card
+
+        english = await fake.slash(fake.student, "plan start", {"plan": "1y"})
+        assert "Progress: not started yet (52 weeks). Week 1 arrives <t:" in \
+            english.callback_data["embeds"][0]["fields"][0]["value"]
+        skipped = await fake.slash(fake.student, "plan skip")
+        assert skipped.content.startswith("Skipped week 1. Next comes week 2, <t:")
+        paused = await fake.slash(fake.student, "plan pause")
+        assert "Next: week 2, once resumed" in paused.callback_data["embeds"][0]["fields"][0][
+            "value"]
+    assert_within_limits(fake)
+
+
+async def test_a_plan_preview_outlines_its_week(fake, start_bot):
+    async with start_bot():
+        preview = await fake.slash(fake.user("carol"), "plan show", {"plan": "3y", "week": 156},
+                                   locale="ja")
+        await fake.wait_until(lambda: preview.followups, what="the preview followup")
+        shown = fake.response_message(preview)
+        assert "第156週/全156週" in shown.embeds[0]["title"]
+        assert "**重点:**" in shown.embeds[0]["description"]
+        pixels = image.imread(io.BytesIO(shown.files[0].data), format="png")
+        red = np.all(np.abs(pixels[:, :, :3] - np.array((0xD6, 0x27, 0x28)) / 255) < 0.05,
+                     axis=2)
+        assert red.sum() > 50  # the outlined week
 async def test_monthly_plan_with_practice_and_a_check_in_kept_across_a_restart(fake, start_bot):
     """Issue 16: /plan start cadence:monthly, a reminder holding four weeks with practice
     questions from the bank, and the check-in button's one line shown in /plan status."""
     async with start_bot() as bot:
-        rec, _ = await start_soon(fake, bot, fake.student, plan="1y", cadence="monthly")
-        assert rec.ephemeral and "Cadence: monthly" in rec.callback_data["embeds"][0][
-            "fields"][0]["value"]
-        reminder = await fake.wait_for_sent_message(fake.student, contains="month 1/13",
+        rec, due = await start_soon(fake, bot, fake.student, plan="1y", cadence="monthly")
+        card = rec.callback_data["embeds"][0]["fields"][0]["value"]
+        assert rec.ephemeral and "Cadence: monthly" in card
+        assert "not started yet (13 months). Month 1 arrives" in card
+        # A Japanese member's monthly plan reads in Japanese (issue 14 × issue 16).
+        carol = fake.user("carol")
+        await fake.slash(carol, "plan start", {
+            "plan": "1y", "time": f"{due:%H:%M}", "weekday": f"{due:%a}".lower(),
+            "timezone": ZONE, "cadence": "monthly"}, locale="ja")
+        reminder = await fake.wait_for_sent_message(fake.student, contains="month 1 of 13",
                                                     timeout=LEAD + 4)
         text = reminder.embeds[0]["description"]
         assert "weeks 1-4 of the plan" in text and "seaborn" in text
         assert "🧠 Practice this week" in text and "📚 This week's resource" in text
+        japanese = await fake.wait_for_sent_message(carol, contains="第1か月/全13か月",
+                                                    timeout=LEAD + 4)
+        ja_text = japanese.embeds[0]["description"]
+        assert "🗓️ 今月はプランの第1〜4週" in ja_text and "**🧠 今週の練習**" in ja_text
+        assert "**📚 今週のリソース:**" in ja_text and "`トピック:" in ja_text
+        assert "Practice this week" not in ja_text and "This month" not in ja_text
+        labels = {b["custom_id"].split(":")[1]: b["label"] for row in japanese.components
+                  for b in row["components"]}
+        assert labels["checkin"] == "今週の記録" and labels["snooze"] == "1日後にもう一度"
+        ja_status = await fake.slash(carol, "plan status", locale="ja")
+        ja_card = ja_status.callback_data["embeds"][0]["fields"][0]["value"]
+        assert "第1か月/全13か月" in ja_card and "頻度: 毎月" in ja_card
         subscription = (await plans(bot).service.statuses(fake.student.id))[0].subscription_id
         checkin = f"plan:checkin:{subscription}:1"
         assert checkin in reminder.custom_ids()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 from datetime import UTC, datetime
 
 import numpy as np
@@ -52,3 +53,42 @@ async def test_service_renders_a_subscriptions_timeline(service, dispatcher, clo
     png = await service.timeline_png(subscription_id=status.subscription_id)
     _decode(png)
     assert png != await service.timeline_png(plan_id="3y")
+
+
+async def test_a_preview_outlines_the_week_it_shows(service):
+    red = (0xD6, 0x27, 0x28)
+    plain = _decode(await service.timeline_png(plan_id="3y"))
+    shown = _decode(await service.timeline_png(plan_id="3y", week=156))
+    assert _count(shown, red) > _count(plain, red) + 50
+
+
+def test_the_picture_speaks_the_readers_language(library):
+    from bot.plans.timeline import japanese_font, timeline_texts
+
+    plan = library.plan("3m")
+    title, blocks, legend = timeline_texts(plan, 5, "ja")
+    assert title == f"{plan.title.ja} — 現在: 第5週"
+    assert blocks[0].startswith("第1〜") and plan.blocks()[0][2].ja in blocks[0]
+    assert legend == "現在の週(塗り = 完了したタスクの割合)"
+    assert timeline_texts(plan, None, "en")[0] == plan.title.en
+    assert japanese_font() is not None  # the font ships with a dependency
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        japanese = _decode(render_timeline(plan, current_week=5, language="ja"))
+    assert not [w for w in caught if "missing from" in str(w.message)]  # no tofu boxes
+    assert japanese.shape != _decode(render_timeline(plan, current_week=5)).shape or \
+        not np.array_equal(japanese, _decode(render_timeline(plan, current_week=5)))
+
+
+def test_a_monthly_plans_picture_counts_months(library):
+    """A monthly subscription's cells are months (issue 16), and the labels say so in the
+    reader's language (issue 14)."""
+    from bot.plans.timeline import timeline_texts
+
+    plan = library.plan_for("1y", "monthly")
+    title, blocks, legend = timeline_texts(plan, 2, "ja")
+    assert title.endswith("現在: 第2か月") and legend.startswith("現在の月")
+    assert all("か月" in block.split(": ")[0] for block in blocks)
+    title, blocks, legend = timeline_texts(plan, 2, "en")
+    assert title.endswith("current month 2") and blocks[0].startswith("Month")
+    assert render_timeline(plan, current_week=2, language="ja").startswith(b"\x89PNG")

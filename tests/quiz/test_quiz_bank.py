@@ -297,7 +297,7 @@ def test_exercises_are_verbatim_from_the_chapter(bank, kb):
         assert f"問題{exercise.number}" in section.heading
         assert f"難易度:{exercise.difficulty}" in section.heading
         texts = [exercise.prompt, exercise.model_answer, *exercise.hints]
-        assert len(exercise.hints) >= 2
+        assert exercise.hints
         for text in texts:
             assert kb.is_verbatim("ch04", text), text[:40]
             assert kb.evidence_under(exercise.heading_path, text), text[:40]
@@ -357,6 +357,34 @@ def test_bank_loads_from_a_copy_and_rejects_a_hint_edit(tmp_path, kb):
     bank = load_bank(tmp_path, kb)
     assert [(e.item_id, e.field) for e in bank.errors] == [("exercise-1", "hints[3]")]
     assert sorted(bank.exercises) == [2, 3] and len(bank.questions) >= 90
+
+
+def test_a_hint_that_introduces_a_list_carries_the_list(bank, kb):
+    lead_in = bank.exercise(2).hints[0]
+    assert lead_in.startswith("第4.3節のキャリアパスの表を参考に、以下の違いを考えてみましょう:")
+    assert lead_in.endswith("\n- データサイエンティスト:ビジネス課題の特定と分析"
+                            "\n- 機械学習エンジニア:MLシステムの実装と運用")
+    assert kb.is_verbatim("ch04", lead_in)  # as the chapter prints it
+    assert len(bank.exercise(3).hints) >= 4  # "自己評価:…" hints are no lead-ins
+
+
+def test_close_topics_name_what_a_member_probably_meant(bank):
+    assert bank.close_topics("netflx") == ["netflix"]
+    assert bank.close_topics("推薦") == ["netflix"]  # by its Japanese name
+    assert bank.close_topics("edge")[0] == "edge-ai"
+    assert bank.close_topics("qwzxv") == []
+
+def test_english_hints_carry_their_list_like_the_japanese(bank):
+    """A member's n-th hint is one hint in either language: the English hints (issue 16)
+    are grouped by the Japanese lead-ins (issue 14), so both lists have one length."""
+    for exercise in bank.exercises.values():
+        assert exercise.english is not None
+        assert len(exercise.hints_in("en")) == len(exercise.hints_in("ja")), exercise.number
+    lead_in = bank.exercise(2).hints_in("en")[0]
+    assert lead_in.startswith("Using the career-path table in Section 4.3")
+    assert lead_in.endswith("\n- Data scientist: identifying and analysing business problems"
+                            "\n- Machine learning engineer: implementing and operating ML "
+                            "systems")
 
 
 # --- fairness: what a learner would notice (issue 16) ---------------------------------------

@@ -120,6 +120,42 @@ BANK_CASES = [
     ("tesla-object-detection", "false", True),
     ("tesla-object-detection", "いいえ", True),
     ("tesla-object-detection", "yes", False),
+    # circles: ◯ (U+25EF, what many IMEs give for まる) reads like ○
+    ("netflix-churn", "◯", True),
+    ("netflix-churn", "⭕", True),
+    ("tesla-object-detection", "◯", False),
+    ("tesla-object-detection", "❌", True),
+    # ranges, with or without their unit
+    ("air-phd-years", "3-5", True),
+    ("air-phd-years", "3〜5", True),
+    ("air-phd-years", "three to five years", True),
+    ("air-phd-years", "3-5ヶ月", False),
+    ("air-phd-years", "3-6", False),
+    ("air-phd-years", "5-3", False),
+    ("plan3y-blog-pace", "2〜4", True),
+    ("plan3y-blog-pace", "two to four", True),
+    ("plan3y-blog-pace", "2-5", False),
+    # money and magnitudes
+    ("netflix-prize-money", "$1M", True),
+    ("netflix-prize-money", "1 million", True),
+    ("netflix-prize-money", "$1B", False),
+    ("gnmt-daily-users", "500M", True),
+    ("gnmt-daily-users", "50M", False),
+    ("edge-iot-devices", "75B", True),
+    ("edge-iot-devices", "75M", False),
+    ("fm-gpt4-parameters", "1.8T", True),
+    ("fm-gpt4-parameters", "18T", False),
+    ("netflix-annual-value", "10億", True),
+    ("netflix-annual-value", "$1bn", True),
+    ("edge-market-size", "$34B", True),
+    ("edge-latency", "10ms", True),  # "m" followed by a letter is no magnitude
+    ("edge-latency", "10m", False),
+    # scores in words
+    ("alphago-lee-sedol", "four to one", True),
+    ("alphago-lee-sedol", "Four-One", True),
+    ("alphago-lee-sedol", "四対一", True),
+    ("alphago-lee-sedol", "one to four", False),
+    ("alphago-lee-sedol", "three to one", False),
 ]
 
 

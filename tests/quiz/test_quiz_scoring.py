@@ -77,3 +77,11 @@ def test_typed_round_only_the_first_correct_message_scores(bank):
     assert results[1].points == 0 and results[1].correct and results[1].response == "75"
     assert results[3].points == 0 and not results[3].correct
     assert score_typed_round(question, []) == []
+
+
+def test_competition_ranks_share_a_place_between_tied_scores():
+    from bot.quiz.scoring import competition_ranks
+
+    assert competition_ranks([40, 40, 25, 10, 10, 10, 3]) == [1, 1, 3, 4, 4, 4, 7]
+    assert competition_ranks([20, 15]) == [1, 2]
+    assert competition_ranks([]) == []

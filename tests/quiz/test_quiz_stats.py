@@ -63,3 +63,13 @@ async def test_miss_chart_is_a_valid_png(db, bank, clock: FakeClock):
     assert image.size == (1100, 550)
     empty = render_miss_chart(await QuizStats(db).missed_most(GUILD + 9, clock.now()))
     assert Image.open(io.BytesIO(empty)).size == (1100, 550)
+
+
+async def test_tied_scores_share_a_rank_on_the_leaderboard(db, bank, clock: FakeClock):
+    engine = QuizEngine(db, bank, clock, rng=random.Random(5))
+    await engine.start(GUILD, CHANNEL, 1, count=2)
+    await _play(engine, clock, 2, wrong_members=[3], right_members=[1, 2])
+    await engine.finish(CHANNEL)
+    rows = await QuizStats(db).leaderboard(GUILD, clock.now())
+    assert [(r.member_id, r.rank) for r in rows] == [(1, 1), (2, 1), (3, 3)]
+    assert rows[0].points == rows[1].points > rows[2].points

@@ -92,12 +92,18 @@ def apply_changes(settings: GuildSettings, **changes) -> bool:
 def settings_embed(settings: GuildSettings, language: str) -> discord.Embed:
     embed = discord.Embed(title=tr("config_title", language))
     channels = ", ".join(f"<#{c}>" for c in settings.answer_channels) or "—"
-    embed.add_field(name="answer channels", value=channels, inline=False)
-    embed.add_field(name="threads", value="on" if settings.use_threads else "off")
-    embed.add_field(name="rate limit", value=str(settings.ask_per_minute or "default"))
-    embed.add_field(name="moderator role", value=_role(settings.moderator_role_id))
-    embed.add_field(name="quiz master role", value=_role(settings.quiz_master_role_id))
-    embed.add_field(name="time zone", value=settings.timezone or "default")
+    default = tr("config_default", language)
+    embed.add_field(name=tr("config_answer_channels", language), value=channels, inline=False)
+    embed.add_field(name=tr("config_threads", language),
+                    value=tr("config_on" if settings.use_threads else "config_off", language))
+    embed.add_field(name=tr("config_rate_limit", language),
+                    value=tr("config_per_minute", language, count=settings.ask_per_minute)
+                    if settings.ask_per_minute else default)
+    embed.add_field(name=tr("config_moderator_role", language),
+                    value=_role(settings.moderator_role_id))
+    embed.add_field(name=tr("config_quiz_master_role", language),
+                    value=_role(settings.quiz_master_role_id))
+    embed.add_field(name=tr("config_timezone", language), value=settings.timezone or default)
     return embed
 
 

@@ -18,7 +18,7 @@ from bot.discordbot.client import NO_MENTIONS, TutorBot, send_ephemeral
 from bot.discordbot.i18n import t
 from bot.discordbot.texts import interaction_language, tr
 from bot.knowledge.lang import detect_language
-from bot.retrieval.answer import Answer
+from bot.retrieval.answer import MAX_QUESTION_CHARS, Answer, validate_question
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,10 @@ THREAD_NAME_LIMIT = 90
 MENTION_RE = re.compile(r"<@!?\d+>")
 
 
-def question_language(question: str, interaction: discord.Interaction | None = None) -> str:
-    fallback = interaction_language(interaction) if interaction else "en"
+def question_language(question: str, interaction: discord.Interaction | None = None,
+                      default: str = "en") -> str:
+    """The question's own language; for text without letters (emoji, "?"), the member's."""
+    fallback = interaction_language(interaction) if interaction else default
     return detect_language(question, default=fallback)
 
 
@@ -60,13 +62,14 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: TutorBot = interaction.client  # type: ignore[assignment]
         stored = await bot.answers.get_answer(self.answer_id)
-        language = stored.language if stored else interaction_language(interaction)
+        # Notes to the presser are in their client's language, whatever the answer's was.
+        member_language = interaction_language(interaction)
         if stored is None:
-            await send_ephemeral(interaction, tr("answer_gone", language))
+            await send_ephemeral(interaction, tr("answer_gone", member_language))
         elif self.action in ("up", "down"):
             await bot.answers.record_feedback(stored, interaction.user.id,
                                               1 if self.action == "up" else -1)
-            await send_ephemeral(interaction, tr("feedback_thanks", language))
+            await send_ephemeral(interaction, tr("feedback_thanks", member_language))
         elif self.action == "more":
             await self._more(bot, interaction, stored)
         else:
@@ -177,10 +180,16 @@ class Ask(commands.Cog):
                            private=t("Only you see the answer"))
     @app_commands.rename(question=t("question"), private=t("private"))
     async def ask(self, interaction: discord.Interaction,
-                  question: app_commands.Range[str, 1, 2000], private: bool = False) -> None:
+                  question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+                  private: bool = False) -> None:
         language = question_language(question, interaction)
         if not self.bot.accepting:
             await send_ephemeral(interaction, tr("restarting", language))
+            return
+        invalid = validate_question(question, language)
+        # Refused (or small talk answered) before the rate limit: it costs the member nothing.
+        if invalid is not None:
+            await send_ephemeral(interaction, invalid.message)
             return
         wait = await self._rate_limit_wait(interaction.user.id, interaction.guild_id)
         if wait:
@@ -225,7 +234,16 @@ class Ask(commands.Cog):
         mode = await self._message_mode(message)
         if mode is None or not question or not self.bot.accepting:
             return
-        language = question_language(question)
+        language = question_language(
+            question, default=await self.bot.member_language(message.author.id, message.guild))
+        invalid = validate_question(question, language)
+        if invalid is not None:  # before the rate limit and any thread: it costs nothing
+            if invalid.status == "chat":  # thanks, a greeting, emoji alone: a short reply
+                await message.reply(embed=discord.Embed(description=invalid.message),
+                                    allowed_mentions=NO_MENTIONS)
+            else:
+                await message.reply(invalid.message, allowed_mentions=NO_MENTIONS)
+            return
         wait = await self._rate_limit_wait(message.author.id, message.guild and message.guild.id)
         if wait:
             await message.reply(tr("rate_limited", language, seconds=int(wait) + 1),
@@ -282,7 +300,7 @@ class Ask(commands.Cog):
     @app_commands.rename(term=t("term"))
     async def glossary(self, interaction: discord.Interaction,
                        term: app_commands.Range[str, 1, 100]) -> None:
-        language = question_language(term, interaction)
+        language = interaction_language(interaction)  # the reader's, not the term's
         terms = self.bot.tutor.knowledge.glossary.lookup(term)
         if not terms:
             await send_ephemeral(interaction, tr("glossary_none", language, term=term))
@@ -294,8 +312,9 @@ class Ask(commands.Cog):
                                     current: str) -> list[app_commands.Choice[str]]:
         terms = self.bot.tutor.knowledge.glossary.lookup(current, limit=25) if current else \
             self.bot.tutor.knowledge.glossary.terms[:25]
-        return [app_commands.Choice(name=f"{x.en} — {x.ja}"[:100], value=x.en[:100])
-                for x in terms]
+        language = interaction_language(interaction)
+        return [app_commands.Choice(name=render.glossary_term_name(x, language)[:100],
+                                    value=x.en[:100]) for x in terms]
 
     @app_commands.command(name=t("sections"), description=t("The chapter's table of contents"))
     async def sections(self, interaction: discord.Interaction) -> None:

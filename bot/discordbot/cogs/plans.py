@@ -23,9 +23,10 @@ from bot.discordbot.checks import member_is_moderator
 from bot.discordbot.client import NO_MENTIONS, TutorBot, send_ephemeral
 from bot.discordbot.cogs.admin import valid_timezone, zone_matches
 from bot.discordbot.i18n import t
-from bot.discordbot.limits import EMBED_DESCRIPTION, FIELD_VALUE, truncate
-from bot.discordbot.plans_transport import DiscordTransport
-from bot.discordbot.texts import TEXTS, interaction_language, tr
+from bot.discordbot.limits import FIELD_VALUE, truncate
+from bot.discordbot.plan_views import notice_embed, pick, reminder_embed, unit_key, week_embed
+from bot.discordbot.plans_transport import DiscordTransport, Rendered
+from bot.discordbot.texts import TEXTS, guild_language, interaction_language, tr
 from bot.plans import (
     Dispatcher,
     Notice,
@@ -90,7 +91,8 @@ ERROR_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"write one line", "plan_err_checkin_empty"),
     ))
 PLAN_FAILURES = (PlanError, PlanConflict)
-CHANGE_TEXTS = {"pause": "plan_paused", "resume": "plan_resumed", "skip": "plan_skipped",
+NOTICE_KEY_RE = re.compile(r"^tp(?P<sub>\d+)w\d+")  # a notice's key starts with its send's
+CHANGE_TEXTS = {"pause": "plan_paused", "resume": "plan_resumed",
                 "stop": "plan_stopped"}
 
 
@@ -103,10 +105,6 @@ def plan_error_text(error: Exception, language: str) -> str:
         if match:
             return tr(key, language, **match.groupdict())
     return tr("plan_err_other", language, reason=message)
-
-
-def pick(text: Text, language: str) -> str:
-    return text.ja if language == "ja" else text.en
 
 
 def when(moment: datetime | None) -> str:
@@ -129,15 +127,41 @@ def state_text(status: SubscriptionStatus, language: str) -> str:
     return tr("plan_state_paused", language, reason=reason)
 
 
-def status_body(status: SubscriptionStatus, language: str) -> str:
+def status_unit(status: SubscriptionStatus) -> str:
+    """A monthly plan's status counts months (next_week, current_week, total_weeks)."""
+    return "month" if status.cadence == "monthly" else "week"
+
+
+def next_text(status: SubscriptionStatus, language: str) -> str:
+    """Which week comes next and when, in every reader's own time, and in the plan's zone."""
+    if status.next_week is None:
+        return "—"
+    unit = status_unit(status)
+    if status.next_due is None:  # paused: it has no time until it is resumed
+        return tr(unit_key("plan_next_week_paused", unit), language, week=status.next_week)
+    text = tr(unit_key("plan_next_week", unit), language, week=status.next_week,
+              when=when(status.next_due))
     local = status.next_due_local
-    next_text = when(status.next_due)
     if local is not None:
-        next_text += f"\n{local:%a %Y-%m-%d %H:%M} {status.timezone}"
+        text += f"\n{local:%Y-%m-%d %H:%M} (`{status.timezone}`)"
+    return text
+
+
+def progress_text(status: SubscriptionStatus, language: str) -> str:
+    """Weeks received and tasks done; before week 1 arrives, when it will."""
+    unit = status_unit(status)
+    if status.current_week is None:
+        key = "plan_progress_waiting" if status.next_due else "plan_progress_none_sent"
+        return tr(unit_key(key, unit), language, total=status.total_weeks,
+                  when=when(status.next_due))
+    return tr(unit_key("plan_progress", unit), language, week=status.current_week,
+              total=status.total_weeks, done=status.tasks_done, tasks=status.tasks_total)
+
+
+def status_body(status: SubscriptionStatus, language: str) -> str:
     body = tr("plan_status_body", language, state=state_text(status, language),
-              where=where_text(status.target, language), next=next_text,
-              week=status.current_week or 0, total=status.total_weeks,
-              done=status.tasks_done, tasks=status.tasks_total, zone=status.timezone)
+              where=where_text(status.target, language), next=next_text(status, language),
+              progress=progress_text(status, language), zone=f"`{status.timezone}`")
     if status.cadence == "monthly":
         body += "\n" + tr("plan_cadence_monthly", language)
     if status.study_log:  # the owner's check-ins, newest first
@@ -155,19 +179,21 @@ def status_embed(statuses: list[SubscriptionStatus], language: str) -> discord.E
     return embed
 
 
-def week_embed(view: WeekView, title: Text, language: str) -> discord.Embed:
-    key = "plan_month_title" if view.unit == "month" else "plan_week_title"
-    heading = tr(key, language, plan=pick(title, language), week=view.week,
-                 total=view.total_weeks)
-    return discord.Embed(title=heading[:256],
-                         description=truncate(view.render(), EMBED_DESCRIPTION))
+def change_text(action: str, before: SubscriptionStatus, after: SubscriptionStatus,
+                language: str) -> str:
+    """What a pause/resume/skip/stop did; a skip names the skipped and the next week (the
+    next month, in a monthly plan)."""
+    if action != "skip":
+        return tr(CHANGE_TEXTS[action], language)
+    unit = status_unit(after)
+    if after.next_week is None:
+        return tr(unit_key("plan_skipped_last", unit), language, week=before.next_week)
+    return tr(unit_key("plan_skipped_to", unit), language, week=before.next_week,
+              next=after.next_week, when=when(after.next_due))
 
 
-def reminder_embed(payload: ReminderPayload) -> discord.Embed:
-    return discord.Embed.from_dict(payload.embed_dict())
-
-
-def reminder_view(payload: ReminderPayload | Notice) -> discord.ui.View | None:
+def reminder_view(payload: ReminderPayload | Notice,
+                  language: str = "en") -> discord.ui.View | None:
     """One ✅ per task of the (latest) week, and a snooze; custom ids carry everything."""
     if not isinstance(payload, ReminderPayload):
         return None
@@ -175,9 +201,10 @@ def reminder_view(payload: ReminderPayload | Notice) -> discord.ui.View | None:
     named = payload.kind == "catchup"
     view = discord.ui.View(timeout=None)
     for task in week.tasks:
-        view.add_item(DoneButton(payload.subscription_id, week.week, task.index, named))
-    view.add_item(SnoozeButton(payload.subscription_id, week.week))
-    view.add_item(CheckinButton(payload.subscription_id, week.week))
+        view.add_item(DoneButton(payload.subscription_id, week.week, task.index, named,
+                                 language))
+    view.add_item(SnoozeButton(payload.subscription_id, week.week, language))
+    view.add_item(CheckinButton(payload.subscription_id, week.week, language))
     return view
 
 
@@ -202,8 +229,10 @@ class DoneButton(discord.ui.DynamicItem[discord.ui.Button],
                  template=r"plan:done:(?P<sub>\d+):(?P<week>\d+):(?P<task>\d+)"):
     """Marks (or unmarks) one task of one week done for the member who presses it."""
 
-    def __init__(self, subscription_id: int, week: int, task: int, named: bool = False) -> None:
-        label = f"W{week} · {task + 1}" if named else str(task + 1)
+    def __init__(self, subscription_id: int, week: int, task: int, named: bool = False,
+                 language: str = "en") -> None:
+        label = tr("plan_done_button_named", language, week=week, task=task + 1) if named \
+            else str(task + 1)
         super().__init__(discord.ui.Button(
             style=discord.ButtonStyle.success, emoji="✅", label=label,
             custom_id=f"plan:done:{subscription_id}:{week}:{task}"))
@@ -228,9 +257,10 @@ class SnoozeButton(discord.ui.DynamicItem[discord.ui.Button],
                    template=r"plan:snooze:(?P<sub>\d+):(?P<week>\d+)"):
     """Sends the week again to the presser's DMs a day later."""
 
-    def __init__(self, subscription_id: int, week: int) -> None:
+    def __init__(self, subscription_id: int, week: int, language: str = "en") -> None:
         super().__init__(discord.ui.Button(
-            style=discord.ButtonStyle.secondary, emoji="💤", label="1日後 · Snooze 1 day",
+            style=discord.ButtonStyle.secondary, emoji="💤",
+            label=tr("plan_snooze_button", language),
             custom_id=f"plan:snooze:{subscription_id}:{week}"))
         self.subscription_id = subscription_id
         self.week = week
@@ -252,9 +282,10 @@ class CheckinButton(discord.ui.DynamicItem[discord.ui.Button],
                     template=r"plan:checkin:(?P<sub>\d+):(?P<week>\d+)"):
     """Opens a one-line form: "what did you do this week?", kept as the study log."""
 
-    def __init__(self, subscription_id: int, week: int) -> None:
+    def __init__(self, subscription_id: int, week: int, language: str = "en") -> None:
         super().__init__(discord.ui.Button(
-            style=discord.ButtonStyle.primary, emoji="📝", label="今週の記録 · Check in",
+            style=discord.ButtonStyle.primary, emoji="📝",
+            label=tr("plan_checkin_button", language),
             custom_id=f"plan:checkin:{subscription_id}:{week}"))
         self.subscription_id = subscription_id
         self.week = week
@@ -338,7 +369,7 @@ class Plans(commands.Cog):
                               default_timezone=bot.settings.default_timezone,
                               reviews_due=self._reviews_due,  # a "done" redraw keeps the line
                               practice=self._practice_for)
-        transport = DiscordTransport(bot, view_for=reminder_view)
+        transport = DiscordTransport(bot, render=self._render_reminder)
         dispatcher = Dispatcher(service.store, service.scheduler, transport, bot.clock,
                                 reviews_due=self._reviews_due)
         service.set_wake(dispatcher.wake)
@@ -352,6 +383,38 @@ class Plans(commands.Cog):
             log.exception("the plan dispatcher did not start; no reminders will be sent")
             return
         log.info("plan dispatcher started")
+
+    async def _render_reminder(self, target: Target,
+                               payload: ReminderPayload | Notice) -> Rendered:
+        language = await self._reader_language(target)
+        if isinstance(payload, Notice):
+            return await self._notice_embed(payload, language), None
+        return reminder_embed(payload, language), reminder_view(payload, language)
+
+    async def _notice_embed(self, notice: Notice, language: str) -> discord.Embed:
+        """The dispatcher's pause notice, worded from the plan's stored state: its key
+        starts with the plan's ("tp12w3n"). Anything unexpected keeps the core's text."""
+        match = NOTICE_KEY_RE.match(notice.key)
+        status = None
+        if match and self.service is not None:
+            try:
+                status = await self.service.status(int(match["sub"]))
+            except PLAN_FAILURES:
+                status = None
+        if status is None or status.status != "paused":
+            return reminder_embed(notice, language)
+        body = tr("plan_notice_body", language, plan=pick(status.plan_title, language),
+                  where=where_text(status.target, language),
+                  state=state_text(status, language))
+        return notice_embed(notice, tr("plan_notice_title", language), body)
+
+    async def _reader_language(self, target: Target) -> str:
+        """A DM's reader is one member (their client's language, remembered from their
+        last command); a channel's readers are the server's members (its language)."""
+        if target.kind == "dm":
+            return await self.bot.member_language(target.id, None)
+        channel = self.bot.get_channel(target.id)
+        return guild_language(getattr(channel, "guild", None))
 
     async def _reviews_due(self, member_id: int) -> int:
         """The quiz feature's `bot.reviews_due`, looked up per call: it may load after this
@@ -514,16 +577,18 @@ class Plans(commands.Cog):
                                 preview: app_commands.Choice[str] | None, where: str | None
                                 ) -> tuple[WeekView, Text, bytes] | None:
         service, member = self.service, interaction.user.id
+        language = interaction_language(interaction)
         if preview is not None:
             view = service.show_plan(preview.value, week or 1)
-            png = await service.timeline_png(plan_id=preview.value)
+            png = await service.timeline_png(plan_id=preview.value, week=view.week,
+                                             language=language)
             return view, service.library.plan(preview.value).title, png
         status, _ = await self._resolve(interaction, where)
         if status is None:
             return None
         view = await service.show(status.subscription_id, week, member_id=member)
         png = await service.timeline_png(subscription_id=status.subscription_id,
-                                         member_id=member)
+                                         member_id=member, language=language)
         return view, status.plan_title, png
 
     # --- /plan pause, resume, skip, stop -----------------------------------------------------
@@ -579,7 +644,7 @@ class Plans(commands.Cog):
             return
         # A channel's plan belongs to the channel: everyone there sees the change.
         await interaction.response.send_message(
-            tr(CHANGE_TEXTS[action], language), embed=status_embed([status], language),
+            change_text(action, current, status, language), embed=status_embed([status], language),
             ephemeral=status.target.kind == "dm", allowed_mentions=NO_MENTIONS)
 
     # --- /timezone set -------------------------------------------------------------------
@@ -627,8 +692,10 @@ class Plans(commands.Cog):
         if message_key(interaction.message) != payload.key:
             await send_ephemeral(interaction, note)  # a catch-up or snooze copy: not edited
             return
-        await interaction.response.edit_message(embed=reminder_embed(payload),
-                                                view=reminder_view(payload))
+        # A DM reminder is the presser's own; a channel's is worded for the server.
+        shown = guild_language(interaction.guild) if interaction.guild else language
+        await interaction.response.edit_message(embed=reminder_embed(payload, shown),
+                                                view=reminder_view(payload, shown))
         if interaction.guild is not None:  # counts only: tell the presser what they did
             await send_ephemeral(interaction, note)
 

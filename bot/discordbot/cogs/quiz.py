@@ -42,7 +42,6 @@ from bot.discordbot.quiz_views import (
     exercise_history_embed,
     feedback_embeds,
     form_value,
-    guild_language,
     leaderboard_embed,
     member_stats_embed,
     missed_embed,
@@ -57,7 +56,7 @@ from bot.discordbot.quiz_views import (
     topic_label,
     topics_embed,
 )
-from bot.discordbot.texts import TEXTS, interaction_language, tr
+from bot.discordbot.texts import TEXTS, guild_language, interaction_language, tr
 from bot.quiz.bank import TOPIC_LABELS, QuestionBank
 from bot.quiz.exercises import assess
 from bot.quiz.models import OPTION_LETTERS, Exercise
@@ -322,6 +321,10 @@ class Quiz(commands.Cog):
         if problem is not None:
             await send_ephemeral(interaction, tr(problem, language))
             return
+        unknown = self._unknown_topic(topic, language)
+        if unknown is not None:
+            await send_ephemeral(interaction, unknown)
+            return
         channel_id = interaction.channel_id
         try:
             session = await self.service.engine.start(
@@ -331,10 +334,35 @@ class Quiz(commands.Cog):
             await send_ephemeral(interaction, quiz_error(error.code, language))
             return
         metrics.QUIZ_SESSIONS.inc()
+        embed = start_embed(session, language, self._count_note(session, count, language))
         try:
-            await interaction.response.send_message(embed=start_embed(session, language))
+            await interaction.response.send_message(embed=embed)
         finally:  # the quiz runs even if the announcement could not be delivered
             self._launch(channel_id, ChannelQuiz(self._messageable(channel_id), language))
+
+    def _unknown_topic(self, typed: str | None, language: str) -> str | None:
+        """What to tell a member whose topic does not exist (with the closest ones), or
+        None when the topic is fine or none was given."""
+        topic = resolve_topic(typed)
+        bank = self.service.bank
+        if topic is None or topic in bank.topic_counts():
+            return None
+        close = bank.close_topics(typed or "")
+        if not close:
+            return tr("topic_unknown", language, topic=typed)
+        names = "\n".join(f"• `{t}` — {topic_label(t, language)}" for t in close)
+        return tr("topic_unknown_close", language, topic=typed, matches=names)
+
+    def _count_note(self, session: QuizSession, requested: int, language: str) -> str | None:
+        """When the topic has fewer questions than asked for: how many run, and why."""
+        running = len(session.question_ids)
+        if running >= requested:
+            return None
+        topic = topic_label(session.topic, language)
+        buttons_only = session.mode == "button" and \
+            len(self.service.bank.select(session.topic)) > running
+        key = "quiz_count_capped_buttons" if buttons_only else "quiz_count_capped"
+        return tr(key, language, requested=requested, running=running, topic=topic)
 
     async def _start_problem(self, interaction: discord.Interaction) -> str | None:
         if not self.bot.accepting:
@@ -500,8 +528,13 @@ class Quiz(commands.Cog):
     async def practice(self, interaction: discord.Interaction,
                        count: app_commands.Range[int, 1, MAX_QUESTIONS] = 10,
                        topic: str | None = None) -> None:
+        language = interaction_language(interaction)
         if not self.bot.accepting:
-            await send_ephemeral(interaction, tr("restarting", interaction_language(interaction)))
+            await send_ephemeral(interaction, tr("restarting", language))
+            return
+        unknown = self._unknown_topic(topic, language)
+        if unknown is not None:
+            await send_ephemeral(interaction, unknown)
             return
         await self.practice_next(interaction, PracticeState(count, topic=resolve_topic(topic)),
                                  edit=False)
@@ -664,7 +697,9 @@ class Quiz(commands.Cog):
             similarity = await self._similarity(exercise, answer)
             feedback = await self.service.exercises.submit(interaction.user.id, number, answer,
                                                            similarity=similarity)
-        for embed in feedback_embeds(feedback, feedback.language):
+        # Worded in the member's client language, like every private reply, whatever
+        # language they answered in (the checker reads both).
+        for embed in feedback_embeds(feedback, interaction_language(interaction)):
             await interaction.followup.send(embed=embed, ephemeral=True)
 
     async def _similarity(self, exercise: Exercise,
@@ -692,6 +727,9 @@ class Quiz(commands.Cog):
         if match is None:
             return
         text = form_value(data).strip()  # type: ignore[arg-type]
+        if not text:  # only spaces: nothing to check and nothing to store
+            await send_ephemeral(interaction, tr("answer_empty", interaction_language(interaction)))
+            return
         try:
             if match["number"]:
                 await self.submit_exercise(interaction, int(match["number"]), text)
