@@ -9,14 +9,14 @@ retrieval_extra.yaml retrieval_holdout.yaml retrieval_check2.yaml retrieval_chec
 retrieval_check5.yaml retrieval_learner_a.yaml --check retrieval_learner_dev.yaml --check
 retrieval_check3.yaml --check retrieval_check7.yaml --check retrieval_check8.yaml
 --max-in-abstain 0.01 --margin 0.6` (652 in scope, 152 out), after the fitted passage
-ranking and the English reading of Japanese questions for the dense score. Features: specificity-weighted coverage of the
-question by the top passage's own words, the share of question words the index knows,
-log(1 + top BM25), the weight of the most specific question word the passage lacks
-(`missing`; 1.0 when a Japanese compound is only half there), whether what the question
-asks for is absent (`asked`: a quantity question's asked noun, "How many
-*subscribers*…"; the kind of answer its intent expects, a sum of money for "How much does
-it cost?" or a name for "Who founded…?"; or a name the chapter never mentions, "Germany"),
-and the top dense cosine.
+ranking and the English reading of Japanese questions for the dense score. Features:
+specificity-weighted coverage of the question by the top passage's own words, the share of
+question words the index knows, log(1 + top BM25), the weight of the most specific question
+word the passage lacks (`missing`; 1.0 when a Japanese compound is only half there), whether
+what the question asks for is absent (`asked`: a quantity question's asked noun, "How many
+*subscribers*…"; the kind of answer its intent expects, a sum of money for "How much does it
+cost?" or a name for "Who founded…?"; or a name the chapter never mentions, "Germany"), and
+the top dense cosine.
 
 The fitted threshold would let at most 1% of the tuning questions in scope abstain, but
 questions nobody has tuned for score lower: on the blind sets check9 and check10, four
