@@ -48,16 +48,26 @@ class Glossary:
         # Patterns compile on first use of each form: most never pass the cheap substring
         # test, and compiling ~3,000 at start-up would delay the first answer.
         self._forms = [(fold(form), term) for term in self.terms for form in term.query_forms]
+        self._all_forms = self._forms + [(fold(form), term) for term in self.terms
+                                         for form in term.japanese_forms]
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def matches(self, query: str) -> list[Term]:
-        """Terms named in the query; a longer phrase wins over the words inside it."""
+        """Terms the query names in other words than the chapter's (English, or as learners
+        say them); a longer phrase wins over the words inside it."""
+        return self._matching(query, self._forms)
+
+    def named(self, query: str) -> list[Term]:
+        """Terms the query names in any of their forms, the chapter's own included."""
+        return self._matching(query, self._all_forms)
+
+    def _matching(self, query: str, forms: list[tuple[str, Term]]) -> list[Term]:
         folded = fold(query)
         found = [
             (m.start(), m.end(), term)
-            for form, term in self._forms
+            for form, term in forms
             if form and form in folded
             for m in _compiled(form).finditer(folded)
         ]

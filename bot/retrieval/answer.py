@@ -41,6 +41,7 @@ NEAREST_SHOWN = 3
 # question's answer is first or second; a near miss finds one only by chance, lower down.
 ANSWER_KIND_DEPTH = 2
 QUESTION_PREFIXES = ("何", "幾")  # 何語, 何人: the question word, not its topic
+KATAKANA_RE = re.compile(r"[ァ-ヴー・]{2,}")
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
 MESSAGES = {
@@ -309,9 +310,10 @@ def unstated_kind(result: SearchResult, passages: list[Passage]) -> str | None:
         return None
     # What the question itself names is no answer: the "4" of "GPT-4" is not a count, nor
     # "Netflix" the name asked for in "Who founded Netflix?".
-    named = sorted(set(LATIN_WORD_RE.findall(result.query)) | set(content_words(result.query)),
+    named = sorted({*LATIN_WORD_RE.findall(result.query), *KATAKANA_RE.findall(result.query)},
                    key=len, reverse=True)
-    quoted = [_without(line, named) for line in passages[0].quote]
+    # The heading may hold the value: "Month 7-9" answers "from which month?".
+    quoted = [_without(line, named) for line in (*passages[0].quote, passages[0].path_text)]
     if any(holds(line, kind) for kind in kinds for line in quoted):
         return None
     return kinds[0].name

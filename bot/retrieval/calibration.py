@@ -38,8 +38,8 @@ from bot.retrieval.answer import Calibration
 
 LEXICAL = Calibration(bias=-7.172, coverage=2.095, known=2.973, lexical=1.811, missing=-1.971,
                       asked=-4.218, dense=0.0, threshold=0.2054)
-HYBRID = Calibration(bias=-7.465, coverage=1.575, known=2.689, lexical=1.679, missing=-2.436,
-                     asked=-4.346, dense=3.087, threshold=0.2362)
+HYBRID = Calibration(bias=-7.888, coverage=1.376, known=2.97, lexical=1.714, missing=-2.506,
+                     asked=-4.229, dense=3.181, threshold=0.197)
 
 
 def calibration_for(mode: str, settings: Settings) -> Calibration:

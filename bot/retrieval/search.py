@@ -219,7 +219,8 @@ class Retriever:
         and notes of its terms."""
         if detect_language(plan.text) != "ja" or self.settings.dense_weight("ja") > 0:
             return " ".join([context, plan.text, *plan.expanded_terms]).strip()
-        english = [form for term in plan.matched_terms for form in (term.en, term.note) if form]
+        terms = self.glossary.named(f"{context} {plan.text}")
+        english = [form for term in terms for form in (term.en, term.note) if form]
         latin = re.findall(r"[A-Za-z][A-Za-z0-9.\-]*", plan.text)
         return " ".join(dict.fromkeys([*latin, *english])) or plan.text
 
@@ -351,7 +352,8 @@ class Retriever:
         pool = np.argsort(-fused, kind="stable")[:RANK_CANDIDATES]
         bias, weights = load_ranking()
         features = self.rank_features(plan, lexical_norm, dense, fused, pool)
-        ranked = 1.0 / (1.0 + np.exp(-(bias + features @ weights)))
+        # The fitted model's logit: it only orders passages (a pairwise fit has no scale).
+        ranked = bias + features @ weights
         order = pool[np.argsort(-ranked, kind="stable")][:k]
         scores = dict(zip(pool.tolist(), ranked.tolist(), strict=True))
         fused = np.array([scores.get(i, 0.0) for i in range(len(fused))], dtype=np.float32)

@@ -40,8 +40,9 @@ def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "money",
-        _re(r"\bhow much\b(?!\s+(?:data|time|faster|better|more|less|of))|\b(?:costs?|prices?|"
-            r"salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize money|make in)\b|"
+        # "how much" alone may ask for a quantity ("by how much?"): money only as a price.
+        _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|\b(?:costs?|prices?|"
+            r"salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize|make in)\b|\$|"
             r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル"),
         _re(r"[$¥€£]|ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
         "the amount", "金額"),
