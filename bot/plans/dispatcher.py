@@ -12,9 +12,10 @@ Each delivery is three committed steps, and a crash between any two is harmless:
 
 - crash before the claim: the row is still pending; the next dispatcher sends it.
 - crash after the claim, before or during the send: the row is 'sending' (attempts > 0);
-  the next dispatcher asks the transport for a message carrying the key after the first
-  attempt (find_sent). None found → it sends; found → it records that message. Discord's
-  nonce (derived from the key) also de-duplicates a quick retry on its side.
+  the next dispatcher reads the target's history from the start of the latest attempt
+  that reached the send (`attempt_at`, committed just before it; see history.py for the
+  bound). None found → it sends; found → it records that message. Discord's nonce
+  (derived from the key) also de-duplicates a quick retry on its side.
 - crash after the send, before mark_sent: same path; find_sent finds it, no second copy.
 - crash after mark_sent, before the next week's row exists: recovery rebuilds it.
 
@@ -36,6 +37,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.plans.history import find_sent
 from bot.plans.payload import Notice
 from bot.plans.scheduler import ReviewsDue, Scheduler, count_reviews, reminder_member
 from bot.plans.store import PlanStore, SendRow, Subscription
@@ -53,8 +55,6 @@ log = logging.getLogger(__name__)
 
 OnPaused = Callable[[Subscription, str], Awaitable[None] | None]
 Checkpoint = Callable[[str, SendRow], Awaitable[None] | None]
-# Messages are looked for from a little before the first attempt, for clock skew.
-FIND_SLACK = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -210,21 +210,21 @@ class Dispatcher:
 
     async def _send_once(self, sub: Subscription, row: SendRow, looked_before: bool,
                          now: datetime) -> SentMessage:
-        if looked_before:
-            after = min(row.first_attempt_at or row.due_at, row.due_at) - FIND_SLACK
-            found = await self.transport.find_sent(row.target, row.key, after)
+        if row.attempt_at is not None:  # an earlier send may have reached Discord
+            found = await find_sent(self.transport, row.target, row.key, row.attempt_at)
             if found is not None:
                 log.info("plan send %s was already delivered (message %s)", row.key,
                          found.message_id)
                 return found
-            if row.kind in ("week", "catchup"):
-                # Nothing went out: cover every week now overdue, not just the old range.
-                last = self.scheduler.overdue_through(sub, row.week, now)
-                if last != row.last_week:
-                    kind = "catchup" if last > row.week else "week"
-                    await self.store.set_coverage(row.id, kind, last)
-                    row = replace(row, kind=kind, last_week=last)
+        if looked_before and row.kind in ("week", "catchup"):
+            # Nothing went out: cover every week now overdue, not just the old range.
+            last = self.scheduler.overdue_through(sub, row.week, now)
+            if last != row.last_week:
+                kind = "catchup" if last > row.week else "week"
+                await self.store.set_coverage(row.id, kind, last)
+                row = replace(row, kind=kind, last_week=last)
         payload = await self.scheduler.compose(sub, row, await self._reviews_for(sub, row))
+        await self.store.start_attempt(row.id, self.clock.now())
         return await self.transport.send(row.target, payload, payload.nonce)
 
     async def _reviews_for(self, sub: Subscription, row: SendRow) -> int | None:

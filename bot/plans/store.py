@@ -91,6 +91,7 @@ class SendRow:
     last_error: str | None
     message_id: int | None
     sent_at: datetime | None
+    attempt_at: datetime | None = None  # start of the latest send that may have delivered
 
     @classmethod
     def from_row(cls, row) -> SendRow:
@@ -102,6 +103,7 @@ class SendRow:
             attempts=row["attempts"], retries=row["retries"],
             first_attempt_at=from_db(row["first_attempt_at"]), last_error=row["last_error"],
             message_id=row["message_id"], sent_at=from_db(row["sent_at"]),
+            attempt_at=from_db(row["attempt_at"]),
         )
 
 
@@ -334,6 +336,12 @@ class PlanStore:
         await self.db.execute(
             "UPDATE plan_sends SET kind = ?, last_week = ? WHERE id = ? AND state = 'sending'",
             (kind, last_week, send_id))
+
+    async def start_attempt(self, send_id: int, now: datetime) -> None:
+        """Committed before the send: the history check after a crash reads from here."""
+        await self.db.execute(
+            "UPDATE plan_sends SET attempt_at = ? WHERE id = ? AND state = 'sending'",
+            (to_db(now), send_id))
 
     async def mark_sent(self, send_id: int, message_id: int, now: datetime) -> bool:
         cursor = await self.db.execute(

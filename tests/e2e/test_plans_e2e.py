@@ -18,6 +18,7 @@ from bot.clock import SystemClock
 from bot.discordbot.cogs.plans import Plans
 from bot.discordbot.plans_transport import delivery_error
 from bot.plans import Forbidden, RateLimited, ServerError, Target, TargetGone
+from bot.plans.history import find_sent
 from tests.e2e.conftest import assert_within_limits
 
 pytestmark = pytest.mark.e2e
@@ -108,12 +109,13 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         assert "🔁 3 review(s) due — /review · 復習が3件あります — /復習" in embed["description"]
         assert embed["footer"]["text"].endswith(f"key tp{subscription}w1")
         transport = plans(bot).runtime.dispatcher.transport
-        an_hour_ago = datetime.now(ZoneInfo("UTC")) - timedelta(hours=1)
-        found = await transport.find_sent(Target.dm(fake.student.id), f"tp{subscription}w1",
-                                          an_hour_ago)
+        # The check the dispatcher makes after a crash, on the real client's history.
+        attempt_at = datetime.now(ZoneInfo("UTC")) - timedelta(minutes=1)
+        found = await find_sent(transport, Target.dm(fake.student.id), f"tp{subscription}w1",
+                                attempt_at)
         assert found is not None and found.message_id == reminder.id
-        assert await transport.find_sent(Target.dm(fake.student.id), f"tp{subscription}w2",
-                                         an_hour_ago) is None
+        assert await find_sent(transport, Target.dm(fake.student.id), f"tp{subscription}w2",
+                               attempt_at) is None
         ids = reminder.custom_ids()
         done = f"plan:done:{subscription}:1:0"
         assert done in ids and f"plan:snooze:{subscription}:1" in ids

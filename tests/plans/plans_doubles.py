@@ -1,8 +1,11 @@
 """Test doubles for the plan tests: Discord (FakeTransport) and a clock whose sleep waits.
 
 Only Discord is faked. The database, scheduler, dispatcher and time arithmetic are the
-real ones; FakeTransport behaves like the Discord layer should (footer carries the key,
-find_sent reads "history" after a time) and can fail in the ways Discord does.
+real ones; FakeTransport behaves like Discord: every target has one history holding the
+bot's messages and other members' (`chatter`), ids are snowflakes minted from the clock,
+and `history` answers like `GET /channels/{id}/messages?after=&limit=`: at most 100
+messages per page, the oldest ones after the given time or id, oldest first. It can fail
+in the ways Discord does.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from bot.plans.transport import (
     MISSING_PERMISSIONS,
     UNKNOWN_CHANNEL,
     Forbidden,
+    HistoryMessage,
     SentMessage,
     Target,
     TargetGone,
@@ -31,6 +35,17 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 # now sends week 1 at 2026-01-05 00:00 UTC.
 START = datetime(2026, 1, 4, 12, 0, tzinfo=UTC)
 TEST_RETRY = RetryPolicy(base=2.0, factor=2.0, cap=60.0, max_retries=4)
+DISCORD_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+PAGE_LIMIT = 100  # Discord returns at most 100 messages per history request
+
+
+def time_snowflake(moment: datetime) -> int:
+    """The lowest snowflake of a moment, as discord.py builds `after=` from a datetime."""
+    return int((moment - DISCORD_EPOCH).total_seconds() * 1000) << 22
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    return DISCORD_EPOCH + timedelta(milliseconds=snowflake >> 22)
 
 
 def make_dispatcher(service, transport, clock, **options) -> Dispatcher:
@@ -71,11 +86,14 @@ class FakeTransport:
         self.crash_after_delivery = False  # the process dies while send() is returning
         self.send_calls = 0
         self.attempted: list[str] = []  # the key of every send() call, notices included
-        self.find_calls = 0
         self.send_times: list[datetime] = []
+        self.history_reads = 0
         self.in_flight = 0
         self.max_in_flight = 0
-        self._ids = itertools.count(1000)
+        self.on_delivered = None  # called (sync) right after Discord "created" a message
+        self.channels: dict[Target, list[HistoryMessage]] = {}
+        self._last_id = 0
+        self._others = itertools.count(10_000)
 
     # --- the Transport protocol ---------------------------------------------------------
 
@@ -103,13 +121,13 @@ class FakeTransport:
         finally:
             self.in_flight -= 1
 
-    async def find_sent(self, target: Target, key: str, after: datetime) -> SentMessage | None:
-        self.find_calls += 1
+    async def history(self, target: Target, after: datetime | int, limit: int
+                      ) -> list[HistoryMessage]:
+        self.history_reads += 1
         self._check(target)
-        for message in self.messages:
-            if message.target == target and message.key == key and message.at >= after:
-                return SentMessage(message.message_id, target.id)
-        return None
+        floor = after if isinstance(after, int) else time_snowflake(after)
+        newer = [m for m in self.channels.get(target, []) if m.message_id > floor]
+        return sorted(newer, key=lambda m: m.message_id)[:min(limit, PAGE_LIMIT)]
 
     # --- helpers for tests --------------------------------------------------------------
 
@@ -121,12 +139,33 @@ class FakeTransport:
         if target.kind == "channel" and target.id in self.no_permission:
             raise Forbidden(MISSING_PERMISSIONS)
 
+    def _mint(self) -> int:
+        # Snowflakes encode the (fake) time and never go backwards, like Discord's.
+        self._last_id = max(self._last_id + 1, time_snowflake(self.clock.now()))
+        return self._last_id
+
     def _record(self, target: Target, payload, nonce: str) -> Delivered:
         footer = payload.footer()
-        message = Delivered(next(self._ids), target, nonce, footer, key_from_footer(footer),
+        message = Delivered(self._mint(), target, nonce, footer, key_from_footer(footer),
                             payload, self.clock.now())
         self.messages.append(message)
+        self.channels.setdefault(target, []).append(HistoryMessage(
+            message.message_id, target.id, snowflake_time(message.message_id), True, nonce,
+            (footer,)))
+        if self.on_delivered is not None:
+            self.on_delivered(message)
         return message
+
+    def chatter(self, target: Target, count: int, during: timedelta = timedelta(0)) -> None:
+        """`count` messages by other members, spread evenly over `during` from now (the
+        clock moves on with them)."""
+        step = during / count if count else timedelta(0)
+        for _ in range(count):
+            message_id = self._mint()
+            self.channels.setdefault(target, []).append(HistoryMessage(
+                message_id, target.id, snowflake_time(message_id), False,
+                str(next(self._others)), ()))
+            self.clock.advance(step)
 
     def to(self, target: Target) -> list[Delivered]:
         return [m for m in self.messages if m.target == target]

@@ -268,7 +268,7 @@ async def test_a_crash_between_any_two_steps_neither_duplicates_nor_loses(
         await run_at(alive, clock, due(3))
         assert transport.keys() == ["tp1w1", "tp1w2", "tp1w3"]
         if point in ("after_send", "inside_send_after_delivery"):
-            assert transport.find_calls >= 1  # it looked before deciding not to resend
+            assert transport.history_reads >= 1  # it looked before deciding not to resend
     finally:
         await db.close()
 
@@ -294,6 +294,51 @@ async def test_crash_then_long_downtime(point, expected, service, transport, clo
         await run_at(alive, clock, due(4))
         assert transport.keys()[-1] == "tp1w4" and len(set(transport.keys())) == \
             len(transport.keys())
+    finally:
+        await db.close()
+
+
+async def test_a_crash_after_delivery_in_a_busy_channel_after_downtime_sends_once(
+        service, transport, clock, db_path, library):
+    """Down past the due time while 300 members' messages arrive; the late send reaches
+    Discord, the process dies, and comes back after the nonce window: no second copy."""
+    channel = Target.channel(555)
+    await start_plan(service, guild_id=7, target=channel)
+    clock.set(due(1))
+    transport.chatter(channel, 300, during=timedelta(hours=3))  # the bot is down meanwhile
+    dead = make_dispatcher(service, transport, clock)
+    transport.crash_after_delivery = True
+    with pytest.raises(SimulatedCrash):
+        await dead.run_due()
+    transport.chatter(channel, 250, during=timedelta(hours=1))  # and more while it restarts
+    db, _, alive = await _restart(db_path, library, clock, transport)
+    try:
+        await alive.run_due()
+        assert transport.keys() == ["tp1w1"]
+        await run_at(alive, clock, due(2))
+        assert transport.keys() == ["tp1w1", "tp1w2"]
+    finally:
+        await db.close()
+
+
+async def test_the_history_check_pages_past_a_burst_just_before_the_attempt(
+        service, transport, clock, db_path, library):
+    """150 messages in the two minutes before the send (more than one 100-message page):
+    the check pages on, oldest first, and still finds the copy."""
+    channel = Target.channel(555)
+    await start_plan(service, guild_id=7, target=channel)
+    clock.set(due(1) - timedelta(minutes=2))
+    transport.chatter(channel, 150, during=timedelta(minutes=2))
+    dead = make_dispatcher(service, transport, clock)
+    transport.crash_after_delivery = True
+    with pytest.raises(SimulatedCrash):
+        await dead.run_due()
+    clock.advance(timedelta(days=2))
+    db, _, alive = await _restart(db_path, library, clock, transport)
+    try:
+        await alive.run_due()
+        assert transport.keys() == ["tp1w1"]
+        assert transport.history_reads >= 2  # it read past the first page
     finally:
         await db.close()
 
@@ -368,7 +413,7 @@ async def test_a_5xx_after_discord_created_the_message_is_not_sent_twice(
     await run_at(dispatcher, clock, due(1))
     await run_at(dispatcher, clock, due(1) + timedelta(seconds=2))
     assert transport.keys() == ["tp1w1"]
-    assert transport.find_calls == 1 and transport.send_calls == 1
+    assert transport.history_reads == 1 and transport.send_calls == 1
     sends = await service.store.sends_of(1)
     assert sends[0].state == "sent"
 
