@@ -36,6 +36,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.clock import Clock
 from bot.plans.history import find_sent
 from bot.plans.payload import Notice
@@ -91,6 +92,10 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._pass_lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
+        # Rows an ordinary error left 'sending' (the error, for the retry's last_error) and
+        # whether cursors and next rows need rebuilding; settled at the next pass.
+        self._unsettled: dict[int, Exception] = {}
+        self._repair_needed = False
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -157,22 +162,30 @@ class Dispatcher:
     async def run_due(self) -> int:
         """Deliver every row due now, at most `concurrency` at a time; the number handled."""
         async with self._pass_lock:
-            handled = 0
-            seen: set[int] = set()
-            while True:
-                rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size)
-                        if r.id not in seen]
-                if not rows:
-                    return handled
-                seen.update(r.id for r in rows)
-                results = await asyncio.gather(*(self._deliver(r) for r in rows),
-                                               return_exceptions=True)
-                for result in results:
-                    if isinstance(result, BaseException) and not isinstance(result, Exception):
-                        raise result  # process death (or a simulated one): stop here
-                    if isinstance(result, Exception):
-                        log.error("plan send failed unexpectedly", exc_info=result)
-                handled += len(rows)
+            if self._unsettled or self._repair_needed:
+                await self._settle_leftovers()
+            try:
+                return await self._deliver_due()
+            finally:
+                await self._update_gauge()
+
+    async def _deliver_due(self) -> int:
+        handled = 0
+        seen: set[int] = set()
+        while True:
+            rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size)
+                    if r.id not in seen]
+            if not rows:
+                return handled
+            seen.update(r.id for r in rows)
+            results = await asyncio.gather(*(self._deliver(r) for r in rows),
+                                           return_exceptions=True)
+            for result in results:
+                if isinstance(result, BaseException) and not isinstance(result, Exception):
+                    raise result  # process death (or a simulated one): stop here
+                if isinstance(result, Exception):
+                    log.error("plan send failed unexpectedly", exc_info=result)
+            handled += len(rows)
 
     async def _deliver(self, row: SendRow) -> None:
         async with self._slots:
@@ -190,23 +203,67 @@ class Dispatcher:
                 return  # paused, stopped or skipped since it was selected
             row = replace(row, state="sending", kind=kind, last_week=last,
                           attempts=row.attempts + 1, first_attempt_at=row.first_attempt_at or now)
-            await self._check("after_claim", row)
             try:
-                message = await self._send_once(sub, row, looked_before, now)
-            except DeliveryError as error:
+                await self._claimed(sub, row, looked_before, now)
+            except Exception as error:
+                # The row is 'sending' and the message may exist (say mark_sent met "database
+                # is locked"): it must not sit there for the rest of the process's life.
+                await self._unsettled_after(sub, row, error)
+
+    async def _claimed(self, sub: Subscription, row: SendRow, looked_before: bool,
+                       now: datetime) -> None:
+        await self._check("after_claim", row)
+        try:
+            message = await self._send_once(sub, row, looked_before, now)
+        except DeliveryError as error:
+            await self._failed(sub, row, error)
+            return
+        except Exception as error:  # a network error may still have delivered it
+            log.warning("plan send %s: unexpected %r; will look before retrying",
+                        row.key, error)
+            await self._failed(sub, row, error)
+            return
+        await self._check("after_send", row)
+        await self.store.mark_sent(row.id, message.message_id, self.clock.now())
+        metrics.REMINDERS.labels(outcome="delivered").inc()
+        await self._check("after_mark_sent", row)
+        if row.kind in ("week", "catchup"):
+            await self.scheduler.ensure_next(sub.id, self.clock.now())
+        log.info("plan send %s delivered (weeks %d-%d)", row.key, row.week, row.last_week)
+
+    async def _unsettled_after(self, sub: Subscription, row: SendRow, error: Exception) -> None:
+        """Retry through the history check, with backoff; if even that cannot be written,
+        the next pass settles the row (and rebuilds the next week's row)."""
+        log.error("plan send %s: %r after the claim; it will be checked and retried",
+                  row.key, error)
+        metrics.REMINDERS.labels(outcome="error").inc()
+        self._repair_needed = True
+        try:
+            current = await self.store.send(row.id)
+            if current is not None and current.state == "sending":  # not if already sent
+                await self._failed(sub, current, error)
+        except Exception as again:
+            log.error("plan send %s: cannot record the failure yet (%r)", row.key, again)
+            self._unsettled[row.id] = error
+
+    async def _settle_leftovers(self) -> None:
+        """Rows this process left 'sending' after an ordinary error (no pass is running, so
+        none is in flight) go back through _failed; cursors and next rows are rebuilt."""
+        for row in await self.store.sending_rows():
+            sub = await self.store.subscription(row.subscription_id)
+            error = self._unsettled.get(row.id) or RuntimeError("interrupted mid-delivery")
+            if sub is not None:
                 await self._failed(sub, row, error)
-                return
-            except Exception as error:  # a network error may still have delivered it
-                log.warning("plan send %s: unexpected %r; will look before retrying",
-                            row.key, error)
-                await self._failed(sub, row, error)
-                return
-            await self._check("after_send", row)
-            await self.store.mark_sent(row.id, message.message_id, self.clock.now())
-            await self._check("after_mark_sent", row)
-            if row.kind in ("week", "catchup"):
-                await self.scheduler.ensure_next(sub.id, self.clock.now())
-            log.info("plan send %s delivered (weeks %d-%d)", row.key, row.week, row.last_week)
+            self._unsettled.pop(row.id, None)
+        self._unsettled.clear()
+        await self.scheduler.ensure_all(self.clock.now())
+        self._repair_needed = False
+
+    async def _update_gauge(self) -> None:
+        try:
+            metrics.REMINDERS_RETRYING.set(await self.store.retrying_count())
+        except Exception as error:  # a gauge must never break a pass
+            log.warning("cannot count reminders being retried: %r", error)
 
     async def _send_once(self, sub: Subscription, row: SendRow, looked_before: bool,
                          now: datetime) -> SentMessage:
@@ -215,6 +272,7 @@ class Dispatcher:
             if found is not None:
                 log.info("plan send %s was already delivered (message %s)", row.key,
                          found.message_id)
+                metrics.REMINDERS.labels(outcome="already_delivered").inc()
                 return found
         if looked_before and row.kind in ("week", "catchup"):
             # Nothing went out: cover every week now overdue, not just the old range.
@@ -252,10 +310,12 @@ class Dispatcher:
         retry_after = error.retry_after if isinstance(error, RateLimited) else None
         delay = self.retry.delay(row.retries, retry_after)
         await self.store.retry_later(row.id, now + timedelta(seconds=delay), repr(error))
+        metrics.REMINDERS.labels(outcome="retry").inc()
         log.info("plan send %s: %s; retry %d in %.1fs", row.key, error, row.retries + 1,
                  delay)
 
     async def _pause(self, sub: Subscription, row: SendRow, reason: str) -> None:
+        metrics.REMINDERS.labels(outcome="paused").inc()
         # Pause first: if we die before failing the row, recovery finds a paused plan and
         # leaves its row alone instead of trying the dead target again.
         await self.store.set_status(sub.id, "paused", self.clock.now(), only_from=("active",),

@@ -360,6 +360,17 @@ class PlanStore:
             "UPDATE plan_sends SET state = 'failed', last_error = ? WHERE id = ?"
             " AND state IN ('sending', 'pending')", (error[:500], send_id))
 
+    async def sending_rows(self) -> list[SendRow]:
+        rows = await self.db.fetchall("SELECT * FROM plan_sends WHERE state = 'sending'")
+        return [SendRow.from_row(r) for r in rows]
+
+    async def retrying_count(self) -> int:
+        """Sends waiting for a retry after an error, or left 'sending' between passes."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM plan_sends WHERE state = 'sending'"
+            " OR (state = 'pending' AND last_error IS NOT NULL)")
+        return int(row["n"]) if row else 0
+
     async def release_sending(self) -> int:
         """Recovery: rows a dead dispatcher left in 'sending' go back to 'pending'. Their
         attempts stay > 0, so the next claim looks for the message before sending."""

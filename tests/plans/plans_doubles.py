@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -208,3 +209,84 @@ async def eventually(check, timeout: float = 5.0) -> None:
         if loop.time() > end:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.002)
+
+
+# --- the crash-injection matrix: fault points × kinds of fault ------------------------------
+
+FAULT_POINTS = ("before_claim", "after_claim", "after_send", "after_mark_sent",
+                "inside_send_after_delivery")
+FAULT_KINDS = ("crash", "error")  # the process dies / an ordinary exception, process lives
+BUSY_CHANNEL = Target.channel(555)
+
+
+def _fault(kind: str, point: str) -> BaseException:
+    if kind == "crash":
+        return SimulatedCrash(point)
+    if point == "inside_send_after_delivery":
+        return ConnectionResetError("connection reset after Discord created the message")
+    return sqlite3.OperationalError("database is locked")
+
+
+async def settle(dispatcher, clock, store, until: datetime) -> None:
+    """Run passes, moving the clock to each next run_at (backoffs), up to `until`."""
+    for _ in range(50):
+        await dispatcher.run_due()
+        next_at = await store.next_run_at()
+        if next_at is None or next_at > until:
+            return
+        clock.set(max(next_at, clock.now()))
+
+
+async def fault_scenario(point: str, kind: str, db_path: Path, library) -> list[str]:
+    """A 3-month plan posting to a busy channel; one fault at `point` during week 1's
+    delivery, after downtime; weeks 1-3 then run. Returns the reminder keys delivered."""
+    from bot.plans.service import PlanService
+    from bot.storage.db import Database
+
+    clock = FakeClock(START)
+    transport = FakeTransport(clock)
+    db = await Database.open(db_path)
+    service = PlanService(db, library, clock, default_timezone="Asia/Tokyo")
+    status = await service.start(42, "3m", guild_id=7, target=BUSY_CHANNEL, weekday="mon",
+                                 at="09:00")
+    week1 = status.next_due
+    clock.set(week1)
+    transport.chatter(BUSY_CHANNEL, 300, during=timedelta(hours=2))  # the bot was down
+    fired: list[str] = []
+
+    def checkpoint(step, row):
+        if step == point and not fired:
+            fired.append(step)
+            raise _fault(kind, point)
+
+    dispatcher = make_dispatcher(service, transport, clock, checkpoint=checkpoint)
+    if point == "inside_send_after_delivery":
+        fired.append(point)
+        if kind == "crash":
+            transport.crash_after_delivery = True
+        else:
+            transport.fail_next(("delivered", _fault(kind, point)))
+    try:
+        await dispatcher.run_due()
+    except SimulatedCrash:
+        # The process is gone: a new one opens the same file after the nonce window.
+        await db.close()
+        clock.advance(timedelta(minutes=10))
+        transport.chatter(BUSY_CHANNEL, 250, during=timedelta(minutes=30))
+        db = await Database.open(db_path)
+        service = PlanService(db, library, clock, default_timezone="Asia/Tokyo")
+        dispatcher = make_dispatcher(service, transport, clock)
+        await dispatcher.recover()
+    try:
+        assert fired == [point], f"the fault at {point} never fired"
+        for week in (1, 2, 3):
+            clock.set(max(clock.now(), week1 + timedelta(weeks=week - 1)))
+            await settle(dispatcher, clock, service.store,
+                         week1 + timedelta(weeks=week - 1, days=1))
+        return transport.keys()
+    finally:
+        await db.close()
+
+
+def duplicates_and_losses(keys: list[str], expected: list[str]) -> tuple[int, int]:
+    return len(keys) - len(set(keys)), len(set(expected) - set(keys))

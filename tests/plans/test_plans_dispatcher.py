@@ -4,19 +4,27 @@ downtime, unreachable targets paused, transient errors retried and capped, load.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time as real_time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from plans_doubles import (
+    FAULT_KINDS,
+    FAULT_POINTS,
     START,
     FakeTransport,
     ManualClock,
     SimulatedCrash,
+    duplicates_and_losses,
     eventually,
+    fault_scenario,
     make_dispatcher,
+    settle,
 )
 
+from bot import metrics
+from bot.discordbot.cogs.plans import status_body
 from bot.plans.dispatcher import RetryPolicy
 from bot.plans.library import load_library
 from bot.plans.payload import key_from_footer, nonce_for
@@ -273,6 +281,16 @@ async def test_a_crash_between_any_two_steps_neither_duplicates_nor_loses(
         await db.close()
 
 
+@pytest.mark.parametrize("kind", FAULT_KINDS)
+@pytest.mark.parametrize("point", FAULT_POINTS)
+async def test_fault_matrix_no_duplicate_no_loss(point, kind, tmp_path, library):
+    """Every point × (process-killing crash, ordinary exception such as "database is
+    locked"), in a busy channel after downtime: weeks 1-3 arrive once each."""
+    keys = await fault_scenario(point, kind, tmp_path / "plans.sqlite3", library)
+    assert keys == ["tp1w1", "tp1w2", "tp1w3"]
+    assert duplicates_and_losses(keys, ["tp1w1", "tp1w2", "tp1w3"]) == (0, 0)
+
+
 @pytest.mark.parametrize("point, expected", [
     ("after_claim", [("tp1w1", 1, 3)]),  # nothing went out: one catch-up for 1-3
     ("after_send", [("tp1w1", 1, 1), ("tp1w2", 2, 3)]),  # week 1 did: kept, then 2-3
@@ -341,6 +359,38 @@ async def test_the_history_check_pages_past_a_burst_just_before_the_attempt(
         assert transport.history_reads >= 2  # it read past the first page
     finally:
         await db.close()
+
+
+async def test_database_locked_after_delivery_is_retried_and_shows_in_status_and_metrics(
+        service, db, db_path, transport, clock):
+    """Another writer holds the database when Discord has just taken week 1: mark_sent and
+    even the retry bookkeeping fail. The row is not left 'sending' for the process's life:
+    the next pass retries it through the history check, /plan status and /metrics show it,
+    and the plan goes on."""
+    await db.connection.execute("PRAGMA busy_timeout=50")  # fail fast instead of 5 s
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    transport.on_delivered = lambda message: locker.execute("BEGIN IMMEDIATE")
+    dispatcher = make_dispatcher(service, transport, clock)
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    assert transport.keys() == ["tp1w1"]
+    assert (await service.store.sends_of(1))[0].state == "sending"
+    transport.on_delivered = None
+    locker.execute("COMMIT")
+    locker.close()
+    await dispatcher.run_due()  # the next pass settles it: a retry with backoff
+    status = await service.status(1)
+    assert "database is locked" in status.retrying_after
+    assert "the last delivery hit an error (OperationalError('database is locked'))" in \
+        status_body(status, "en")
+    assert b"tutorbot_reminders_retrying 1.0" in metrics.render()
+    await settle(dispatcher, clock, service.store, due(1) + timedelta(hours=1))
+    assert transport.keys() == ["tp1w1"]  # found in the history, not resent
+    status = await service.status(1)
+    assert status.retrying_after is None and status.next_due == due(2)
+    assert b"tutorbot_reminders_retrying 0.0" in metrics.render()
+    await run_at(dispatcher, clock, due(2))
+    assert transport.keys() == ["tp1w1", "tp1w2"]
 
 
 # --- unreachable targets ------------------------------------------------------------------

@@ -108,6 +108,9 @@ def where_text(target: Target, language: str) -> str:
 
 
 def state_text(status: SubscriptionStatus, language: str) -> str:
+    if status.status != "paused" and status.retrying_after:
+        return tr("plan_state_retrying", language, error=status.retrying_after[:200],
+                  state=tr(f"plan_state_{status.status}", language))
     if status.status != "paused":
         return tr(f"plan_state_{status.status}", language)
     reason_key = f"plan_reason_{status.paused_reason}"
