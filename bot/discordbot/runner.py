@@ -47,6 +47,13 @@ def run_bot(settings: Settings) -> int:
         return 2
 
 
+def reminders_role(bot: TutorBot) -> str:
+    """The plan dispatcher's role for /healthz; 'stopped' until the plans cog runs it."""
+    cog = bot.get_cog("Plans")
+    runtime = getattr(cog, "runtime", None)
+    return runtime.dispatcher.role if runtime is not None else "stopped"
+
+
 class Service:
     """Owns the long-lived parts: the tutor, the database, the health server, the bot."""
 
@@ -69,6 +76,7 @@ class Service:
         self.state.dense_ready = lambda: tutor.dense_ready
         bot = TutorBot(self.settings, tutor=tutor, db=db)
         self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
+        self.state.reminders = lambda: reminders_role(bot)
         try:
             await self._run_until_stopped(bot)
         finally:

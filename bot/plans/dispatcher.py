@@ -18,6 +18,9 @@ Each delivery is three committed steps, and a crash between any two is harmless:
   (derived from the key) also de-duplicates a quick retry on its side.
 - crash after the send, before mark_sent: same path; find_sent finds it, no second copy.
 - crash after mark_sent, before the next week's row exists: recovery rebuilds it.
+- an ordinary exception at any of these points (say "database is locked") in a process
+  that lives on: the row is retried through the same history check, with backoff, and
+  the next pass rebuilds what the error skipped; nothing waits for a restart.
 
 Errors: 5xx, network errors and 429 are retried with exponential backoff (capped, and a
 429's retry_after respected) by putting the row back to pending with a later run_at, so a
@@ -35,6 +38,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot import metrics
 from bot.clock import Clock
@@ -51,6 +55,7 @@ from bot.plans.transport import (
     reason_text,
     unreachable_reason,
 )
+from bot.storage.lock import ProcessLock
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +75,20 @@ class RetryPolicy:
         return min(self.cap, max(backoff, retry_after or 0.0))
 
 
+def dispatch_lock(database: Path) -> ProcessLock | None:
+    """The lock file beside the database; none for an in-memory one (no other process)."""
+    if str(database) == ":memory:":
+        return None
+    return ProcessLock(database.with_name(database.name + ".dispatcher.lock"))
+
+
 class Dispatcher:
     def __init__(self, store: PlanStore, scheduler: Scheduler, transport: Transport,
                  clock: Clock, *, reviews_due: ReviewsDue | None = None,
                  concurrency: int = 16, retry: RetryPolicy | None = None,
                  max_sleep: float = 3600.0, batch_size: int = 200,
-                 on_paused: OnPaused | None = None, checkpoint: Checkpoint | None = None
-                 ) -> None:
+                 on_paused: OnPaused | None = None, checkpoint: Checkpoint | None = None,
+                 lock_retry: float = 30.0) -> None:
         self.store = store
         self.scheduler = scheduler
         self.transport = transport
@@ -96,12 +108,22 @@ class Dispatcher:
         # whether cursors and next rows need rebuilding; settled at the next pass.
         self._unsettled: dict[int, Exception] = {}
         self._repair_needed = False
+        # One dispatcher per database: a second process waits in standby, retrying the
+        # lock every `lock_retry` seconds, and takes over when the first one stops or dies.
+        self._lock = dispatch_lock(store.db.path)
+        self.lock_retry = lock_retry
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
         if self._task is not None:
             raise RuntimeError("dispatcher already started")
+        if self._lock is not None and not self._lock.try_acquire():
+            log.warning("another process is already sending study-plan reminders from %s; "
+                        "this one sends none while that one runs (one bot per database)",
+                        self.store.db.path)
+            self._task = asyncio.create_task(self._standby(), name="plan-dispatcher-standby")
+            return
         await self.recover()
         self._task = asyncio.create_task(self._loop(), name="plan-dispatcher")
 
@@ -111,10 +133,28 @@ class Dispatcher:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self._lock is not None:
+            self._lock.release()
 
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    @property
+    def role(self) -> str:
+        """'dispatching', 'standby' (another process holds the database's lock) or
+        'stopped', for /healthz."""
+        if not self.running:
+            return "stopped"
+        return "standby" if self._lock is not None and not self._lock.held else "dispatching"
+
+    async def _standby(self) -> None:
+        while not self._lock.try_acquire():
+            await self.clock.sleep(self.lock_retry)
+        log.warning("the other reminder dispatcher on %s stopped; this process takes over",
+                    self.store.db.path)
+        await self.recover()
+        await self._loop()
 
     def wake(self) -> None:
         """Rows changed (a plan started, resumed, snoozed…): re-check the earliest."""

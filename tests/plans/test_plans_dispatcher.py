@@ -25,6 +25,7 @@ from plans_doubles import (
 
 from bot import metrics
 from bot.discordbot.cogs.plans import status_body
+from bot.health import HealthState
 from bot.plans.dispatcher import RetryPolicy
 from bot.plans.library import load_library
 from bot.plans.payload import key_from_footer, nonce_for
@@ -673,3 +674,53 @@ async def test_start_recovers_rows_left_sending(service, transport, clock, db_pa
         await alive.stop()
     finally:
         await db.close()
+
+
+async def test_a_second_process_on_the_same_database_does_not_dispatch(
+        db, db_path, library, caplog):
+    """Two bots on one SQLite file: the second refuses to send, says so in the log and its
+    role (for /healthz) is standby; it takes over when the first one stops."""
+    clock = ManualClock(START)
+    transport = FakeTransport(clock)
+    service = PlanService(db, library, clock)
+    first = make_dispatcher(service, transport, clock)
+    other_db = await Database.open(db_path)  # the second process's own connection
+    second = make_dispatcher(PlanService(other_db, library, clock), transport, clock,
+                             lock_retry=60)
+    try:
+        await start_plan(service)
+        await first.start()
+        await second.start()
+        assert (first.role, second.role) == ("dispatching", "standby")
+        assert "another process is already sending study-plan reminders" in caplog.text
+        await eventually(lambda: clock.sleepers == 2)
+        clock.set(WEEK1)
+        await eventually(lambda: len(transport.messages) == 1)
+        for _ in range(20):  # give a wrongly running second dispatcher every chance
+            await asyncio.sleep(0.005)
+        assert transport.keys() == ["tp1w1"]
+        await first.stop()  # the first process goes away
+        clock.advance(timedelta(seconds=61))
+        await eventually(lambda: second.role == "dispatching")
+        clock.set(due(2))
+        await eventually(lambda: len(transport.messages) == 2)
+        assert transport.keys() == ["tp1w1", "tp1w2"]
+    finally:
+        await first.stop()
+        await second.stop()
+        await other_db.close()
+
+
+async def test_healthz_reports_reminders_in_standby_as_degraded():
+    state = HealthState(index_loaded=True, gateway_connected=lambda: True,
+                        reminders=lambda: "standby")
+
+    async def writable() -> bool:
+        return True
+
+    state.database_writable = writable
+    code, body = await state.report()
+    assert (code, body["status"], body["reminders"]) == (200, "degraded", "standby")
+    state.reminders = lambda: "dispatching"
+    code, body = await state.report()
+    assert (code, body["status"], body["reminders"]) == (200, "ok", "dispatching")
