@@ -263,8 +263,8 @@ class Plans(commands.Cog):
         """What open_plans() does, with the citation check (≈0.2 s) in a worker thread so
         the event loop keeps running."""
         bot = self.bot
-        library = await asyncio.to_thread(load_library, bot.settings.knowledge_dir / "plans.yaml",
-                                          bot.tutor.knowledge)
+        library = bot.plan_library or await asyncio.to_thread(
+            load_library, bot.settings.knowledge_dir / "plans.yaml", bot.tutor.knowledge)
         service = PlanService(bot.db, library, bot.clock,
                               default_timezone=bot.settings.default_timezone,
                               reviews_due=self._reviews_due)  # a "done" redraw keeps the line
