@@ -89,9 +89,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.retrieval.evaluate import load_eval_items, run_eval
+    from bot.retrieval.evaluate import EvalFileError, load_eval_items, run_eval
 
-    items = load_eval_items(Path(args.file))
+    try:
+        items = load_eval_items(Path(args.file))
+    except EvalFileError as problem:  # before the model loads: a typo costs no wait
+        _say(f"tutorbot: eval: {problem}")
+        return 2
     rows, metrics = run_eval(open_tutor(settings), items, k=args.k)
     if args.json:
         out = [{"id": i.item_id, "answered": r["answered"], "passages": [
