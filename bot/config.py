@@ -7,6 +7,7 @@ The token is never a setting: it comes from DISCORD_TOKEN or DISCORD_TOKEN_FILE 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import ipaddress
@@ -268,11 +269,18 @@ def _to_bool(value: Any) -> bool:
 
 def read_token(environ: dict[str, str] | None = None) -> str | None:
     """The Discord token from DISCORD_TOKEN, or the file named by DISCORD_TOKEN_FILE."""
+    tokens = configured_tokens(environ)
+    return tokens[0] if tokens else None
+
+
+def configured_tokens(environ: dict[str, str] | None = None) -> list[str]:
+    """Every token configured, DISCORD_TOKEN first: the one used, and all of them for the
+    log's redaction list."""
     environ = dict(os.environ if environ is None else environ)
-    token = environ.get("DISCORD_TOKEN", "").strip()
-    if token:
-        return token
+    tokens = [environ.get("DISCORD_TOKEN", "").strip()]
     token_file = environ.get("DISCORD_TOKEN_FILE", "").strip()
-    if token_file and Path(token_file).is_file():
-        return Path(token_file).read_text(encoding="utf-8").strip() or None
-    return None
+    if token_file:
+        # An unreadable file gives no token; run_bot says so if none is found at all.
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            tokens.append(Path(token_file).read_text(encoding="utf-8").strip())
+    return [token for token in tokens if token]

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 from datetime import UTC, datetime
+
+from bot.config import configured_tokens
 
 log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}")
 
 
+# Characters a token is made of: a secret is redacted only where it stands as a whole
+# token, so DISCORD_TOKEN=x does not turn every "x" in "index" into [redacted].
+TOKEN_CHARS = r"A-Za-z0-9_.\-"
+
+
 class RedactingFilter(logging.Filter):
-    """Replace the configured token, and anything shaped like a Discord token, in records."""
+    """Replace the configured tokens (whole-token matches), and anything shaped like a
+    Discord token, in records."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s]
+        self._patterns = [re.compile(rf"(?<![{TOKEN_CHARS}]){re.escape(s)}(?![{TOKEN_CHARS}])")
+                          for s in sorted(set(self.secrets), key=len, reverse=True)]
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -29,8 +38,8 @@ class RedactingFilter(logging.Filter):
         return True
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "[redacted]")
+        for pattern in self._patterns:
+            text = pattern.sub("[redacted]", text)
         return TOKEN_RE.sub("[redacted]", text)
 
 
@@ -56,8 +65,7 @@ def setup_logging(level: str = "INFO", json_lines: bool = False) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    secrets = [os.environ.get("DISCORD_TOKEN", "")]
-    handler.addFilter(RedactingFilter(secrets))
+    handler.addFilter(RedactingFilter(configured_tokens()))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

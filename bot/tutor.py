@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +35,22 @@ from bot.retrieval.index import (
 from bot.retrieval.search import Retriever
 
 log = logging.getLogger(__name__)
+
+# Terminal escape sequences (ECMA-48: CSI "ESC [ … m" colours and cursor moves, OSC titles,
+# two-character escapes, the 8-bit CSI). A pasted coloured question must search for its
+# words, not for the "31m" left once the ESC itself is dropped as a control character.
+ESCAPE_SEQUENCE_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, to BEL or ST
+    r"|\x1b[@-Z\\-_]"  # two-character escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+
+
+def strip_escape_sequences(text: str) -> str:
+    """The question without terminal escape sequences (other control characters are
+    left to clean_question, which turns them into spaces)."""
+    return ESCAPE_SEQUENCE_RE.sub(" ", text)
 
 
 class Tutor:
@@ -137,7 +154,8 @@ class Tutor:
 
     def ask(self, question: str, k: int | None = None, context: str = "",
             language: str | None = None) -> Answer:
-        language = language or detect_language(question or "")
+        question = strip_escape_sequences(question or "")
+        language = language or detect_language(question)
         invalid = validate_question(question, language)
         if invalid is not None:
             return invalid

@@ -112,3 +112,31 @@ def test_a_bad_health_host_names_the_setting(host):
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "127.0.0.1", "localhost", "bot.example.org"])
 def test_good_health_hosts_are_taken(host):
     assert load_settings(environ={"TUTORBOT_HEALTH_HOST": host}).health_host == host
+
+
+def test_a_short_token_is_redacted_as_a_whole_token_only(monkeypatch, capsys):
+    import logging
+
+    from bot.logging_setup import setup_logging
+
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    monkeypatch.delenv("DISCORD_TOKEN_FILE", raising=False)
+    setup_logging("INFO")
+    logging.getLogger("tutorbot.test").info("index built; the token is x (x)")
+    err = capsys.readouterr().err
+    assert "index built; the token is [redacted] ([redacted])" in err
+
+
+def test_a_token_from_the_secret_file_is_redacted(tmp_path, monkeypatch, capsys):
+    import logging
+
+    from bot.logging_setup import setup_logging
+
+    secret = tmp_path / "discord_token"
+    secret.write_text("s3cret-from-file\n")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.setenv("DISCORD_TOKEN_FILE", str(secret))
+    setup_logging("INFO")
+    logging.getLogger("tutorbot.test").warning("login with %s failed", "s3cret-from-file")
+    err = capsys.readouterr().err
+    assert "login with [redacted] failed" in err and "s3cret" not in err
