@@ -15,10 +15,11 @@ from bot.knowledge.document import KnowledgeError
 from bot.logging_setup import setup_logging
 from bot.retrieval.embedder import EmbedderError
 from bot.retrieval.index import IndexError_
+from bot.storage.db import DatabaseError
 
 log = logging.getLogger(__name__)
 
-USER_ERRORS = (ConfigError, KnowledgeError, IndexError_, EmbedderError)
+USER_ERRORS = (ConfigError, KnowledgeError, IndexError_, EmbedderError, DatabaseError)
 
 
 def _say(message: str) -> None:

@@ -122,3 +122,18 @@ def test_a_bad_config_file_is_one_line_naming_it(tmp_path, capsys, make, fragmen
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err
     assert str(path) in err and fragment in err and "Traceback" not in err
+
+
+def test_chat_with_a_corrupt_database_is_one_line(cli_env, tmp_path, monkeypatch, capsys):
+    import io
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tutorbot.sqlite3").write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("TUTORBOT_DATA_DIR", str(data))
+    monkeypatch.setattr("sys.stdin", io.StringIO("/quiz\n"))
+    assert main(["chat"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"tutorbot: database {data / 'tutorbot.sqlite3'}: not a usable SQLite database "
+        "(file is not a database)"]
