@@ -86,7 +86,7 @@ class Dispatcher:
     def __init__(self, store: PlanStore, scheduler: Scheduler, transport: Transport,
                  clock: Clock, *, reviews_due: ReviewsDue | None = None,
                  concurrency: int = 16, retry: RetryPolicy | None = None,
-                 max_sleep: float = 3600.0, batch_size: int = 200,
+                 max_sleep: float = 60.0, batch_size: int = 200,
                  on_paused: OnPaused | None = None, checkpoint: Checkpoint | None = None,
                  lock_retry: float = 30.0) -> None:
         self.store = store
@@ -185,7 +185,9 @@ class Dispatcher:
         next_at = await self.store.next_run_at()
         if next_at is None:
             return self.max_sleep
-        # Capped so a long sleep re-checks now and then (clock jumps, suspended hosts).
+        # Capped so a long sleep re-checks now and then: clock jumps, suspended hosts, and
+        # rows written by another process on the database (a standby bot still takes
+        # /plan commands, and its wake() cannot reach this process) are late ≤ max_sleep.
         return min(self.max_sleep, max(0.0, (next_at - self.clock.now()).total_seconds()))
 
     async def _sleep(self, seconds: float) -> None:

@@ -724,3 +724,32 @@ async def test_healthz_reports_reminders_in_standby_as_degraded():
     state.reminders = lambda: "dispatching"
     code, body = await state.report()
     assert (code, body["status"], body["reminders"]) == (200, "ok", "dispatching")
+
+
+async def test_a_plan_started_through_the_standby_process_is_sent_on_time(
+        db, db_path, library):
+    """The standby's wake() cannot reach the dispatching process: its loop re-reads the
+    database at least once a minute, so the reminder is at most a minute late."""
+    clock = ManualClock(START)
+    transport = FakeTransport(clock)
+    first = make_dispatcher(PlanService(db, library, clock), transport, clock)
+    other_db = await Database.open(db_path)
+    standby_service = PlanService(other_db, library, clock)
+    second = make_dispatcher(standby_service, transport, clock)
+    try:
+        await first.start()
+        await second.start()
+        await eventually(lambda: clock.sleepers == 2)
+        soon = (START + timedelta(minutes=10)).astimezone(TOKYO)
+        status = await standby_service.start(42, "3m", weekday=soon.weekday(),
+                                             at=soon.strftime("%H:%M"))
+        assert status.next_due == START + timedelta(minutes=10)
+        while not transport.messages and clock.now() < START + timedelta(hours=2):
+            clock.advance(timedelta(seconds=15))
+            await asyncio.sleep(0.01)
+        assert transport.keys() == ["tp1w1"]
+        assert transport.send_times[0] - status.next_due <= timedelta(seconds=60)
+    finally:
+        await first.stop()
+        await second.stop()
+        await other_db.close()
