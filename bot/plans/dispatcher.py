@@ -59,6 +59,7 @@ from bot.storage.lock import ProcessLock
 
 log = logging.getLogger(__name__)
 
+PASS_RETRY = 5.0  # seconds before a pass that failed, or left errors, is tried again
 OnPaused = Callable[[Subscription, str], Awaitable[None] | None]
 Checkpoint = Callable[[str, SendRow], Awaitable[None] | None]
 
@@ -108,6 +109,7 @@ class Dispatcher:
         # whether cursors and next rows need rebuilding; settled at the next pass.
         self._unsettled: dict[int, Exception] = {}
         self._repair_needed = False
+        self._pass_errors = 0  # deliveries of the last pass that raised before settling
         # One dispatcher per database: a second process waits in standby, retrying the
         # lock every `lock_retry` seconds, and takes over when the first one stops or dies.
         self._lock = dispatch_lock(store.db.path)
@@ -175,9 +177,13 @@ class Dispatcher:
             try:
                 await self.run_due()
                 delay = await self._seconds_to_next()
+                if self._pass_errors:
+                    # A row that fails before its claim is still due: without a pause the
+                    # loop would spin on it at full speed.
+                    delay = max(delay, PASS_RETRY)
             except Exception:
                 log.exception("plan dispatcher pass failed; retrying shortly")
-                delay = 5.0
+                delay = PASS_RETRY
             if delay > 0:
                 await self._sleep(delay)
 
@@ -213,6 +219,7 @@ class Dispatcher:
 
     async def _deliver_due(self) -> int:
         handled = 0
+        self._pass_errors = 0
         seen: set[int] = set()
         while True:
             rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size)
@@ -226,6 +233,7 @@ class Dispatcher:
                 if isinstance(result, BaseException) and not isinstance(result, Exception):
                     raise result  # process death (or a simulated one): stop here
                 if isinstance(result, Exception):
+                    self._pass_errors += 1
                     log.error("plan send failed unexpectedly", exc_info=result)
             handled += len(rows)
 

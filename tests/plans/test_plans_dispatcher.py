@@ -753,3 +753,28 @@ async def test_a_plan_started_through_the_standby_process_is_sent_on_time(
         await first.stop()
         await second.stop()
         await other_db.close()
+
+
+async def test_a_row_failing_before_its_claim_does_not_spin_the_loop(db, library):
+    clock = ManualClock(START)
+    transport = FakeTransport(clock)
+    calls = []
+
+    def broken(step, row):
+        if step == "before_claim":
+            calls.append(clock.now())
+            raise RuntimeError("a bug before the claim")
+
+    service = PlanService(db, library, clock)
+    dispatcher = make_dispatcher(service, transport, clock, checkpoint=broken)
+    await start_plan(service)
+    clock.set(WEEK1)
+    await dispatcher.start()
+    try:
+        await eventually(lambda: calls and clock.sleepers == 1)
+        await asyncio.sleep(0.2)  # real time passes, the fake clock does not
+        assert len(calls) == 1  # it waits 5 s (fake) before the next try, not 0
+        clock.advance(timedelta(seconds=5))
+        await eventually(lambda: len(calls) == 2)
+    finally:
+        await dispatcher.stop()
