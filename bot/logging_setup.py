@@ -35,6 +35,10 @@ class RedactingFilter(logging.Filter):
         redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # A traceback quotes exception messages (an HTTP error may carry a header):
+            # formatters print exc_text when it is set, so set it redacted.
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
         return True
 
     def redact(self, text: str) -> str:
@@ -55,7 +59,7 @@ class JsonFormatter(logging.Formatter):
             if hasattr(record, key):
                 data[key] = getattr(record, key)
         if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
+            data["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
 
 

@@ -140,3 +140,19 @@ def test_a_token_from_the_secret_file_is_redacted(tmp_path, monkeypatch, capsys)
     logging.getLogger("tutorbot.test").warning("login with %s failed", "s3cret-from-file")
     err = capsys.readouterr().err
     assert "login with [redacted] failed" in err and "s3cret" not in err
+
+
+@pytest.mark.parametrize("json_lines", [False, True])
+def test_a_token_in_a_traceback_is_redacted(monkeypatch, capsys, json_lines):
+    import logging
+
+    from bot.logging_setup import setup_logging
+
+    monkeypatch.setenv("DISCORD_TOKEN", "tok-123456")
+    setup_logging("INFO", json_lines)
+    try:
+        raise RuntimeError("401 for Authorization: Bot tok-123456")
+    except RuntimeError:
+        logging.getLogger("tutorbot.test").exception("login failed")
+    err = capsys.readouterr().err
+    assert "RuntimeError" in err and "Bot [redacted]" in err and "tok-123456" not in err
