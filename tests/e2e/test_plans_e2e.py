@@ -17,7 +17,7 @@ import pytest
 from bot.clock import SystemClock
 from bot.discordbot.cogs.plans import Plans
 from bot.discordbot.plans_transport import delivery_error
-from bot.plans import Forbidden, RateLimited, ServerError, Target, TargetGone
+from bot.plans import Forbidden, Notice, RateLimited, ServerError, Target, TargetGone
 from bot.plans.history import find_sent
 from tests.e2e.conftest import assert_within_limits
 
@@ -323,3 +323,24 @@ async def test_plan_show_sends_the_timeline_png(fake, start_bot):
         zone = await fake.slash(fake.student, "timezone set", {"zone": "America/New_York"})
         assert zone.ephemeral and "America/New_York (1 plan(s) moved" in zone.content
     assert_within_limits(fake)
+
+
+async def test_the_history_check_pages_through_a_busy_channel(fake, start_bot):
+    """The exactly-once check on the real client: 150 members' messages after the attempt
+    started (two history pages), then the reminder; it is found by paging forwards."""
+    async with start_bot() as bot:
+        transport = plans(bot).runtime.dispatcher.transport
+        general = fake.channel()
+        target = Target.channel(general.id)
+        attempt_at = datetime.now(ZoneInfo("UTC")) - timedelta(seconds=1)
+        for i in range(150):
+            await fake.post_message(fake.student, general, f"busy channel, message {i}")
+        notice = Notice(key="tp99w1", text_body="a reminder after the rush")
+        sent = await transport.send(target, notice, notice.nonce)
+        found = await find_sent(transport, target, "tp99w1", attempt_at)
+        assert found is not None and found.message_id == sent.message_id
+        assert await find_sent(transport, target, "tp99w2", attempt_at) is None
+        reads = fake.requests("GET", path_contains=f"/channels/{general.id}/messages")
+        pages = [r.query for r in reads]
+        assert all(int(q["limit"]) <= 100 for q in pages)
+        assert sum(1 for q in pages if q.get("after") not in (None, pages[0].get("after"))) >= 1
