@@ -140,3 +140,14 @@ def test_a_database_that_cannot_be_used_leaves_no_thread_behind(tmp_path, make):
         asyncio.run(Database.open(path))
     assert str(path) in str(caught.value) and "\n" not in str(caught.value)
     assert threading.active_count() == before  # aiosqlite's thread was stopped
+
+
+def test_a_health_port_in_use_is_one_line_naming_the_settings(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = refusal(run_bot(tmp_path, TUTORBOT_HEALTH_PORT=str(port)))
+    assert "'health_host'/'health_port'" in line and f"127.0.0.1:{port}" in line
