@@ -378,9 +378,11 @@ def seed_from_prebuilt(settings: Settings, replace: bool = False,
 
 
 def _is_current(directory: Path, settings: Settings, chapters: list[Chapter] | None) -> bool:
+    """Built from this knowledge and these settings, and its files intact."""
     try:
-        check_current(read_manifest(directory), settings,
-                      chapters or load_chapters(settings.knowledge_dir))
+        manifest = read_manifest(directory)
+        check_current(manifest, settings, chapters or load_chapters(settings.knowledge_dir))
+        check_files(directory, manifest)
     except IndexError_:
         return False
     return True

@@ -2,6 +2,7 @@ import dataclasses
 import json
 import shutil
 import subprocess
+import time as time_module
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -234,4 +235,34 @@ def test_two_builds_at_once_one_waits_and_both_end_with_a_working_index(
     assert "another index build is running" in caplog.text
     builds = list(own_index.index_dir.glob("build-*"))
     assert builds == [current_dir(own_index.index_dir).resolve()]  # leftovers gone
+    assert load_index(own_index).manifest["chunk_count"] == len(tutor.retriever.chunks)
+
+
+def test_a_build_waits_while_another_holds_the_folder_and_leaves_its_files_alone(
+        own_index, tutor):
+    """Another process is building (it holds the folder's build lock, as `tutorbot index
+    build` does): a second build starts nothing, removes nothing, and goes ahead once the
+    first is done, clearing what killed builds left."""
+    from bot.retrieval.index import BUILD_LOCK
+    from bot.storage.lock import ProcessLock
+
+    damage_chunks(own_index)  # so the waiting build does not find a current index and stop
+    in_progress = own_index.index_dir / "build-otherprocess"  # the other build's folder
+    in_progress.mkdir()
+    other = ProcessLock(own_index.index_dir / BUILD_LOCK)
+    assert other.try_acquire()
+    before = set(own_index.index_dir.glob("build-*"))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        waiting = pool.submit(build_index, own_index, tutor.embedder, False)
+        try:
+            for _ in range(20):
+                time_module.sleep(0.05)
+                assert set(own_index.index_dir.glob("build-*")) == before
+            assert not waiting.done()
+        finally:
+            other.release()  # the other build ends (it would have published by now)
+        waiting.result()
+    assert not in_progress.exists()  # cleared now, as a leftover
+    assert list(own_index.index_dir.glob("build-*")) == \
+        [current_dir(own_index.index_dir).resolve()]
     assert load_index(own_index).manifest["chunk_count"] == len(tutor.retriever.chunks)
