@@ -15,10 +15,11 @@ from bot.knowledge.document import KnowledgeError
 from bot.logging_setup import setup_logging
 from bot.retrieval.embedder import EmbedderError
 from bot.retrieval.index import IndexError_
+from bot.storage.db import DatabaseError
 
 log = logging.getLogger(__name__)
 
-USER_ERRORS = (ConfigError, KnowledgeError, IndexError_, EmbedderError)
+USER_ERRORS = (ConfigError, KnowledgeError, IndexError_, EmbedderError, DatabaseError)
 
 
 def _say(message: str) -> None:
@@ -36,27 +37,38 @@ def open_tutor(settings: Settings, wait_for_model: bool = True):
 
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     from bot.retrieval.embedder import Embedder
-    from bot.retrieval.index import build_index, load_index
+    from bot.retrieval.index import ReadOnlyIndexError, build_index, describe, load_index
 
+    problem = None
     if not args.force:
         try:
             load_index(settings)
             print(f"index at {settings.index_dir} is current (use --force to rebuild)")
             return 0
-        except IndexError_ as problem:
+        except IndexError_ as found:
+            problem = describe(found, settings)
             print(f"{problem}: building")
-    path = build_index(settings, Embedder(settings), progress=sys.stderr.isatty() or args.progress)
+    try:
+        path = build_index(settings, Embedder(settings),
+                           progress=sys.stderr.isatty() or args.progress)
+    except ReadOnlyIndexError as read_only:
+        why = f"{problem}, and " if problem else ""
+        _say(f"tutorbot: {why}{read_only}: make it writable, or set index_dir to a "
+             "writable folder")
+        return 2
     print(f"index built at {path.resolve()}")
     return 0
 
 
 def cmd_index_info(args: argparse.Namespace, settings: Settings) -> int:
     from bot.knowledge.document import load_chapters
-    from bot.retrieval.index import check_current, current_dir, read_manifest
+    from bot.retrieval.index import check_current, check_files, current_dir, read_manifest
 
-    manifest = read_manifest(current_dir(settings.index_dir))
+    directory = current_dir(settings.index_dir)
+    manifest = read_manifest(directory)
     try:
         check_current(manifest, settings, load_chapters(settings.knowledge_dir))
+        check_files(directory, manifest)  # "current" only if the files are what was built
         state = "current"
     except IndexError_ as problem:
         state = str(problem)
@@ -89,9 +101,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.retrieval.evaluate import load_eval_items, run_eval
+    from bot.retrieval.evaluate import EvalFileError, load_eval_items, run_eval
 
-    items = load_eval_items(Path(args.file))
+    try:
+        items = load_eval_items(Path(args.file))
+    except EvalFileError as problem:  # before the model loads: a typo costs no wait
+        _say(f"tutorbot: eval: {problem}")
+        return 2
     rows, metrics = run_eval(open_tutor(settings), items, k=args.k)
     if args.json:
         out = [{"id": i.item_id, "answered": r["answered"], "status": r["outcome"], "passages": [

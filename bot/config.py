@@ -7,16 +7,20 @@ The token is never a setting: it comes from DISCORD_TOKEN or DISCORD_TOKEN_FILE 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import ipaddress
 import json
 import logging
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +102,29 @@ class Settings:
         _check(self.ask_per_minute >= 1, "ask_per_minute", "must be at least 1")
         _check(self.max_concurrent_answers >= 1, "max_concurrent_answers", "must be at least 1")
         _check(0 <= self.health_port <= 65535, "health_port", "must be a TCP port (0 = off)")
+        _check(_is_host(self.health_host), "health_host",
+               f"must be an IP address or a host name, not {self.health_host!r}")
         _check(self.model.strip() != "", "model", "must name a model or a path")
         _check(self.log_level.upper() in logging.getLevelNamesMapping(), "log_level",
                "must be DEBUG, INFO, WARNING or ERROR")
         _check_timezone(self.default_timezone)
         return self
+
+
+HOST_LABEL_RE = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def _is_host(text: str) -> bool:
+    """An IP address, or a host name made of valid labels (checked here, not at bind
+    time, so the error names the setting)."""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    labels = text.removesuffix(".").split(".")
+    return (0 < len(text) <= 253 and not all(label.isdigit() for label in labels)
+            and all(HOST_LABEL_RE.fullmatch(label) for label in labels))
 
 
 def _check(ok: bool, name: str, message: str) -> None:
@@ -134,6 +156,8 @@ def _config_path(path: Path | None, environ: dict[str, str]) -> Path | None:
     if path is not None:
         if not path.exists():
             raise ConfigError(f"config file {path} does not exist")
+        if path.is_dir():
+            raise ConfigError(f"config file {path} is a folder, not a file")
         return path
     named = environ.get("TUTORBOT_CONFIG")
     if named:
@@ -143,10 +167,7 @@ def _config_path(path: Path | None, environ: dict[str, str]) -> Path | None:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    data = load_yaml(path, ConfigError, f"config file {path}")
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -186,23 +207,59 @@ def _coerce(f: dataclasses.Field, value: Any, source: Path | None) -> Any:
         raise ConfigError(f"setting '{f.name}'{where}: cannot use {value!r}: {exc}") from exc
 
 
+# Types are strict: a value is taken as written or refused, never rounded or guessed.
+# Values from the environment are text; from YAML they must already have the right type.
 def _coerce_like(default: Any, value: Any) -> Any:
+    if value is None:
+        raise ValueError("a value is required (the default is used when the setting is "
+                         "left out)")
     if isinstance(default, bool):
         return _to_bool(value)
     if isinstance(default, Path):
-        return Path(str(value)).expanduser()
+        return _to_path(value)
     if isinstance(default, tuple):
         items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
-        return tuple(int(v) for v in items)
-    if isinstance(default, int | float | str):
-        return type(default)(value)
+        return tuple(_to_int(v) for v in items)
+    if isinstance(default, int):
+        return _to_int(value)
+    if isinstance(default, float):
+        return _to_float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise TypeError(f"expected text, got {type(value).__name__}")
+        return value
     return value
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"expected a whole number, got {type(value).__name__}")
+    if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        raise ValueError("expected a whole number")
+    return int(value)
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("expected a finite number")
+    return number
+
+
+def _to_path(value: Any) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a folder path")
+    return Path(value).expanduser()
 
 
 def _to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    if not isinstance(value, str):
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    text = value.strip().lower()
     if text in ("1", "true", "yes", "on"):
         return True
     if text in ("0", "false", "no", "off"):
@@ -212,11 +269,18 @@ def _to_bool(value: Any) -> bool:
 
 def read_token(environ: dict[str, str] | None = None) -> str | None:
     """The Discord token from DISCORD_TOKEN, or the file named by DISCORD_TOKEN_FILE."""
+    tokens = configured_tokens(environ)
+    return tokens[0] if tokens else None
+
+
+def configured_tokens(environ: dict[str, str] | None = None) -> list[str]:
+    """Every token configured, DISCORD_TOKEN first: the one used, and all of them for the
+    log's redaction list."""
     environ = dict(os.environ if environ is None else environ)
-    token = environ.get("DISCORD_TOKEN", "").strip()
-    if token:
-        return token
+    tokens = [environ.get("DISCORD_TOKEN", "").strip()]
     token_file = environ.get("DISCORD_TOKEN_FILE", "").strip()
-    if token_file and Path(token_file).is_file():
-        return Path(token_file).read_text(encoding="utf-8").strip() or None
-    return None
+    if token_file:
+        # An unreadable file gives no token; run_bot says so if none is found at all.
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            tokens.append(Path(token_file).read_text(encoding="utf-8").strip())
+    return [token for token in tokens if token]

@@ -1,8 +1,9 @@
 """GET /healthz and GET /metrics for operators and the container's HEALTHCHECK.
 
 The gateway is reported on its own: a container with no network is "degraded" (HTTP 200:
-it can serve as soon as Discord is reachable), not failing. It is "starting" (503) until
-the index is loaded, and "failing" (503) if the database cannot be written.
+it can serve as soon as Discord is reachable), not failing. So is a second bot process on
+the same database: its reminders are "standby" (the first process sends them). It is
+"starting" (503) until the index is loaded, and "failing" (503) if the database cannot be written.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ class HealthState:
     dense_ready: Callable[[], bool] = lambda: False
     database_writable: Callable[[], Awaitable[bool]] | None = None
     gateway_connected: Callable[[], bool] = lambda: False
+    # 'dispatching', 'standby' (another process on the database sends them) or 'stopped'
+    reminders: Callable[[], str] = lambda: "stopped"
     shutting_down: bool = False
     details: dict[str, str] = field(default_factory=dict)
 
     async def report(self) -> tuple[int, dict]:
         database = bool(self.database_writable and await self.database_writable())
         gateway = self.gateway_connected()
+        reminders = self.reminders()
         if self.shutting_down:
             status = "stopping"
         elif not self.index_loaded:
@@ -37,13 +41,16 @@ class HealthState:
         elif not database:
             status = "failing"
         else:
-            status = "ok" if gateway else "degraded"
+            # Serving, but not everything: no gateway yet, or another process on the same
+            # database sends the reminders.
+            status = "ok" if gateway and reminders != "standby" else "degraded"
         body = {
             "status": status,
             "index": "loaded" if self.index_loaded else "loading",
             "dense": "ready" if self.dense_ready() else "loading",
             "database": "writable" if database else "unavailable",
             "gateway": "connected" if gateway else "disconnected",
+            "reminders": reminders,
             **self.details,
         }
         return (200 if status in ("ok", "degraded") else 503), body

@@ -4,33 +4,46 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 from datetime import UTC, datetime
+
+from bot.config import configured_tokens
 
 log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}")
 
 
+# Characters a token is made of: a secret is redacted only where it stands as a whole
+# token, so DISCORD_TOKEN=x does not turn every "x" in "index" into [redacted].
+TOKEN_CHARS = r"A-Za-z0-9_.\-"
+
+
 class RedactingFilter(logging.Filter):
-    """Replace the configured token, and anything shaped like a Discord token, in records."""
+    """Replace the configured tokens (whole-token matches), and anything shaped like a
+    Discord token, in records."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s]
+        self._patterns = [re.compile(rf"(?<![{TOKEN_CHARS}]){re.escape(s)}(?![{TOKEN_CHARS}])")
+                          for s in sorted(set(self.secrets), key=len, reverse=True)]
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # A traceback quotes exception messages (an HTTP error may carry a header):
+            # formatters print exc_text when it is set, so set it redacted.
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
         return True
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "[redacted]")
+        for pattern in self._patterns:
+            text = pattern.sub("[redacted]", text)
         return TOKEN_RE.sub("[redacted]", text)
 
 
@@ -46,7 +59,7 @@ class JsonFormatter(logging.Formatter):
             if hasattr(record, key):
                 data[key] = getattr(record, key)
         if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
+            data["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -56,8 +69,7 @@ def setup_logging(level: str = "INFO", json_lines: bool = False) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    secrets = [os.environ.get("DISCORD_TOKEN", "")]
-    handler.addFilter(RedactingFilter(secrets))
+    handler.addFilter(RedactingFilter(configured_tokens()))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -21,6 +21,9 @@ QUIZ_SESSIONS = Counter("tutorbot_quiz_sessions_total", "Channel quiz sessions s
                         registry=REGISTRY)
 REMINDERS = Counter("tutorbot_reminders_total", "Study-plan reminders, by outcome",
                     ["outcome"], registry=REGISTRY)
+REMINDERS_RETRYING = Gauge(
+    "tutorbot_reminders_retrying", "Study-plan reminders waiting for a retry after an error "
+    "(checked against the channel's history before resending)", registry=REGISTRY)
 GATEWAY_RECONNECTS = Counter("tutorbot_gateway_reconnects_total",
                              "Gateway sessions resumed or re-identified", registry=REGISTRY)
 IN_FLIGHT = Gauge("tutorbot_answers_in_flight", "Answers being worked on", registry=REGISTRY)

@@ -7,7 +7,9 @@ once the embedding model has finished loading in the background.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -25,13 +27,31 @@ from bot.retrieval.index import (
     IndexError_,
     LoadedIndex,
     MissingIndexError,
+    ReadOnlyIndexError,
     build_index,
+    describe,
     load_index,
     seed_from_prebuilt,
 )
 from bot.retrieval.search import Retriever
 
 log = logging.getLogger(__name__)
+
+# Terminal escape sequences (ECMA-48: CSI "ESC [ … m" colours and cursor moves, OSC titles,
+# two-character escapes, the 8-bit CSI). A pasted coloured question must search for its
+# words, not for the "31m" left once the ESC itself is dropped as a control character.
+ESCAPE_SEQUENCE_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, to BEL or ST
+    r"|\x1b[@-Z\\-_]"  # two-character escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+
+
+def strip_escape_sequences(text: str) -> str:
+    """The question without terminal escape sequences (other control characters are
+    left to clean_question, which turns them into spaces)."""
+    return ESCAPE_SEQUENCE_RE.sub(" ", text)
 
 
 class Tutor:
@@ -53,13 +73,17 @@ class Tutor:
         """Load knowledge and the index; rebuild it (saying why) if missing, stale or corrupt."""
         knowledge = KnowledgeBase.load(settings.knowledge_dir)
         embedder = Embedder(settings)
-        seed_from_prebuilt(settings)
         try:
+            seed_from_prebuilt(settings)
             index = load_index(settings, knowledge.chapters)
         except IndexError_ as problem:
             if not build_if_needed:
                 raise
-            index = cls._replace_index(settings, knowledge, embedder, problem, progress, notify)
+            try:
+                index = cls._replace_index(settings, knowledge, embedder, problem, progress,
+                                           notify)
+            except ReadOnlyIndexError as read_only:
+                index = cls._serve_prebuilt(settings, knowledge, problem, read_only, notify)
         retriever = Retriever(index, knowledge.glossary, settings, embedder, knowledge.intents,
                               knowledge.references)
         tutor = cls(settings, knowledge, embedder, retriever)
@@ -81,6 +105,24 @@ class Tutor:
             notify(f"{problem}; rebuilding the index")
         build_index(settings, embedder, progress=progress)
         return load_index(settings, knowledge.chapters)
+
+    @staticmethod
+    def _serve_prebuilt(settings: Settings, knowledge: KnowledgeBase, problem: IndexError_,
+                        read_only: ReadOnlyIndexError,
+                        notify: Callable[[str], None]) -> LoadedIndex:
+        """index_dir cannot be written, so nothing can be rebuilt or copied there: serve
+        the image's prebuilt index in place if it is current, else say both problems."""
+        what = describe(problem, settings)
+        prebuilt = dataclasses.replace(settings, index_dir=settings.prebuilt_index_dir)
+        try:
+            index = load_index(prebuilt, knowledge.chapters)
+        except IndexError_:
+            raise ReadOnlyIndexError(
+                f"{what}, and {read_only}: make it writable, or set index_dir to a writable "
+                "folder (the index is rebuilt there)") from None
+        notify(f"{what}, and {read_only}; serving the prebuilt index in "
+               f"{settings.prebuilt_index_dir}")
+        return index
 
     def warm_up_lexical(self) -> None:
         """Load the tokenizer dictionary and word frequencies now, not on the first question."""
@@ -113,7 +155,8 @@ class Tutor:
 
     def ask(self, question: str, k: int | None = None, context: str = "",
             language: str | None = None) -> Answer:
-        language = language or detect_language(question or "")
+        question = strip_escape_sequences(question or "")
+        language = language or detect_language(question)
         invalid = validate_question(question, language)
         if invalid is not None:
             return invalid

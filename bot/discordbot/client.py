@@ -22,6 +22,7 @@ from bot.discordbot.checks import NotModerator
 from bot.discordbot.i18n import TutorTranslator
 from bot.discordbot.texts import guild_language, interaction_language, tr
 from bot.discordbot.watchdog import LoopWatchdog
+from bot.plans.library import PlanLibrary
 from bot.ratelimit import AnswerSlots, TokenBucket
 from bot.storage.answers import AnswerStore, GuildSettingsStore
 from bot.storage.db import Database
@@ -50,6 +51,7 @@ def point_discord_at(settings: Settings) -> None:
 class TutorBot(commands.Bot):
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  tutor: Tutor | None = None, db: Database | None = None,
+                 plan_library: PlanLibrary | None = None,
                  guild_ready_timeout: float = 2.0) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # follow-ups in the bot's threads come without a mention
@@ -62,6 +64,7 @@ class TutorBot(commands.Bot):
         self._owns_tutor = tutor is None
         self.db = db
         self._owns_db = db is None
+        self.plan_library = plan_library  # checked before connecting; else the cog loads it
         self.answers: AnswerStore
         self.guild_settings: GuildSettingsStore
         self.member_languages: MemberLanguages

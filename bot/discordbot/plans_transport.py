@@ -1,6 +1,7 @@
 """The plans core's Transport (bot/plans/transport.py) on top of the discord.py client.
 
-Two calls, `send` and `find_sent`, and one rule: only the core's typed errors leave this
+Two calls, `send` and `history` (one page, for the core's exactly-once check in
+bot/plans/history.py), and one rule: only the core's typed errors leave this
 module, so the dispatcher decides from the type alone whether to retry or pause:
 
     403 (50007 DMs closed, 50013 missing permissions, 50001 missing access) -> Forbidden
@@ -29,15 +30,12 @@ from bot.plans import (
     ServerError,
     Target,
     TargetGone,
-    key_from_footer,
-    nonce_for,
 )
-from bot.plans.transport import UNKNOWN_CHANNEL, UNKNOWN_USER
+from bot.plans.transport import UNKNOWN_CHANNEL, UNKNOWN_USER, HistoryMessage
 from bot.ratelimit import Pacer
 
 log = logging.getLogger(__name__)
 
-HISTORY_LIMIT = 200  # messages read back when looking for an earlier attempt
 # A reminder costs at most two requests (open the DM, post); 25 a second stays under
 # Discord's global limit of 50 requests a second, with the bot's other traffic beside it.
 SENDS_PER_SECOND = 25
@@ -59,11 +57,9 @@ class DiscordTransport:
     words them for the target (the reader's language) and adds the buttons."""
 
     def __init__(self, client: discord.Client, *, render: Render = plain_render,
-                 history_limit: int = HISTORY_LIMIT,
                  sends_per_second: float = SENDS_PER_SECOND) -> None:
         self.client = client
         self.render = render
-        self.history_limit = history_limit
         self.pacer = Pacer(sends_per_second)
 
     async def send(self, target: Target, payload: Payload, nonce: str) -> SentMessage:
@@ -81,18 +77,16 @@ class DiscordTransport:
             raise delivery_error(error) from error
         return SentMessage(message.id, message.channel.id)
 
-    async def find_sent(self, target: Target, key: str, after: datetime) -> SentMessage | None:
+    async def history(self, target: Target, after: datetime | int, limit: int
+                      ) -> list[HistoryMessage]:
         await self.pacer.wait()
-        nonce = nonce_for(key)
+        marker = discord.Object(id=after) if isinstance(after, int) else after
         try:
             channel = await self._channel(target)
-            async for message in channel.history(limit=self.history_limit, after=after,
-                                                 oldest_first=True):
-                if self._is_ours(message, key, nonce):
-                    return SentMessage(message.id, channel.id)
+            return [self._summary(message) async for message in
+                    channel.history(limit=limit, after=marker, oldest_first=True)]
         except Exception as error:
             raise delivery_error(error) from error
-        return None
 
     async def _channel(self, target: Target) -> discord.abc.Messageable:
         if target.kind == "dm":
@@ -103,12 +97,12 @@ class DiscordTransport:
             return channel
         return self.client.get_partial_messageable(target.id)
 
-    def _is_ours(self, message: discord.Message, key: str, nonce: str) -> bool:
-        if self.client.user is None or message.author.id != self.client.user.id:
-            return False
-        if message.nonce is not None and str(message.nonce) == nonce:
-            return True
-        return any(key_from_footer(embed.footer.text) == key for embed in message.embeds)
+    def _summary(self, message: discord.Message) -> HistoryMessage:
+        mine = self.client.user is not None and message.author.id == self.client.user.id
+        nonce = str(message.nonce) if message.nonce is not None else None
+        footers = tuple(embed.footer.text for embed in message.embeds if embed.footer.text)
+        return HistoryMessage(message.id, message.channel.id, message.created_at, mine, nonce,
+                              footers)
 
 
 def delivery_error(error: BaseException) -> DeliveryError:

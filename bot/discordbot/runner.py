@@ -4,6 +4,7 @@ cleanly on SIGTERM or Ctrl-C within the 10 seconds a container runtime allows.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -12,14 +13,15 @@ import time
 import aiohttp
 import discord
 
-from bot.config import Settings, read_token
+from bot.config import ConfigError, Settings, read_token
 from bot.discordbot.client import TutorBot, point_discord_at
 from bot.health import HealthServer, HealthState
 from bot.knowledge.document import KnowledgeError
 from bot.logging_setup import setup_logging
+from bot.plans.library import load_library
 from bot.retrieval.embedder import EmbedderError
 from bot.retrieval.index import IndexError_
-from bot.storage.db import Database
+from bot.storage.db import Database, DatabaseError
 from bot.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -41,10 +43,24 @@ def run_bot(settings: Settings) -> int:
     except discord.LoginFailure:
         print("tutorbot: Discord rejected the token (check DISCORD_TOKEN).", file=sys.stderr)
         return 2
-    except (KnowledgeError, IndexError_, EmbedderError, OSError) as problem:
+    except (KnowledgeError, IndexError_, EmbedderError, DatabaseError, ConfigError,
+            OSError) as problem:
         log.debug("start-up failed", exc_info=True)
-        print(f"tutorbot: cannot start: {problem}", file=sys.stderr)
+        print(f"tutorbot: cannot start: {one_line(problem)}", file=sys.stderr)
         return 2
+
+
+def one_line(problem: BaseException) -> str:
+    """The first line only: a start-up error is one line an operator can grep for."""
+    text = str(problem).strip() or type(problem).__name__
+    return text.splitlines()[0]
+
+
+def reminders_role(bot: TutorBot) -> str:
+    """The plan dispatcher's role for /healthz; 'stopped' until the plans cog runs it."""
+    cog = bot.get_cog("Plans")
+    runtime = getattr(cog, "runtime", None)
+    return runtime.dispatcher.role if runtime is not None else "stopped"
 
 
 class Service:
@@ -55,31 +71,53 @@ class Service:
         self.token = token
         self.state = HealthState()
         self.stopping = asyncio.Event()
+        self._stop_started = time.perf_counter()
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
-        health = await self._start_health()
-        db = await Database.open(self.settings.database_path)
-        self.state.database_writable = db.is_writable
-        tutor = await asyncio.to_thread(Tutor.open, self.settings)
-        tutor.load_dense_in_background()  # lexical answers are served meanwhile
-        self.state.index_loaded = True
-        self.state.dense_ready = lambda: tutor.dense_ready
-        bot = TutorBot(self.settings, tutor=tutor, db=db)
-        self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
-        try:
-            await self._run_until_stopped(bot)
-        finally:
-            await self._shutdown(bot, tutor, db, health)
+        # Whatever fails on the way up, everything opened so far is closed again: an open
+        # SQLite connection's thread alone would keep the process alive, hanging a
+        # "cannot start" forever instead of letting the restart policy act.
+        async with contextlib.AsyncExitStack() as opened:
+            health = await self._start_health()
+            if health is not None:
+                opened.push_async_callback(health.stop)
+            db = await Database.open(self.settings.database_path)
+            opened.push_async_callback(db.close)
+            self.state.database_writable = db.is_writable
+            tutor = await asyncio.to_thread(Tutor.open, self.settings)
+            opened.callback(tutor.close)
+            # Every knowledge file is checked before connecting: a broken plans.yaml is a
+            # one-line refusal here, not a traceback once the gateway is up.
+            library = await asyncio.to_thread(load_library, self.settings.knowledge_dir /
+                                              "plans.yaml", tutor.knowledge)
+            tutor.load_dense_in_background()  # lexical answers are served meanwhile
+            self.state.index_loaded = True
+            self.state.dense_ready = lambda: tutor.dense_ready
+            bot = TutorBot(self.settings, tutor=tutor, db=db, plan_library=library)
+            self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
+            self.state.reminders = lambda: reminders_role(bot)
+            try:
+                await self._run_until_stopped(bot)
+            finally:
+                await self._shutdown(bot)
+        log.info("stopped cleanly in %.1f s", time.perf_counter() - self._stop_started)
         return 0
 
     async def _start_health(self) -> HealthServer | None:
-        if not self.settings.health_port:
+        settings = self.settings
+        if not settings.health_port:
             return None
-        server = HealthServer(self.state, self.settings.health_host, self.settings.health_port)
-        await server.start()
+        server = HealthServer(self.state, settings.health_host, settings.health_port)
+        try:
+            await server.start()
+        except OSError as exc:
+            await server.stop()
+            raise ConfigError(f"settings 'health_host'/'health_port': cannot listen on "
+                              f"{settings.health_host}:{settings.health_port}: "
+                              f"{exc.strerror or exc}") from exc
         return server
 
     async def _run_until_stopped(self, bot: TutorBot) -> None:
@@ -111,15 +149,11 @@ class Service:
                 delay = min(delay * 2, LOGIN_RETRY_MAX)
         return False
 
-    async def _shutdown(self, bot: TutorBot, tutor: Tutor, db: Database,
-                        health: HealthServer | None) -> None:
-        started = time.perf_counter()
+    async def _shutdown(self, bot: TutorBot) -> None:
+        """Drain and close the bot; run() then closes the tutor, database and health port."""
+        self._stop_started = time.perf_counter()
         self.state.shutting_down = True
         log.info("shutting down: no new work, finishing answers in flight")
         await bot.drain(DRAIN_SECONDS)
         await bot.close()  # cogs checkpoint quiz sessions and stop the reminder dispatcher
-        tutor.close()
-        await db.close()
-        if health is not None:
-            await health.stop()
-        log.info("stopped cleanly in %.1f s", time.perf_counter() - started)
+        log.info("bot closed in %.1f s", time.perf_counter() - self._stop_started)

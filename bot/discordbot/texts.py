@@ -123,6 +123,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "plan_skipped_last": {"ja": "最後の週(第{week}週)をスキップしました。", "en": "Skipped week {week}, the last one."},
     "plan_state_active": {"ja": "▶️ 進行中", "en": "▶️ active"},
     "plan_state_paused": {"ja": "⏸️ 一時停止中: {reason}", "en": "⏸️ paused: {reason}"},
+    "plan_state_retrying": {"ja": "{state}\n⚠️ 前回の送信でエラー({error})。送信済みか確認してから再送します", "en": "{state}\n⚠️ the last delivery hit an error ({error}); I check whether it arrived before retrying"},
     "plan_state_finished": {"ja": "🏁 完了", "en": "🏁 finished"},
     "plan_state_stopped": {"ja": "⏹️ 終了", "en": "⏹️ stopped"},
     "plan_reason_paused": {"ja": "ご自身で一時停止しました。", "en": "paused by request."},

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.yamlfile import load_yaml, yaml_problem
+
 log = logging.getLogger(__name__)
 
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
@@ -119,7 +121,7 @@ def _front_matter(path: Path, text: str) -> dict:
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path.name}: front matter is not valid YAML: {exc}") from exc
+        raise KnowledgeError(f"{path.name}: front matter: {yaml_problem(exc)}") from exc
     if not isinstance(meta, dict):
         raise KnowledgeError(f"{path.name}: front matter must be a mapping")
     return meta
@@ -163,11 +165,8 @@ def _unique_anchor(base: str, seen: dict[str, int]) -> str:
 
 
 def read_yaml(path: Path) -> object:
-    """A knowledge YAML file's data; a syntax error names the file."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    """A knowledge YAML file's data; any problem is one line naming the file."""
+    return load_yaml(path, KnowledgeError, path.name)
 
 
 def read_yaml_list(path: Path, key: str) -> list:

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.knowledge.document import KnowledgeError, normalize_path
+from bot.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -229,12 +228,7 @@ def _verify_week(knowledge, week: PlanWeek) -> list[str]:
 
 def load_library(path: Path, knowledge=None) -> PlanLibrary:
     """Load and expand plans.yaml; with a KnowledgeBase, also check every citation."""
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise PlanFileError(f"{path}: not valid YAML: {exc}") from exc
+    raw = load_yaml(path, PlanFileError)
     library = _Loader(path).load(raw)
     if knowledge is not None:
         problems = library.verify(knowledge)
@@ -249,9 +243,10 @@ class _Loader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.where = ""  # " (plan 3m, week 5)" while a block or step is being read
 
     def fail(self, field: str, message: str) -> PlanFileError:
-        return PlanFileError(f"{self.path.name}: {field}: {message}")
+        return PlanFileError(f"{self.path}: {field}: {message}{self.where}")
 
     def load(self, raw: Any) -> PlanLibrary:
         root = self.mapping(raw, "", required=("version", "resources", "plans"),
@@ -403,6 +398,7 @@ class _Loader:
             block_field = f"{field}.blocks[{i}]"
             block = self.mapping(block, block_field, required=("weeks",))
             first, last = self.week_range(block["weeks"], f"{block_field}.weeks")
+            self.where = f" (plan {plan_id}, weeks {first}-{last})"
             if first != len(weeks) + 1:
                 raise self.fail(f"{block_field}.weeks", f"starts at week {first}, but the "
                                 f"blocks before it end at week {len(weeks)}")
@@ -410,6 +406,7 @@ class _Loader:
                 weeks += self.included(plan_id, block, block_field, first, last, done)
             else:
                 weeks += self.block(plan_id, block, block_field, first, last, resources)
+        self.where = ""
         if len(weeks) != total:
             raise self.fail(f"{field}.weeks", f"says {total} weeks but the blocks cover "
                             f"{len(weeks)}")
@@ -453,6 +450,7 @@ class _Loader:
         weeks: list[PlanWeek] = []
         for i, step in enumerate(steps):
             step_field = f"{field}.steps[{i}]"
+            self.where = f" (plan {plan_id}, week {first + len(weeks)})"
             s = self.mapping(step, step_field, required=("focus", "tasks"),
                              optional=("weeks", "choose", "resources", "note"))
             span = self.positive_int(s.get("weeks", 1), f"{step_field}.weeks")
@@ -482,6 +480,7 @@ class _Loader:
                     # Rotating through the step's resources gives each week a fresh one.
                     featured=step_resources[(week - first) % len(step_resources)],
                 ))
+        self.where = f" (plan {plan_id}, weeks {first}-{last})"
         if len(weeks) != last - first + 1:
             raise self.fail(f"{field}.steps", f"the steps last {len(weeks)} weeks but the "
                             f"block is weeks {first}-{last} ({last - first + 1} weeks)")

@@ -73,6 +73,9 @@ class SubscriptionStatus:
     tasks_total: int  # in the weeks sent so far
     study_log: tuple[CheckIn, ...] = ()  # the owner's latest check-ins, newest first
     cadence: str = "weekly"  # monthly: next_week/total_weeks count months
+    # The next reminder is being retried after this error (checked against the target's
+    # history before any resend); None when delivery is going normally.
+    retrying_after: str | None = None
 
     @property
     def current_week(self) -> int | None:
@@ -199,10 +202,12 @@ class PlanService:
         # A paused plan has no next time; it gets one on resume.
         next_due = self.scheduler.due_at(sub, next_week) \
             if next_week and sub.status == "active" else None
+        retrying_after = None
         if next_due is not None:
             row = await self.store.cursor_row(sub.id, next_week)
             if row is not None and row.state in ("pending", "sending"):
                 next_due = max(row.run_at, row.due_at)  # a backoff may delay it
+                retrying_after = row.last_error
         done = await self.store.done_by(sub.id, sub.member_id)
         sent_weeks = range(1, (last_sent or 0) + 1)
         return SubscriptionStatus(
@@ -218,6 +223,7 @@ class PlanService:
             tasks_total=sum(len(plan.week(w).tasks) for w in sent_weeks),
             study_log=tuple(await self.checkins.log(sub.id, sub.member_id, STUDY_LOG_SHOWN)),
             cadence=sub.cadence,
+            retrying_after=retrying_after,
         )
 
     async def statuses(self, member_id: int, live_only: bool = True

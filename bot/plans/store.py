@@ -92,6 +92,7 @@ class SendRow:
     last_error: str | None
     message_id: int | None
     sent_at: datetime | None
+    attempt_at: datetime | None = None  # start of the latest send that may have delivered
 
     @classmethod
     def from_row(cls, row) -> SendRow:
@@ -103,6 +104,7 @@ class SendRow:
             attempts=row["attempts"], retries=row["retries"],
             first_attempt_at=from_db(row["first_attempt_at"]), last_error=row["last_error"],
             message_id=row["message_id"], sent_at=from_db(row["sent_at"]),
+            attempt_at=from_db(row["attempt_at"]),
         )
 
 
@@ -338,6 +340,12 @@ class PlanStore:
             "UPDATE plan_sends SET kind = ?, last_week = ? WHERE id = ? AND state = 'sending'",
             (kind, last_week, send_id))
 
+    async def start_attempt(self, send_id: int, now: datetime) -> None:
+        """Committed before the send: the history check after a crash reads from here."""
+        await self.db.execute(
+            "UPDATE plan_sends SET attempt_at = ? WHERE id = ? AND state = 'sending'",
+            (to_db(now), send_id))
+
     async def mark_sent(self, send_id: int, message_id: int, now: datetime) -> bool:
         cursor = await self.db.execute(
             "UPDATE plan_sends SET state = 'sent', message_id = ?, sent_at = ?, last_error = NULL"
@@ -354,6 +362,17 @@ class PlanStore:
         await self.db.execute(
             "UPDATE plan_sends SET state = 'failed', last_error = ? WHERE id = ?"
             " AND state IN ('sending', 'pending')", (error[:500], send_id))
+
+    async def sending_rows(self) -> list[SendRow]:
+        rows = await self.db.fetchall("SELECT * FROM plan_sends WHERE state = 'sending'")
+        return [SendRow.from_row(r) for r in rows]
+
+    async def retrying_count(self) -> int:
+        """Sends waiting for a retry after an error, or left 'sending' between passes."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM plan_sends WHERE state = 'sending'"
+            " OR (state = 'pending' AND last_error IS NOT NULL)")
+        return int(row["n"]) if row else 0
 
     async def release_sending(self) -> int:
         """Recovery: rows a dead dispatcher left in 'sending' go back to 'pending'. Their

@@ -46,6 +46,18 @@ class SentMessage:
     channel_id: int | None = None
 
 
+@dataclass(frozen=True)
+class HistoryMessage:
+    """One message of a target's history, as much of it as the exactly-once check needs."""
+
+    message_id: int
+    channel_id: int | None
+    created_at: datetime  # from the snowflake: Discord's clock, not ours
+    from_bot: bool  # authored by this bot
+    nonce: str | None
+    footers: tuple[str, ...] = ()  # the embed footers' text
+
+
 class DeliveryError(Exception):
     """Base of the errors a Transport raises."""
 
@@ -90,12 +102,11 @@ class Transport(Protocol):
         a retry within its short window). For a DM target, open the DM channel first."""
         ...
 
-    async def find_sent(self, target: Target, key: str, after: datetime) -> SentMessage | None:
-        """Our own message carrying `key` posted in the target after `after`, if any.
-
-        Read the target's history after `after` (oldest first, bounded) and match
-        messages authored by the bot whose nonce equals nonce_for(key) or whose embed
-        footer parses to `key` via key_from_footer(). Raise the same errors as send()."""
+    async def history(self, target: Target, after: datetime | int, limit: int
+                      ) -> list[HistoryMessage]:
+        """One page of the target's history, like Discord's `GET …/messages?after=`: the
+        `limit` (≤ 100) oldest messages posted after `after` (a time, or a message id,
+        exclusive), oldest first. Raise the same errors as send()."""
         ...
 
 

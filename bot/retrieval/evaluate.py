@@ -14,9 +14,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.retrieval.answer import Answer
+from bot.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +35,7 @@ class EvalItem:
 
 
 def load_eval_items(path: Path) -> list[EvalItem]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise EvalFileError(f"{path}: cannot read: {exc}") from exc
+    data = load_yaml(path, EvalFileError)  # one line naming the file, whatever is wrong
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise EvalFileError(f"{path}: expected a top-level 'items' list")

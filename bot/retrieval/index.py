@@ -15,6 +15,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -29,6 +31,7 @@ from bot.knowledge.document import Chapter, load_chapters
 from bot.knowledge.glossary import Glossary, Term, load_glossary
 from bot.knowledge.references import ReferenceMap, load_references
 from bot.retrieval.tokenize import TOKENIZER_VERSION, normalize, tokenize
+from bot.storage.lock import ProcessLock
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,22 @@ class CorruptIndexError(IndexError_):
 
 class MissingIndexError(IndexError_):
     """No index has been built yet."""
+
+
+def describe(problem: IndexError_, settings: Settings) -> str:
+    """A problem as an operator reads it: a damaged index says it is corrupt, and where."""
+    if isinstance(problem, CorruptIndexError):
+        return f"the index in {settings.index_dir} is corrupt ({problem})"
+    return str(problem)
+
+
+class ReadOnlyIndexError(IndexError_):
+    """The index folder cannot be written, so no build or copy can be published there."""
+
+
+# A build waits this long for another one in the same folder before giving up.
+BUILD_WAIT_SECONDS = 1800.0
+BUILD_LOCK = ".build.lock"
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -204,22 +223,51 @@ def current_dir(root: Path) -> Path:
 
 
 def build_index(settings: Settings, embedder, progress: bool = True) -> Path:
-    """Build the index for the knowledge in settings and publish it as `current`."""
-    started = time.perf_counter()
-    chapters = load_chapters(settings.knowledge_dir)
-    chunks = chunk_chapters(chapters)
+    """Build the index for the knowledge in settings and publish it as `current`.
+
+    One build at a time per folder (a lock file; the kernel drops it if the builder is
+    killed): a second build waits for the first and, if that one published an index that
+    is current, uses it instead of building again."""
     root = settings.index_dir
-    root.mkdir(parents=True, exist_ok=True)
-    build_dir = _new_build_dir(root)
-    try:
-        _write_build(build_dir, settings, chapters, chunks, embedder, progress, started)
-        _publish(root, build_dir)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
-    _remove_old_builds(root)
+    with build_lock(root) as waited:
+        chapters = load_chapters(settings.knowledge_dir)
+        if waited and _is_current(current_dir(root), settings, chapters):
+            log.info("the other build published a current index; not building again")
+            return current_dir(root)
+        started = time.perf_counter()
+        chunks = chunk_chapters(chapters)
+        _remove_old_builds(root)  # what killed builds left; none is running now
+        build_dir = _new_build_dir(root)
+        try:
+            _write_build(build_dir, settings, chapters, chunks, embedder, progress, started)
+            _publish(root, build_dir)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        _remove_old_builds(root)
     log.info("index built: %d chunks in %.1f s", len(chunks), time.perf_counter() - started)
     return current_dir(root)
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[bool]:
+    """Hold the folder's build lock; yields whether another build had to be waited for."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = ProcessLock(root / BUILD_LOCK)
+        waited = not lock.try_acquire()
+    except OSError as exc:
+        raise ReadOnlyIndexError(f"index folder {root} cannot be written "
+                                 f"({exc.strerror or exc})") from exc
+    if waited:
+        log.warning("another index build is running in %s; waiting for it to finish", root)
+        if not lock.acquire(BUILD_WAIT_SECONDS):
+            raise IndexError_(f"another index build in {root} is still running after "
+                              f"{BUILD_WAIT_SECONDS / 60:.0f} minutes")
+    try:
+        yield waited
+    finally:
+        lock.release()
 
 
 def _write_build(build_dir, settings, chapters, chunks, embedder, progress, started) -> None:
@@ -279,7 +327,11 @@ def _save_vectors(path: Path, vectors: np.ndarray, index_type: str) -> None:
 
 
 def _new_build_dir(root: Path) -> Path:
-    build_dir = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+    try:
+        build_dir = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+    except OSError as exc:
+        raise ReadOnlyIndexError(f"index folder {root} cannot be written "
+                                 f"({exc.strerror or exc})") from exc
     build_dir.chmod(0o755)  # mkdtemp makes it private; other users (a container's) must read it
     return build_dir
 
@@ -312,18 +364,25 @@ def seed_from_prebuilt(settings: Settings, replace: bool = False,
     if current_dir(target_root).exists() and not (
             replace and _is_current(source, settings, chapters)):
         return False
-    target_root.mkdir(parents=True, exist_ok=True)
-    staging = _new_build_dir(target_root)
-    shutil.copytree(source.resolve(), staging, dirs_exist_ok=True)
-    _publish(target_root, staging)
+    with build_lock(target_root):  # a copy is published like a build, never during one
+        staging = _new_build_dir(target_root)
+        try:
+            shutil.copytree(source.resolve(), staging, dirs_exist_ok=True)
+            _publish(target_root, staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _remove_old_builds(target_root)
     log.info("index seeded from %s", settings.prebuilt_index_dir)
     return True
 
 
 def _is_current(directory: Path, settings: Settings, chapters: list[Chapter] | None) -> bool:
+    """Built from this knowledge and these settings, and its files intact."""
     try:
-        check_current(read_manifest(directory), settings,
-                      chapters or load_chapters(settings.knowledge_dir))
+        manifest = read_manifest(directory)
+        check_current(manifest, settings, chapters or load_chapters(settings.knowledge_dir))
+        check_files(directory, manifest)
     except IndexError_:
         return False
     return True
@@ -356,13 +415,14 @@ def load_index(settings: Settings, chapters: list[Chapter] | None = None) -> Loa
     directory = current_dir(settings.index_dir)
     manifest = read_manifest(directory)
     check_current(manifest, settings, chapters or load_chapters(settings.knowledge_dir))
-    _check_files(directory, manifest)
+    check_files(directory, manifest)
     chunks = _load_chunks(directory, manifest)
     return LoadedIndex(directory, manifest, chunks, _load_lexical(directory, chunks),
                        _load_vectors(directory, manifest))
 
 
-def _check_files(directory: Path, manifest: dict) -> None:
+def check_files(directory: Path, manifest: dict) -> None:
+    """Every file the manifest lists is there and matches its checksum."""
     for name, digest in (manifest.get("files_sha256") or {}).items():
         path = directory / name
         if not path.exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +21,11 @@ log = logging.getLogger(__name__)
 MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+class DatabaseError(RuntimeError):
+    """The database file cannot be used (corrupt, unreadable, or from a newer release);
+    the message is one line naming the file."""
+
+
 class Database:
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self.connection = connection
@@ -27,15 +33,27 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(str(path))
-        connection.row_factory = aiosqlite.Row
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA foreign_keys=ON")
-        await connection.execute("PRAGMA busy_timeout=5000")
-        database = cls(connection, path)
-        await database.migrate()
+        """Open and migrate; DatabaseError (one line naming the file) if it cannot be used.
+        On any failure the connection is closed: its thread would keep the process alive."""
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            connection = await aiosqlite.connect(str(path))
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseError(f"database {path}: cannot be opened: {exc}") from exc
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA busy_timeout=5000")
+            database = cls(connection, path)
+            await database.migrate()
+        except BaseException as exc:
+            await connection.close()
+            if isinstance(exc, sqlite3.Error):
+                raise DatabaseError(f"database {path}: not a usable SQLite database "
+                                    f"({exc})") from exc
+            raise
         return database
 
     async def migrate(self) -> list[int]:
@@ -46,8 +64,16 @@ class Database:
         )
         applied = {row[0] async for row in
                    await self.connection.execute("SELECT version FROM schema_migrations")}
+        migrations = available_migrations()
+        known = max(version for version, _, _ in migrations)
+        if applied and max(applied) > known:
+            # Old code on a newer schema could corrupt what the newer release wrote.
+            raise DatabaseError(
+                f"database {self.path} has schema version {max(applied)}, from a newer "
+                f"tutorbot; this release knows up to version {known}: run the newer "
+                "release, or restore a backup made by this one")
         done = []
-        for version, name, sql in available_migrations():
+        for version, name, sql in migrations:
             if version not in applied:
                 await self._apply(version, name, sql)
                 done.append(version)

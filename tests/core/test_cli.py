@@ -88,3 +88,53 @@ def test_chat_console_answers_and_keeps_context(tutor):
     assert "顧客離脱率" in reply
     reply, _ = handle_line(tutor, "/sections", context)
     assert "4.1 5つの詳細ケーススタディ" in reply
+
+
+@pytest.mark.parametrize("make", ["missing", "not_yaml", "folder", "binary"])
+def test_eval_with_a_bad_file_is_one_line(tmp_path, capsys, make):
+    path = tmp_path / "questions.yaml"
+    if make == "not_yaml":
+        path.write_text("items: [\n  - q: unclosed\n", "utf-8")
+    elif make == "folder":
+        path.mkdir()
+    elif make == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x01" * 50)
+    assert main(["eval", str(path)]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"tutorbot: eval: {path}"), captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(("make", "fragment"), [
+    ("folder", "is a folder, not a file"),
+    ("latin1", "is not UTF-8 text"),
+    ("invalid", "not valid YAML at line 2, column 1"),
+])
+def test_a_bad_config_file_is_one_line_naming_it(tmp_path, capsys, make, fragment):
+    path = tmp_path / "config.yaml"
+    if make == "folder":
+        path.mkdir()
+    elif make == "latin1":
+        path.write_bytes("model: caf\xe9\n".encode("latin-1"))
+    else:
+        path.write_text("top_k: 3\n- x\n", "utf-8")
+    assert main(["--config", str(path), "index", "info"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert str(path) in err and fragment in err and "Traceback" not in err
+
+
+def test_chat_with_a_corrupt_database_is_one_line(cli_env, tmp_path, monkeypatch, capsys):
+    import io
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tutorbot.sqlite3").write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("TUTORBOT_DATA_DIR", str(data))
+    monkeypatch.setattr("sys.stdin", io.StringIO("/quiz\n"))
+    assert main(["chat"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"tutorbot: database {data / 'tutorbot.sqlite3'}: not a usable SQLite database "
+        "(file is not a database)"]

@@ -20,7 +20,8 @@ from matplotlib import image
 from bot.clock import SystemClock
 from bot.discordbot.cogs.plans import Plans
 from bot.discordbot.plans_transport import delivery_error
-from bot.plans import Forbidden, RateLimited, ServerError, Target, TargetGone
+from bot.plans import Forbidden, Notice, RateLimited, ServerError, Target, TargetGone
+from bot.plans.history import find_sent
 from tests.e2e.conftest import assert_within_limits
 
 pytestmark = pytest.mark.e2e
@@ -113,12 +114,13 @@ async def test_dm_reminder_done_snooze_and_restart(fake, start_bot):
         assert "🔁 3 review(s) due — /review" in embed["description"]
         assert embed["footer"]["text"].endswith(f"key tp{subscription}w1")
         transport = plans(bot).runtime.dispatcher.transport
-        an_hour_ago = datetime.now(ZoneInfo("UTC")) - timedelta(hours=1)
-        found = await transport.find_sent(Target.dm(fake.student.id), f"tp{subscription}w1",
-                                          an_hour_ago)
+        # The check the dispatcher makes after a crash, on the real client's history.
+        attempt_at = datetime.now(ZoneInfo("UTC")) - timedelta(minutes=1)
+        found = await find_sent(transport, Target.dm(fake.student.id), f"tp{subscription}w1",
+                                attempt_at)
         assert found is not None and found.message_id == reminder.id
-        assert await transport.find_sent(Target.dm(fake.student.id), f"tp{subscription}w2",
-                                         an_hour_ago) is None
+        assert await find_sent(transport, Target.dm(fake.student.id), f"tp{subscription}w2",
+                               attempt_at) is None
         ids = reminder.custom_ids()
         done = f"plan:done:{subscription}:1:0"
         assert done in ids and f"plan:snooze:{subscription}:1" in ids
@@ -448,3 +450,24 @@ async def test_monthly_plan_with_practice_and_a_check_in_kept_across_a_restart(f
         value = status.callback_data["embeds"][0]["fields"][0]["value"]
         assert "Study log" in value and "Week 1: Finished NumPy and pandas" in value
     assert_within_limits(fake)
+
+
+async def test_the_history_check_pages_through_a_busy_channel(fake, start_bot):
+    """The exactly-once check on the real client: 150 members' messages after the attempt
+    started (two history pages), then the reminder; it is found by paging forwards."""
+    async with start_bot() as bot:
+        transport = plans(bot).runtime.dispatcher.transport
+        general = fake.channel()
+        target = Target.channel(general.id)
+        attempt_at = datetime.now(ZoneInfo("UTC")) - timedelta(seconds=1)
+        for i in range(150):
+            await fake.post_message(fake.student, general, f"busy channel, message {i}")
+        notice = Notice(key="tp99w1", text_body="a reminder after the rush")
+        sent = await transport.send(target, notice, notice.nonce)
+        found = await find_sent(transport, target, "tp99w1", attempt_at)
+        assert found is not None and found.message_id == sent.message_id
+        assert await find_sent(transport, target, "tp99w2", attempt_at) is None
+        reads = fake.requests("GET", path_contains=f"/channels/{general.id}/messages")
+        pages = [r.query for r in reads]
+        assert all(int(q["limit"]) <= 100 for q in pages)
+        assert sum(1 for q in pages if q.get("after") not in (None, pages[0].get("after"))) >= 1

@@ -1,14 +1,18 @@
 """Test doubles for the plan tests: Discord (FakeTransport) and a clock whose sleep waits.
 
 Only Discord is faked. The database, scheduler, dispatcher and time arithmetic are the
-real ones; FakeTransport behaves like the Discord layer should (footer carries the key,
-find_sent reads "history" after a time) and can fail in the ways Discord does.
+real ones; FakeTransport behaves like Discord: every target has one history holding the
+bot's messages and other members' (`chatter`), ids are snowflakes minted from the clock,
+and `history` answers like `GET /channels/{id}/messages?after=&limit=`: at most 100
+messages per page, the oldest ones after the given time or id, oldest first. It can fail
+in the ways Discord does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +25,7 @@ from bot.plans.transport import (
     MISSING_PERMISSIONS,
     UNKNOWN_CHANNEL,
     Forbidden,
+    HistoryMessage,
     SentMessage,
     Target,
     TargetGone,
@@ -31,6 +36,17 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 # now sends week 1 at 2026-01-05 00:00 UTC.
 START = datetime(2026, 1, 4, 12, 0, tzinfo=UTC)
 TEST_RETRY = RetryPolicy(base=2.0, factor=2.0, cap=60.0, max_retries=4)
+DISCORD_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+PAGE_LIMIT = 100  # Discord returns at most 100 messages per history request
+
+
+def time_snowflake(moment: datetime) -> int:
+    """The lowest snowflake of a moment, as discord.py builds `after=` from a datetime."""
+    return int((moment - DISCORD_EPOCH).total_seconds() * 1000) << 22
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    return DISCORD_EPOCH + timedelta(milliseconds=snowflake >> 22)
 
 
 def make_dispatcher(service, transport, clock, **options) -> Dispatcher:
@@ -71,11 +87,14 @@ class FakeTransport:
         self.crash_after_delivery = False  # the process dies while send() is returning
         self.send_calls = 0
         self.attempted: list[str] = []  # the key of every send() call, notices included
-        self.find_calls = 0
         self.send_times: list[datetime] = []
+        self.history_reads = 0
         self.in_flight = 0
         self.max_in_flight = 0
-        self._ids = itertools.count(1000)
+        self.on_delivered = None  # called (sync) right after Discord "created" a message
+        self.channels: dict[Target, list[HistoryMessage]] = {}
+        self._last_id = 0
+        self._others = itertools.count(10_000)
 
     # --- the Transport protocol ---------------------------------------------------------
 
@@ -103,13 +122,13 @@ class FakeTransport:
         finally:
             self.in_flight -= 1
 
-    async def find_sent(self, target: Target, key: str, after: datetime) -> SentMessage | None:
-        self.find_calls += 1
+    async def history(self, target: Target, after: datetime | int, limit: int
+                      ) -> list[HistoryMessage]:
+        self.history_reads += 1
         self._check(target)
-        for message in self.messages:
-            if message.target == target and message.key == key and message.at >= after:
-                return SentMessage(message.message_id, target.id)
-        return None
+        floor = after if isinstance(after, int) else time_snowflake(after)
+        newer = [m for m in self.channels.get(target, []) if m.message_id > floor]
+        return sorted(newer, key=lambda m: m.message_id)[:min(limit, PAGE_LIMIT)]
 
     # --- helpers for tests --------------------------------------------------------------
 
@@ -121,12 +140,33 @@ class FakeTransport:
         if target.kind == "channel" and target.id in self.no_permission:
             raise Forbidden(MISSING_PERMISSIONS)
 
+    def _mint(self) -> int:
+        # Snowflakes encode the (fake) time and never go backwards, like Discord's.
+        self._last_id = max(self._last_id + 1, time_snowflake(self.clock.now()))
+        return self._last_id
+
     def _record(self, target: Target, payload, nonce: str) -> Delivered:
         footer = payload.footer()
-        message = Delivered(next(self._ids), target, nonce, footer, key_from_footer(footer),
+        message = Delivered(self._mint(), target, nonce, footer, key_from_footer(footer),
                             payload, self.clock.now())
         self.messages.append(message)
+        self.channels.setdefault(target, []).append(HistoryMessage(
+            message.message_id, target.id, snowflake_time(message.message_id), True, nonce,
+            (footer,)))
+        if self.on_delivered is not None:
+            self.on_delivered(message)
         return message
+
+    def chatter(self, target: Target, count: int, during: timedelta = timedelta(0)) -> None:
+        """`count` messages by other members, spread evenly over `during` from now (the
+        clock moves on with them)."""
+        step = during / count if count else timedelta(0)
+        for _ in range(count):
+            message_id = self._mint()
+            self.channels.setdefault(target, []).append(HistoryMessage(
+                message_id, target.id, snowflake_time(message_id), False,
+                str(next(self._others)), ()))
+            self.clock.advance(step)
 
     def to(self, target: Target) -> list[Delivered]:
         return [m for m in self.messages if m.target == target]
@@ -169,3 +209,84 @@ async def eventually(check, timeout: float = 5.0) -> None:
         if loop.time() > end:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.002)
+
+
+# --- the crash-injection matrix: fault points × kinds of fault ------------------------------
+
+FAULT_POINTS = ("before_claim", "after_claim", "after_send", "after_mark_sent",
+                "inside_send_after_delivery")
+FAULT_KINDS = ("crash", "error")  # the process dies / an ordinary exception, process lives
+BUSY_CHANNEL = Target.channel(555)
+
+
+def _fault(kind: str, point: str) -> BaseException:
+    if kind == "crash":
+        return SimulatedCrash(point)
+    if point == "inside_send_after_delivery":
+        return ConnectionResetError("connection reset after Discord created the message")
+    return sqlite3.OperationalError("database is locked")
+
+
+async def settle(dispatcher, clock, store, until: datetime) -> None:
+    """Run passes, moving the clock to each next run_at (backoffs), up to `until`."""
+    for _ in range(50):
+        await dispatcher.run_due()
+        next_at = await store.next_run_at()
+        if next_at is None or next_at > until:
+            return
+        clock.set(max(next_at, clock.now()))
+
+
+async def fault_scenario(point: str, kind: str, db_path: Path, library) -> list[str]:
+    """A 3-month plan posting to a busy channel; one fault at `point` during week 1's
+    delivery, after downtime; weeks 1-3 then run. Returns the reminder keys delivered."""
+    from bot.plans.service import PlanService
+    from bot.storage.db import Database
+
+    clock = FakeClock(START)
+    transport = FakeTransport(clock)
+    db = await Database.open(db_path)
+    service = PlanService(db, library, clock, default_timezone="Asia/Tokyo")
+    status = await service.start(42, "3m", guild_id=7, target=BUSY_CHANNEL, weekday="mon",
+                                 at="09:00")
+    week1 = status.next_due
+    clock.set(week1)
+    transport.chatter(BUSY_CHANNEL, 300, during=timedelta(hours=2))  # the bot was down
+    fired: list[str] = []
+
+    def checkpoint(step, row):
+        if step == point and not fired:
+            fired.append(step)
+            raise _fault(kind, point)
+
+    dispatcher = make_dispatcher(service, transport, clock, checkpoint=checkpoint)
+    if point == "inside_send_after_delivery":
+        fired.append(point)
+        if kind == "crash":
+            transport.crash_after_delivery = True
+        else:
+            transport.fail_next(("delivered", _fault(kind, point)))
+    try:
+        await dispatcher.run_due()
+    except SimulatedCrash:
+        # The process is gone: a new one opens the same file after the nonce window.
+        await db.close()
+        clock.advance(timedelta(minutes=10))
+        transport.chatter(BUSY_CHANNEL, 250, during=timedelta(minutes=30))
+        db = await Database.open(db_path)
+        service = PlanService(db, library, clock, default_timezone="Asia/Tokyo")
+        dispatcher = make_dispatcher(service, transport, clock)
+        await dispatcher.recover()
+    try:
+        assert fired == [point], f"the fault at {point} never fired"
+        for week in (1, 2, 3):
+            clock.set(max(clock.now(), week1 + timedelta(weeks=week - 1)))
+            await settle(dispatcher, clock, service.store,
+                         week1 + timedelta(weeks=week - 1, days=1))
+        return transport.keys()
+    finally:
+        await db.close()
+
+
+def duplicates_and_losses(keys: list[str], expected: list[str]) -> tuple[int, int]:
+    return len(keys) - len(set(keys)), len(set(expected) - set(keys))

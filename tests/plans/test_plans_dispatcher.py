@@ -4,19 +4,28 @@ downtime, unreachable targets paused, transient errors retried and capped, load.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time as real_time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from plans_doubles import (
+    FAULT_KINDS,
+    FAULT_POINTS,
     START,
     FakeTransport,
     ManualClock,
     SimulatedCrash,
+    duplicates_and_losses,
     eventually,
+    fault_scenario,
     make_dispatcher,
+    settle,
 )
 
+from bot import metrics
+from bot.discordbot.cogs.plans import status_body
+from bot.health import HealthState
 from bot.plans.dispatcher import RetryPolicy
 from bot.plans.library import load_library
 from bot.plans.payload import key_from_footer, nonce_for
@@ -268,9 +277,19 @@ async def test_a_crash_between_any_two_steps_neither_duplicates_nor_loses(
         await run_at(alive, clock, due(3))
         assert transport.keys() == ["tp1w1", "tp1w2", "tp1w3"]
         if point in ("after_send", "inside_send_after_delivery"):
-            assert transport.find_calls >= 1  # it looked before deciding not to resend
+            assert transport.history_reads >= 1  # it looked before deciding not to resend
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("kind", FAULT_KINDS)
+@pytest.mark.parametrize("point", FAULT_POINTS)
+async def test_fault_matrix_no_duplicate_no_loss(point, kind, tmp_path, library):
+    """Every point × (process-killing crash, ordinary exception such as "database is
+    locked"), in a busy channel after downtime: weeks 1-3 arrive once each."""
+    keys = await fault_scenario(point, kind, tmp_path / "plans.sqlite3", library)
+    assert keys == ["tp1w1", "tp1w2", "tp1w3"]
+    assert duplicates_and_losses(keys, ["tp1w1", "tp1w2", "tp1w3"]) == (0, 0)
 
 
 @pytest.mark.parametrize("point, expected", [
@@ -296,6 +315,83 @@ async def test_crash_then_long_downtime(point, expected, service, transport, clo
             len(transport.keys())
     finally:
         await db.close()
+
+
+async def test_a_crash_after_delivery_in_a_busy_channel_after_downtime_sends_once(
+        service, transport, clock, db_path, library):
+    """Down past the due time while 300 members' messages arrive; the late send reaches
+    Discord, the process dies, and comes back after the nonce window: no second copy."""
+    channel = Target.channel(555)
+    await start_plan(service, guild_id=7, target=channel)
+    clock.set(due(1))
+    transport.chatter(channel, 300, during=timedelta(hours=3))  # the bot is down meanwhile
+    dead = make_dispatcher(service, transport, clock)
+    transport.crash_after_delivery = True
+    with pytest.raises(SimulatedCrash):
+        await dead.run_due()
+    transport.chatter(channel, 250, during=timedelta(hours=1))  # and more while it restarts
+    db, _, alive = await _restart(db_path, library, clock, transport)
+    try:
+        await alive.run_due()
+        assert transport.keys() == ["tp1w1"]
+        await run_at(alive, clock, due(2))
+        assert transport.keys() == ["tp1w1", "tp1w2"]
+    finally:
+        await db.close()
+
+
+async def test_the_history_check_pages_past_a_burst_just_before_the_attempt(
+        service, transport, clock, db_path, library):
+    """150 messages in the two minutes before the send (more than one 100-message page):
+    the check pages on, oldest first, and still finds the copy."""
+    channel = Target.channel(555)
+    await start_plan(service, guild_id=7, target=channel)
+    clock.set(due(1) - timedelta(minutes=2))
+    transport.chatter(channel, 150, during=timedelta(minutes=2))
+    dead = make_dispatcher(service, transport, clock)
+    transport.crash_after_delivery = True
+    with pytest.raises(SimulatedCrash):
+        await dead.run_due()
+    clock.advance(timedelta(days=2))
+    db, _, alive = await _restart(db_path, library, clock, transport)
+    try:
+        await alive.run_due()
+        assert transport.keys() == ["tp1w1"]
+        assert transport.history_reads >= 2  # it read past the first page
+    finally:
+        await db.close()
+
+
+async def test_database_locked_after_delivery_is_retried_and_shows_in_status_and_metrics(
+        service, db, db_path, transport, clock):
+    """Another writer holds the database when Discord has just taken week 1: mark_sent and
+    even the retry bookkeeping fail. The row is not left 'sending' for the process's life:
+    the next pass retries it through the history check, /plan status and /metrics show it,
+    and the plan goes on."""
+    await db.connection.execute("PRAGMA busy_timeout=50")  # fail fast instead of 5 s
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    transport.on_delivered = lambda message: locker.execute("BEGIN IMMEDIATE")
+    dispatcher = make_dispatcher(service, transport, clock)
+    await start_plan(service)
+    await run_at(dispatcher, clock, due(1))
+    assert transport.keys() == ["tp1w1"]
+    assert (await service.store.sends_of(1))[0].state == "sending"
+    transport.on_delivered = None
+    locker.execute("COMMIT")
+    locker.close()
+    await dispatcher.run_due()  # the next pass settles it: a retry with backoff
+    status = await service.status(1)
+    assert "database is locked" in status.retrying_after
+    assert "the last delivery hit an error (OperationalError('database is locked'))" in \
+        status_body(status, "en")
+    assert b"tutorbot_reminders_retrying 1.0" in metrics.render()
+    await settle(dispatcher, clock, service.store, due(1) + timedelta(hours=1))
+    assert transport.keys() == ["tp1w1"]  # found in the history, not resent
+    status = await service.status(1)
+    assert status.retrying_after is None and status.next_due == due(2)
+    assert b"tutorbot_reminders_retrying 0.0" in metrics.render()
+    await run_at(dispatcher, clock, due(2))
+    assert transport.keys() == ["tp1w1", "tp1w2"]
 
 
 # --- unreachable targets ------------------------------------------------------------------
@@ -368,7 +464,7 @@ async def test_a_5xx_after_discord_created_the_message_is_not_sent_twice(
     await run_at(dispatcher, clock, due(1))
     await run_at(dispatcher, clock, due(1) + timedelta(seconds=2))
     assert transport.keys() == ["tp1w1"]
-    assert transport.find_calls == 1 and transport.send_calls == 1
+    assert transport.history_reads == 1 and transport.send_calls == 1
     sends = await service.store.sends_of(1)
     assert sends[0].state == "sent"
 
@@ -579,3 +675,107 @@ async def test_start_recovers_rows_left_sending(service, transport, clock, db_pa
         await alive.stop()
     finally:
         await db.close()
+
+
+async def test_a_second_process_on_the_same_database_does_not_dispatch(
+        db, db_path, library, caplog):
+    """Two bots on one SQLite file: the second refuses to send, says so in the log and its
+    role (for /healthz) is standby; it takes over when the first one stops."""
+    clock = ManualClock(START)
+    transport = FakeTransport(clock)
+    service = PlanService(db, library, clock)
+    first = make_dispatcher(service, transport, clock)
+    other_db = await Database.open(db_path)  # the second process's own connection
+    second = make_dispatcher(PlanService(other_db, library, clock), transport, clock,
+                             lock_retry=60)
+    try:
+        await start_plan(service)
+        await first.start()
+        await second.start()
+        assert (first.role, second.role) == ("dispatching", "standby")
+        assert "another process is already sending study-plan reminders" in caplog.text
+        await eventually(lambda: clock.sleepers == 2)
+        clock.set(WEEK1)
+        await eventually(lambda: len(transport.messages) == 1)
+        for _ in range(20):  # give a wrongly running second dispatcher every chance
+            await asyncio.sleep(0.005)
+        assert transport.keys() == ["tp1w1"]
+        await first.stop()  # the first process goes away
+        clock.advance(timedelta(seconds=61))
+        await eventually(lambda: second.role == "dispatching")
+        clock.set(due(2))
+        await eventually(lambda: len(transport.messages) == 2)
+        assert transport.keys() == ["tp1w1", "tp1w2"]
+    finally:
+        await first.stop()
+        await second.stop()
+        await other_db.close()
+
+
+async def test_healthz_reports_reminders_in_standby_as_degraded():
+    state = HealthState(index_loaded=True, gateway_connected=lambda: True,
+                        reminders=lambda: "standby")
+
+    async def writable() -> bool:
+        return True
+
+    state.database_writable = writable
+    code, body = await state.report()
+    assert (code, body["status"], body["reminders"]) == (200, "degraded", "standby")
+    state.reminders = lambda: "dispatching"
+    code, body = await state.report()
+    assert (code, body["status"], body["reminders"]) == (200, "ok", "dispatching")
+
+
+async def test_a_plan_started_through_the_standby_process_is_sent_on_time(
+        db, db_path, library):
+    """The standby's wake() cannot reach the dispatching process: its loop re-reads the
+    database at least once a minute, so the reminder is at most a minute late."""
+    clock = ManualClock(START)
+    transport = FakeTransport(clock)
+    first = make_dispatcher(PlanService(db, library, clock), transport, clock)
+    other_db = await Database.open(db_path)
+    standby_service = PlanService(other_db, library, clock)
+    second = make_dispatcher(standby_service, transport, clock)
+    try:
+        await first.start()
+        await second.start()
+        await eventually(lambda: clock.sleepers == 2)
+        soon = (START + timedelta(minutes=10)).astimezone(TOKYO)
+        status = await standby_service.start(42, "3m", weekday=soon.weekday(),
+                                             at=soon.strftime("%H:%M"))
+        assert status.next_due == START + timedelta(minutes=10)
+        while not transport.messages and clock.now() < START + timedelta(hours=2):
+            clock.advance(timedelta(seconds=15))
+            await asyncio.sleep(0.01)
+        assert transport.keys() == ["tp1w1"]
+        assert transport.send_times[0] - status.next_due <= timedelta(seconds=60)
+    finally:
+        await first.stop()
+        await second.stop()
+        await other_db.close()
+
+
+async def test_a_row_failing_before_its_claim_does_not_spin_the_loop(db, library):
+    clock = ManualClock(START)
+    transport = FakeTransport(clock)
+    calls = []
+
+    def broken(step, row):
+        if step == "before_claim":
+            calls.append(clock.now())
+            raise RuntimeError("a bug before the claim")
+
+    service = PlanService(db, library, clock)
+    dispatcher = make_dispatcher(service, transport, clock, checkpoint=broken)
+    await start_plan(service)
+    clock.set(WEEK1)
+    await dispatcher.start()
+    try:
+        await eventually(lambda: calls and clock.sleepers == 1)
+        await asyncio.sleep(0.2)  # real time passes, the fake clock does not
+        assert len(calls) == 1  # it waits 5 s (fake) before the next try, not 0
+        clock.advance(timedelta(seconds=5))
+        await eventually(lambda: len(calls) == 2)
+    finally:
+        await dispatcher.stop()

@@ -201,14 +201,19 @@ def test_schema_errors_name_file_and_field(tmp_path, edit, field, message):
     with pytest.raises(PlanFileError) as caught:
         load_library(path)
     text = str(caught.value)
-    assert text.startswith(f"broken-plans.yaml: {field}: "), text
-    assert message in text
+    assert text.startswith(f"{path}: {field}: "), text  # the whole path, as configured
+    assert message in text and "\n" not in text
+    if ".steps[" in field:  # inside a block: the plan and the week are named too
+        assert re.search(rf"\(plan {field.split('.')[1]}, weeks? \d+", text), text
 
 
 def test_invalid_yaml_and_missing_file(tmp_path):
     bad = tmp_path / "plans.yaml"
     bad.write_text("plans: [unclosed\n", "utf-8")
-    with pytest.raises(PlanFileError, match="not valid YAML"):
+    with pytest.raises(PlanFileError, match="not valid YAML at line 2") as caught:
         load_library(bad)
-    with pytest.raises(PlanFileError, match="cannot read"):
+    assert str(caught.value).startswith(str(bad)) and "\n" not in str(caught.value)
+    with pytest.raises(PlanFileError, match=r"missing\.yaml does not exist"):
         load_library(Path(tmp_path / "missing.yaml"))
+    with pytest.raises(PlanFileError, match="is a folder, not a file"):
+        load_library(tmp_path)

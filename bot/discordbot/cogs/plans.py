@@ -120,6 +120,9 @@ def where_text(target: Target, language: str) -> str:
 
 
 def state_text(status: SubscriptionStatus, language: str) -> str:
+    if status.status != "paused" and status.retrying_after:
+        return tr("plan_state_retrying", language, error=status.retrying_after[:200],
+                  state=tr(f"plan_state_{status.status}", language))
     if status.status != "paused":
         return tr(f"plan_state_{status.status}", language)
     reason_key = f"plan_reason_{status.paused_reason}"
@@ -363,8 +366,8 @@ class Plans(commands.Cog):
         """What open_plans() does, with the citation check (≈0.2 s) in a worker thread so
         the event loop keeps running."""
         bot = self.bot
-        library = await asyncio.to_thread(load_library, bot.settings.knowledge_dir / "plans.yaml",
-                                          bot.tutor.knowledge)
+        library = bot.plan_library or await asyncio.to_thread(
+            load_library, bot.settings.knowledge_dir / "plans.yaml", bot.tutor.knowledge)
         service = PlanService(bot.db, library, bot.clock,
                               default_timezone=bot.settings.default_timezone,
                               reviews_due=self._reviews_due,  # a "done" redraw keeps the line

@@ -1,0 +1,17 @@
+"""What a member pastes is searched for its words: terminal colours are not words."""
+
+from bot.render_text import answer_to_json, render_answer
+
+
+def test_escape_sequences_in_a_question_are_not_searched(tutor):
+    coloured = tutor.ask("Netflix\x1b[31m accuracy\x1b[0m")
+    plain = tutor.ask("Netflix accuracy")
+    assert "31m" not in render_answer(coloured) and "[0m" not in render_answer(coloured)
+    assert coloured.question == plain.question == "Netflix accuracy"
+    assert answer_to_json(coloured)["passages"] == answer_to_json(plain)["passages"]
+    assert coloured.status == plain.status
+
+
+def test_a_question_of_escape_sequences_alone_is_refused_politely(tutor):
+    answer = tutor.ask("\x1b[31m\x1b[0m")
+    assert answer.status == "invalid" and answer.message
