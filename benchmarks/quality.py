@@ -27,12 +27,19 @@ def main() -> int:
     parser.add_argument("files", nargs="+")
     parser.add_argument("--failures", action="store_true", help="list what misses")
     parser.add_argument("--lexical", action="store_true", help="without the embedding model")
+    parser.add_argument("--markdown", action="store_true", help="a table for the README")
     args = parser.parse_args()
     tutor = Tutor.open(load_settings())
     if not args.lexical:
         tutor.load_dense_in_background().join()
-    print(f"{'set':<28}{'lang':<5}{'n':>4}{'R@1':>7}{'R@3':>7}{'MRR':>7}{'q@1':>7}{'q@3':>7}"
-          f"{'chars':>10}{'declined':>10}{'near-miss':>11}{'unrelated':>11}")
+    if args.markdown:
+        print("| set | lang | n | R@1 | R@3 | MRR@10 | quote@1 | quote@3 | quote chars mean/max |"
+              " in-scope declined + flagged | near misses declined or flagged |"
+              " unrelated declined |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    else:
+        print(f"{'set':<28}{'lang':<5}{'n':>4}{'R@1':>7}{'R@3':>7}{'MRR':>7}{'q@1':>7}"
+              f"{'q@3':>7}{'chars':>10}{'declined':>10}{'near-miss':>11}{'unrelated':>11}")
     for name in args.files:
         items = load_eval_items(Path(name))
         rows, metrics = run_eval(tutor, items, k=10)
@@ -47,6 +54,13 @@ def main() -> int:
                           if i.in_scope and i.language == lang and r["outcome"] == "partial")
             near = _rate(abstention, "near-miss") if lang == "ja" else ""
             unrelated = _rate(abstention, "unrelated") if lang == "ja" else ""
+            if args.markdown:
+                stem = Path(name).stem.removeprefix("retrieval_") if lang == "ja" else ""
+                print(f"| {stem} | {lang} | {m['n']} | {m['R@1']:.3f} | {m['R@3']:.3f} | "
+                      f"{m['MRR@10']:.3f} | {m['quote@1']:.3f} | {m['quote@3']:.3f} | "
+                      f"{m.get('quote_mean_chars', 0):.0f}/{m.get('quote_max_chars', 0)} | "
+                      f"{declined} + {flagged} | {near} | {unrelated} |")
+                continue
             print(f"{Path(name).stem.removeprefix('retrieval_'):<28}{lang:<5}{m['n']:>4}"
                   f"{m['R@1']:>7.3f}{m['R@3']:>7.3f}{m['MRR@10']:>7.3f}{m['quote@1']:>7.3f}"
                   f"{m['quote@3']:>7.3f}{m.get('quote_mean_chars', 0):>6.0f}/"

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
@@ -301,13 +302,26 @@ def own_spelling(question: str, word: str) -> str:
     return "".join(compound) if compound else word
 
 
-def unstated_kind(result: SearchResult, passages: list[Passage]) -> str | None:
+def _mentions(passage: Passage, subjects: list[Term]) -> bool:
+    """Whether the passage (heading path included) names one of the subjects, in any of
+    their forms."""
+    text = folded_form(f"{passage.path_text} {passage.text}")
+    return any(folded_form(form) in text for term in subjects
+               for form in (*term.japanese_forms, *term.english_forms))
+
+
+def unstated_kind(result: SearchResult, passages: list[Passage],
+                  subjects: list[Term] | None = None) -> str | None:
     """The kind of value the question asks for (a date, a place, a sum of money …) when no
     line quoted for the best passages holds one: "When was GPT-4 released?" answered with
     GPT-4's parameter count would read as if the chapter knew."""
     kinds = result.lines.kinds if result.lines else ()
     if not kinds or not passages:
         return None
+    if subjects and not _mentions(passages[0], subjects):
+        # A value about something else ("Which team won the Netflix Prize?" answered
+        # from AlphaGo's matches) does not answer.
+        return kinds[0].name
     # What the question itself names is no answer: the "4" of "GPT-4" is not a count, nor
     # "Netflix" the name asked for in "Who founded Netflix?".
     named = sorted({*LATIN_WORD_RE.findall(result.query), *KATAKANA_RE.findall(result.query)},
@@ -373,7 +387,8 @@ class AnswerBuilder:
         shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
         unmentioned = unmentioned_words(self.retriever, result, shown)
         text = answered_message(language, unmentioned)
-        missing_kind = unstated_kind(result, passages[:ANSWER_KIND_DEPTH])
+        missing_kind = unstated_kind(result, passages[:ANSWER_KIND_DEPTH],
+                                     self.retriever.subject_terms(result.query))
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
                 else BY_NAME[missing_kind].label_en

@@ -126,9 +126,12 @@ class Retriever:
         return self.embedder is not None and self.embedder.loaded
 
     def subjects(self, text: str) -> set[str]:
+        return {term.en for term in self.subject_terms(text)}
+
+    def subject_terms(self, text: str) -> list[Term]:
         """The named things a text is about: glossary terms whose English name is a name
         ("Google Translate", "Netflix", not "accuracy"), however the text spells them."""
-        return {term.en for term in self.glossary.matches(text) if term.en[:1].isupper()}
+        return [term for term in self.glossary.named(text) if term.en[:1].isupper()]
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
         own_subjects = self.subjects(query)
@@ -260,7 +263,7 @@ class Retriever:
         result.timings = timings
         return result
 
-    def section_flags(self, plan: QueryPlan) -> dict[str, np.ndarray]:
+    def section_flags(self, plan: QueryPlan, candidates: np.ndarray) -> dict[str, np.ndarray]:
         """Per passage, 0/1: a section owned by a kind of question this one is not (the
         reference list, the exercises) and, under it, an exercise's own wording; a heading
         naming another week, month, year or exercise than the question asks about ("the
@@ -285,16 +288,18 @@ class Retriever:
         return {"unasked_section": owned.astype(np.float32),
                 "unasked_prompt": (owned & (self._depths == 2)).astype(np.float32),
                 "position_mismatch": mismatch, "no_answer_kind": lacking,
-                "phrase": self._verbatim_phrases(plan)}
+                "phrase": self._verbatim_phrases(plan, candidates)}
 
-    def _verbatim_phrases(self, plan: QueryPlan) -> np.ndarray:
-        """BM25 scores words one by one, so a title the question quotes word for word
-        counts no more than the same words scattered."""
+    def _verbatim_phrases(self, plan: QueryPlan, candidates: np.ndarray) -> np.ndarray:
+        """Per passage, 1 for a candidate holding a run of the question's English words
+        verbatim: BM25 scores words one by one, so a title the question quotes word for
+        word counts no more than the same words scattered. Only the candidates are read,
+        so a large corpus costs no more per question."""
         found = np.zeros(len(self.chunks), dtype=np.float32)
         phrases = english_phrases(plan.text)
         if phrases:
-            for i, chunk in enumerate(self.chunks):
-                own = normalize(passage_text(chunk))
+            for i in candidates:
+                own = normalize(passage_text(self.chunks[int(i)]))
                 found[i] = float(any(phrase in own for phrase in phrases))
         return found
 
@@ -302,7 +307,7 @@ class Retriever:
                       dense: np.ndarray | None, fused: np.ndarray,
                       candidates: np.ndarray) -> np.ndarray:
         """One row of RANK_FEATURES per candidate passage."""
-        flags = self.section_flags(plan)
+        flags = self.section_flags(plan, candidates)
         question = plan.lines
         total = question.total if question else 1.0
         japanese = detect_language(plan.text) == "ja"
