@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.glossary import Term
@@ -202,9 +203,14 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
 def glossed_words(result: SearchResult) -> set[str]:
     """The words of the glossary terms the question names, stopwords included ("the US"):
     a word the glossary translates ("cameras": カメラ) is a word of the chapter."""
-    return {word for term in result.matched_terms for form in term.query_forms
-            for word in (*content_words(form),
-                         *(stem(w) for w in LATIN_TERM_RE.findall(normalize(form))))}
+    return {word for term in result.matched_terms for word in _term_words(term)}
+
+
+@lru_cache(maxsize=2048)
+def _term_words(term: Term) -> frozenset[str]:
+    return frozenset(word for form in term.query_forms
+                     for word in (*content_words(form),
+                                  *(stem(w) for w in LATIN_TERM_RE.findall(normalize(form)))))
 
 
 def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:

@@ -21,8 +21,8 @@ import logging
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from bot.retrieval.quotes import MAX_LIST_CHARS, MAX_QUOTE_CHARS, Line, passage_lines
@@ -52,15 +52,18 @@ LIST_RE = re.compile(
 
 @dataclass(frozen=True)
 class LineQuestion:
-    """What line choice needs to know of the question."""
+    """What line choice needs to know of the question. It also keeps the lines scored for
+    each passage: ranking reads a passage's best line, and the answer then quotes it."""
 
     tokens: frozenset[str]
     weight: Callable[[str], float]
     kinds: tuple[ValueKind, ...]
     citation_asked: bool
     wants_list: bool
+    scored: dict[tuple[str, str], list[ScoredLine]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(self.weight(t) for t in self.tokens) or 1.0
 
@@ -134,6 +137,13 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
 
 
 def score_lines(text: str, question: LineQuestion, heading: str = "") -> list[ScoredLine]:
+    scored = question.scored.get((text, heading))
+    if scored is None:
+        scored = question.scored[(text, heading)] = _score_lines(text, question, heading)
+    return scored
+
+
+def _score_lines(text: str, question: LineQuestion, heading: str) -> list[ScoredLine]:
     lines = passage_lines(text)
     bias, weights = load_weights()
     scored = []
