@@ -58,10 +58,11 @@ def test_held_out_sets_meet_the_bar(held_out_metrics):
 
 # The learner-style dev set (casual English, colloquial Japanese, near misses). What it
 # must keep: near misses declined or flagged, unrelated questions declined, few in-scope
-# questions declined, short quotes. The bar for R@1 and quote@1 (0.85) is not met
-# yet; the floors below are today's figures, so a change that loses ground shows here.
-LEARNER_FLOORS = {"ja": {"R@1": 0.80, "R@3": 0.90, "quote@1": 0.73, "quote@3": 0.86},
-                  "en": {"R@1": 0.86, "R@3": 0.96, "quote@1": 0.83, "quote@3": 0.93}}
+# questions declined, short quotes. The bar (R@1 and quote@1 0.85, R@3 0.97,
+# quote@3 0.95) is met except Japanese R@1 and quote@1 and English R@3 and quote@3; those
+# floors are today's figures, so a change that loses ground shows here.
+LEARNER_FLOORS = {"ja": {"R@1": 0.83, "R@3": 0.97, "quote@1": 0.76, "quote@3": 0.95},
+                  "en": {"R@1": 0.85, "R@3": 0.96, "quote@1": 0.85, "quote@3": 0.93}}
 
 
 @pytest.fixture(scope="module")
