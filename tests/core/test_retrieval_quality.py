@@ -5,15 +5,19 @@ from pathlib import Path
 import pytest
 
 from bot.retrieval.evaluate import load_eval_items, run_eval
-from tests.conftest import DEV_SET
+from tests.conftest import DEV_SET, LEARNER_DEV_SET
 
 pytestmark = pytest.mark.slow
 
 
+def metrics_of(tutor, path: Path) -> dict:
+    _, metrics = run_eval(tutor, load_eval_items(path), k=10)
+    return metrics
+
+
 @pytest.fixture(scope="module")
 def dev_metrics(tutor):
-    _, metrics = run_eval(tutor, load_eval_items(DEV_SET), k=10)
-    return metrics
+    return metrics_of(tutor, DEV_SET)
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -41,8 +45,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 @pytest.fixture(scope="module", params=HELD_OUT)
 def held_out_metrics(tutor, request):
-    _, metrics = run_eval(tutor, load_eval_items(DATA / request.param), k=10)
-    return metrics
+    return metrics_of(tutor, DATA / request.param)
 
 
 def test_held_out_sets_meet_the_bar(held_out_metrics):
@@ -67,10 +70,7 @@ LEARNER_FLOORS = {"ja": {"R@1": 0.83, "R@3": 0.97, "quote@1": 0.76, "quote@3": 0
 
 @pytest.fixture(scope="module")
 def learner_metrics(tutor):
-    from tests.conftest import LEARNER_DEV_SET
-
-    _, metrics = run_eval(tutor, load_eval_items(LEARNER_DEV_SET), k=10)
-    return metrics
+    return metrics_of(tutor, LEARNER_DEV_SET)
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
