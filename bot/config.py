@@ -73,6 +73,9 @@ class Settings:
     log_json: bool = False
     health_host: str = "0.0.0.0"
     health_port: int = 0
+    # Seconds without a gateway connection after which /healthz says "failing" (503), so
+    # an orchestrator restarts the container; shorter outages are only "degraded".
+    gateway_failing_after: float = 600.0
 
     @property
     def database_path(self) -> Path:
@@ -98,6 +101,8 @@ class Settings:
         _check(self.ask_per_minute >= 1, "ask_per_minute", "must be at least 1")
         _check(self.max_concurrent_answers >= 1, "max_concurrent_answers", "must be at least 1")
         _check(0 <= self.health_port <= 65535, "health_port", "must be a TCP port (0 = off)")
+        _check(self.gateway_failing_after >= 1, "gateway_failing_after",
+               "must be at least 1 (seconds)")
         _check(self.model.strip() != "", "model", "must name a model or a path")
         _check(self.log_level.upper() in logging.getLevelNamesMapping(), "log_level",
                "must be DEBUG, INFO, WARNING or ERROR")
@@ -217,6 +222,25 @@ def read_token(environ: dict[str, str] | None = None) -> str | None:
     if token:
         return token
     token_file = environ.get("DISCORD_TOKEN_FILE", "").strip()
-    if token_file and Path(token_file).is_file():
-        return Path(token_file).read_text(encoding="utf-8").strip() or None
-    return None
+    if not token_file:
+        return None
+    return _read_token_file(Path(token_file))
+
+
+def _read_token_file(path: Path) -> str:
+    """A secret file as Compose mounts it; a file that cannot be read is named, never a
+    traceback (a root-owned 0600 secret is the usual cause)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: no such file") from exc
+    except PermissionError as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: permission denied (the bot runs as uid "
+                          f"{os.getuid()}; make the file readable to it)") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: is a directory, not a file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: cannot read it: {exc}") from exc
+    if not text.strip():
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: the file is empty")
+    return text.strip()

@@ -1,8 +1,10 @@
 """GET /healthz and GET /metrics for operators and the container's HEALTHCHECK.
 
 The gateway is reported on its own: a container with no network is "degraded" (HTTP 200:
-it can serve as soon as Discord is reachable), not failing. It is "starting" (503) until
-the index is loaded, and "failing" (503) if the database cannot be written.
+it can serve as soon as Discord is reachable), not failing, for short outages. Past
+`gateway_failing_after` seconds without a gateway it is "failing" (503), so an orchestrator
+restarts it. It is "starting" (503) until the index is loaded, and "failing" (503) if the
+database cannot be written.
 """
 
 from __future__ import annotations
@@ -24,20 +26,25 @@ class HealthState:
     dense_ready: Callable[[], bool] = lambda: False
     database_writable: Callable[[], Awaitable[bool]] | None = None
     gateway_connected: Callable[[], bool] = lambda: False
+    gateway_down_for: Callable[[], float] = lambda: 0.0
+    gateway_failing_after: float = 600.0
     shutting_down: bool = False
     details: dict[str, str] = field(default_factory=dict)
 
     async def report(self) -> tuple[int, dict]:
         database = bool(self.database_writable and await self.database_writable())
         gateway = self.gateway_connected()
+        down_for = 0.0 if gateway else self.gateway_down_for()
         if self.shutting_down:
             status = "stopping"
         elif not self.index_loaded:
             status = "starting"
         elif not database:
             status = "failing"
+        elif gateway:
+            status = "ok"
         else:
-            status = "ok" if gateway else "degraded"
+            status = "failing" if down_for >= self.gateway_failing_after else "degraded"
         body = {
             "status": status,
             "index": "loaded" if self.index_loaded else "loading",
@@ -46,6 +53,8 @@ class HealthState:
             "gateway": "connected" if gateway else "disconnected",
             **self.details,
         }
+        if not gateway:
+            body["gateway_down_seconds"] = round(down_for)
         return (200 if status in ("ok", "degraded") else 503), body
 
 

@@ -69,6 +69,8 @@ class Service:
         self.state.dense_ready = lambda: tutor.dense_ready
         bot = TutorBot(self.settings, tutor=tutor, db=db)
         self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
+        self.state.gateway_down_for = bot.gateway_down_for
+        self.state.gateway_failing_after = self.settings.gateway_failing_after
         try:
             await self._run_until_stopped(bot)
         finally:
@@ -103,6 +105,7 @@ class Service:
             except discord.LoginFailure:
                 raise
             except (aiohttp.ClientError, OSError, discord.HTTPException) as problem:
+                await bot.discard_failed_login()
                 log.warning("cannot reach Discord (%s); retrying in %.0f s",
                             type(problem).__name__, delay)
             try:

@@ -13,10 +13,6 @@ import logging
 import math
 from collections.abc import Mapping
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
-
 from bot.plans.library import Plan
 
 log = logging.getLogger(__name__)
@@ -29,6 +25,12 @@ DONE_ALPHA, TODO_ALPHA = 0.95, 0.25
 
 def render_timeline(plan: Plan, current_week: int | None = None,
                     done: Mapping[int, set[int]] | None = None, dpi: int = 100) -> bytes:
+    # Imported here, not at the top: importing matplotlib needs its cache directory, which
+    # bot.caches points under data_dir once the settings are known (read-only containers).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
     done = done or {}
     columns = 12 if plan.total_weeks <= 12 else 13
     rows = math.ceil(plan.total_weeks / columns)
