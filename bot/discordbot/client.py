@@ -203,6 +203,10 @@ class TutorBot(commands.Bot):
         if self._gateway_down_since is None:
             self._gateway_down_since = time.monotonic()
 
+    def gateway_connected(self) -> bool:
+        # is_ready() stays true through a dropped connection; the disconnect event does not.
+        return self.is_ready() and not self.is_closed() and self._gateway_down_since is None
+
     def gateway_down_for(self) -> float:
         """Seconds since the gateway was last connected (0 while it is)."""
         if self._gateway_down_since is None:

@@ -68,7 +68,7 @@ class Service:
         self.state.index_loaded = True
         self.state.dense_ready = lambda: tutor.dense_ready
         bot = TutorBot(self.settings, tutor=tutor, db=db)
-        self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
+        self.state.gateway_connected = bot.gateway_connected
         self.state.gateway_down_for = bot.gateway_down_for
         self.state.gateway_failing_after = self.settings.gateway_failing_after
         try:
