@@ -38,7 +38,7 @@ COPY knowledge /app/knowledge
 COPY bot /app/bot
 # Bytecode now, since the root is read-only at run time; then the index, so the container
 # starts without building anything.
-RUN /opt/venv/bin/python -m compileall -q /app/bot \
+RUN /opt/venv/bin/python -m compileall -q --invalidation-mode unchecked-hash /app/bot \
     && HF_HUB_OFFLINE=1 TUTORBOT_DATA_DIR=/tmp/build-data \
         TUTORBOT_KNOWLEDGE_DIR=/app/knowledge TUTORBOT_INDEX_DIR=/app/index \
         /opt/venv/bin/python -m bot.cli index build --force \
