@@ -1,39 +1,66 @@
 # tutorbot: the Discord study tutor, CPU only, with its index built into the image.
+# Layers: the dependencies (from docker/requirements.lock) in one, the app and its
+# prebuilt index in another, so a code change rebuilds and ships only the second. The
+# runtime stage builds on the dependency stage itself rather than copying the venv out of
+# it: a rebuild then never re-hashes the 1.3 GB venv to find its cache.
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 
-FROM ${BASE_IMAGE} AS build
+# --- dependencies: the locked set, pruned and stripped -------------------------------------
+FROM ${BASE_IMAGE} AS deps
 # torch must be the CPU build (the default PyPI wheel for x86_64 is the CUDA one, several GB).
 # Real users get it from the PyTorch CPU index; a local wheel directory can be bind-mounted
 # and named with TORCH_FIND_LINKS instead (CI does that).
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 ARG TORCH_FIND_LINKS=
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
-RUN python3 -m venv /opt/venv
-RUN if [ -n "$TORCH_FIND_LINKS" ]; then \
-        /opt/venv/bin/pip install --no-cache-dir --find-links "$TORCH_FIND_LINKS" torch==2.13.0; \
-    else \
-        /opt/venv/bin/pip install --no-cache-dir --extra-index-url "$TORCH_INDEX_URL" torch==2.13.0; \
-    fi
-# Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.
-COPY pyproject.toml README.md /src/
-RUN /opt/venv/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('/src/pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && /opt/venv/bin/pip install --no-cache-dir -r /tmp/requirements.txt
-COPY bot /src/bot
-RUN /opt/venv/bin/pip install --no-cache-dir --no-deps /src
-COPY knowledge /app/knowledge
-# The index is built now, so the container starts without building anything.
-RUN HF_HUB_OFFLINE=1 TUTORBOT_KNOWLEDGE_DIR=/app/knowledge TUTORBOT_INDEX_DIR=/app/index \
-    /opt/venv/bin/tutorbot index build --force
-
-FROM ${BASE_IMAGE}
 RUN useradd --uid 10001 --user-group --create-home --home-dir /home/tutor tutor \
     && mkdir -p /data \
     && chown 10001:10001 /data
-COPY --from=build /opt/venv /opt/venv
-COPY --from=build /app /app
+COPY docker/requirements.lock docker/prune-venv.sh docker/keep-bytecode.py /tmp/build/
+# One RUN, so the layer holds only the end: the locked set installed, pruned (pip too, and
+# torch's debug symbols with binutils, removed again), Matplotlib's font list built,
+# bytecode kept only for the modules the bot imports.
+RUN export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1 \
+        HF_HUB_OFFLINE=1 MPLCONFIGDIR=/opt/venv/share/tutorbot/matplotlib \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends binutils=2.40-2 \
+    && python3 -m venv /opt/venv \
+    && if [ -n "$TORCH_FIND_LINKS" ]; then torch_source="--find-links $TORCH_FIND_LINKS"; \
+       else torch_source="--extra-index-url $TORCH_INDEX_URL"; fi \
+    && /opt/venv/bin/pip install --no-cache-dir --require-hashes $torch_source \
+        -r /tmp/build/requirements.lock \
+    && sh /tmp/build/prune-venv.sh /opt/venv \
+    && apt-get purge -y --auto-remove binutils \
+    && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
+    && /opt/venv/bin/python -c "import matplotlib.font_manager" \
+    && /opt/venv/bin/python /tmp/build/keep-bytecode.py \
+    && printf '#!/opt/venv/bin/python\nimport sys\nfrom bot.cli import main\nsys.exit(main())\n' \
+        > /opt/venv/bin/tutorbot \
+    && chmod 755 /opt/venv/bin/tutorbot \
+    && rm -rf /tmp/build /tmp/torchinductor_* /root/.cache
+
+# --- the app and its index -----------------------------------------------------------------
+FROM deps AS app
 WORKDIR /app
+COPY knowledge /app/knowledge
+COPY bot /app/bot
+# Bytecode now, since the root is read-only at run time; then the index, so the container
+# starts without building anything.
+RUN /opt/venv/bin/python -m compileall -q --invalidation-mode unchecked-hash /app/bot \
+    && HF_HUB_OFFLINE=1 PYTHONDONTWRITEBYTECODE=1 TUTORBOT_DATA_DIR=/tmp/build-data \
+        TUTORBOT_KNOWLEDGE_DIR=/app/knowledge TUTORBOT_INDEX_DIR=/app/index \
+        /opt/venv/bin/python -m bot.cli index build --force \
+    && rm -rf /tmp/build-data /tmp/torchinductor_*
+
+# --- runtime -------------------------------------------------------------------------------
+FROM deps
+COPY --from=app /app /app
+WORKDIR /app
+# Caches (Matplotlib, torch) go to /data/cache: bot/caches.py. Nothing else is written, so
+# the container runs with a read-only root and /data as its only writable place.
 ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONPATH=/app \
     PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     HOME=/home/tutor \
     TUTORBOT_KNOWLEDGE_DIR=/app/knowledge \

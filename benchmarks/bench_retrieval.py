@@ -1,11 +1,12 @@
 """Retrieval figures for the foundation issue; prints each one, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_retrieval.py [--scale 100] [--queries 200]
+    .venv/bin/python benchmarks/bench_retrieval.py [--scale 100] [--queries 200] [--memory-only]
 
 - warm `ask` latency p50/p95, split into query encoding, search and answer assembly;
 - index build time for the chapter;
 - cold start: to the first lexical answer (long-running modes) and a one-shot `ask`;
-- peak RSS;
+- peak RSS, and where the memory of a warm process goes (benchmarks/memory.py: RSS and
+  Python heap per component in load order, resident mappings by owner);
 - a scale run on a synthetic corpus N× the chapter: build time and p95 query latency.
 """
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import memory  # noqa: E402
 from figures import percentile  # noqa: E402
 
 QUESTIONS = [
@@ -149,7 +151,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only the memory breakdown (about 2 minutes)")
     args = parser.parse_args()
+    if args.memory_only:
+        memory.report()
+        return 0
     from bot.config import load_settings
     from bot.tutor import Tutor
 
@@ -160,7 +167,9 @@ def main() -> int:
         tutor = Tutor.open(settings)
         tutor.load_dense_in_background().join()
         warm_latency(tutor, args.queries)
+        # A peak: it includes building the index above, which the running bot never does.
         print(f"peak RSS after warm queries: {rss_mb():.0f} MB")
+        memory.report()
         if args.scale:
             scale_run(settings, args.scale, min(args.queries, 100))
         print(f"peak RSS overall: {rss_mb():.0f} MB")

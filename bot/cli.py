@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot import __version__
+from bot.caches import direct_caches
 from bot.config import ConfigError, Settings, load_settings
 from bot.knowledge.document import KnowledgeError
 from bot.logging_setup import setup_logging
@@ -198,6 +199,7 @@ def main(argv: list[str] | None = None, handlers: dict[str, Callable] | None = N
     try:
         settings = load_settings(args.config)
         setup_logging("DEBUG" if args.verbose else "WARNING", settings.log_json)
+        direct_caches(settings.data_dir)
         if getattr(args, "k", None) is not None and not 1 <= args.k <= 20:
             raise ConfigError("-k must be between 1 and 20")
         return args.handler(args, settings)

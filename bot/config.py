@@ -77,6 +77,9 @@ class Settings:
     log_json: bool = False
     health_host: str = "0.0.0.0"
     health_port: int = 0
+    # Seconds without a gateway connection after which /healthz says "failing" (503), so
+    # an orchestrator restarts the container; shorter outages are only "degraded".
+    gateway_failing_after: float = 600.0
 
     @property
     def database_path(self) -> Path:
@@ -104,6 +107,8 @@ class Settings:
         _check(0 <= self.health_port <= 65535, "health_port", "must be a TCP port (0 = off)")
         _check(_is_host(self.health_host), "health_host",
                f"must be an IP address or a host name, not {self.health_host!r}")
+        _check(self.gateway_failing_after >= 1, "gateway_failing_after",
+               "must be at least 1 (seconds)")
         _check(self.model.strip() != "", "model", "must name a model or a path")
         _check(self.log_level.upper() in logging.getLevelNamesMapping(), "log_level",
                "must be DEBUG, INFO, WARNING or ERROR")
@@ -268,19 +273,44 @@ def _to_bool(value: Any) -> bool:
 
 
 def read_token(environ: dict[str, str] | None = None) -> str | None:
-    """The Discord token from DISCORD_TOKEN, or the file named by DISCORD_TOKEN_FILE."""
-    tokens = configured_tokens(environ)
-    return tokens[0] if tokens else None
+    """The Discord token from DISCORD_TOKEN, or the file named by DISCORD_TOKEN_FILE; a
+    token file that cannot be read raises ConfigError naming it."""
+    environ = dict(os.environ if environ is None else environ)
+    token = environ.get("DISCORD_TOKEN", "").strip()
+    if token:
+        return token
+    token_file = environ.get("DISCORD_TOKEN_FILE", "").strip()
+    if not token_file:
+        return None
+    return _read_token_file(Path(token_file))
 
 
 def configured_tokens(environ: dict[str, str] | None = None) -> list[str]:
-    """Every token configured, DISCORD_TOKEN first: the one used, and all of them for the
-    log's redaction list."""
+    """Every token configured, DISCORD_TOKEN first: all of them for the log's redaction
+    list. An unreadable file gives none here; read_token says why when the bot starts."""
     environ = dict(os.environ if environ is None else environ)
     tokens = [environ.get("DISCORD_TOKEN", "").strip()]
     token_file = environ.get("DISCORD_TOKEN_FILE", "").strip()
     if token_file:
-        # An unreadable file gives no token; run_bot says so if none is found at all.
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            tokens.append(Path(token_file).read_text(encoding="utf-8").strip())
+        with contextlib.suppress(ConfigError):
+            tokens.append(_read_token_file(Path(token_file)))
     return [token for token in tokens if token]
+
+
+def _read_token_file(path: Path) -> str:
+    """A secret file as Compose mounts it; a file that cannot be read is named, never a
+    traceback (a root-owned 0600 secret is the usual cause)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: no such file") from exc
+    except PermissionError as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: permission denied (the bot runs as uid "
+                          f"{os.getuid()}; make the file readable to it)") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: is a directory, not a file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: cannot read it: {exc}") from exc
+    if not text.strip():
+        raise ConfigError(f"DISCORD_TOKEN_FILE {path}: the file is empty")
+    return text.strip()

@@ -1,9 +1,11 @@
 """GET /healthz and GET /metrics for operators and the container's HEALTHCHECK.
 
 The gateway is reported on its own: a container with no network is "degraded" (HTTP 200:
-it can serve as soon as Discord is reachable), not failing. So is a second bot process on
-the same database: its reminders are "standby" (the first process sends them). It is
-"starting" (503) until the index is loaded, and "failing" (503) if the database cannot be written.
+it can serve as soon as Discord is reachable), not failing, for short outages. Past
+`gateway_failing_after` seconds without a gateway it is "failing" (503), so an orchestrator
+restarts it. A second bot process on the same database is "degraded" too: its reminders
+are "standby" (the first process sends them). It is "starting" (503) until the index is
+loaded, and "failing" (503) if the database cannot be written.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class HealthState:
     gateway_connected: Callable[[], bool] = lambda: False
     # 'dispatching', 'standby' (another process on the database sends them) or 'stopped'
     reminders: Callable[[], str] = lambda: "stopped"
+    gateway_down_for: Callable[[], float] = lambda: 0.0
+    gateway_failing_after: float = 600.0
     shutting_down: bool = False
     details: dict[str, str] = field(default_factory=dict)
 
@@ -34,15 +38,16 @@ class HealthState:
         database = bool(self.database_writable and await self.database_writable())
         gateway = self.gateway_connected()
         reminders = self.reminders()
+        down_for = 0.0 if gateway else self.gateway_down_for()
         if self.shutting_down:
             status = "stopping"
         elif not self.index_loaded:
             status = "starting"
-        elif not database:
+        elif not database or down_for >= self.gateway_failing_after:
             status = "failing"
         else:
-            # Serving, but not everything: no gateway yet, or another process on the same
-            # database sends the reminders.
+            # Serving, but not everything: no gateway for now, or another process on the
+            # same database sends the reminders.
             status = "ok" if gateway and reminders != "standby" else "degraded"
         body = {
             "status": status,
@@ -53,6 +58,8 @@ class HealthState:
             "reminders": reminders,
             **self.details,
         }
+        if not gateway:
+            body["gateway_down_seconds"] = round(down_for)
         return (200 if status in ("ok", "degraded") else 503), body
 
 

@@ -73,5 +73,30 @@ def setup_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("discord.gateway", "discord.http", "sentence_transformers", "httpx", "bm25s"):
+    # faiss.loader says at INFO which CPU builds it could not load: noise, not news.
+    for noisy in ("discord.gateway", "discord.http", "sentence_transformers", "httpx", "bm25s",
+                  "faiss.loader"):
         logging.getLogger(noisy).setLevel(max(root.level, logging.WARNING))
+    logging.captureWarnings(True)  # warnings.warn output goes through the handler too
+    quiet_outages(logging.getLogger("discord.client"))
+
+
+class OutageAsWarning(logging.Filter):
+    """discord.py logs each gateway reconnect attempt at ERROR with a traceback. During an
+    outage that pages an operator who alerts on ERROR every few seconds; a lost
+    connection that is being retried is a WARNING, with the retry delay and the cause."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.ERROR and str(record.msg).startswith("Attempting a reconnect"):
+            cause = record.exc_info[1] if record.exc_info else None
+            delay = record.args[0] if isinstance(record.args, tuple) and record.args else 0.0
+            record.msg = "gateway connection lost (%s); reconnecting in %.1f s"
+            record.args = (f"{type(cause).__name__}: {cause}" if cause else "unknown", delay)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def quiet_outages(logger: logging.Logger) -> None:
+    if not any(isinstance(f, OutageAsWarning) for f in logger.filters):
+        logger.addFilter(OutageAsWarning())

@@ -133,6 +133,10 @@ class Tutor:
     def dense_ready(self) -> bool:
         return self.embedder.loaded
 
+    @property
+    def dense_loading(self) -> bool:
+        return self._dense_thread is not None and self._dense_thread.is_alive()
+
     def load_dense_in_background(self) -> threading.Thread:
         """Start loading the embedding model; answers stay lexical until it is ready."""
         if self._dense_thread is None:

@@ -36,6 +36,7 @@ EXTENSIONS = (
     "bot.discordbot.cogs.admin",
     "bot.discordbot.cogs.plans",
     "bot.discordbot.cogs.quiz",
+    "bot.discordbot.cogs.privacy",
 )
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -53,6 +54,9 @@ class TutorBot(commands.Bot):
                  tutor: Tutor | None = None, db: Database | None = None,
                  plan_library: PlanLibrary | None = None,
                  guild_ready_timeout: float = 2.0) -> None:
+        # The bot has no voice features: discord.py's warnings that voice is unsupported
+        # would only be start-up noise for operators.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.message_content = True  # follow-ups in the bot's threads come without a mention
         super().__init__(command_prefix=commands.when_mentioned, intents=intents,
@@ -70,8 +74,11 @@ class TutorBot(commands.Bot):
         self.member_languages: MemberLanguages
         self.ask_limiter = TokenBucket(settings.ask_per_minute, self.clock)
         self.answer_slots = AnswerSlots(settings.max_concurrent_answers)
-        self.watchdog = LoopWatchdog()
+        self.watchdog = LoopWatchdog(expected=self._model_loading)
         self.gateway_reconnects = 0
+        # Since when the gateway has been down (monotonic); None while connected. Down from
+        # the start: the outage /healthz measures may begin before the first login.
+        self._gateway_down_since: float | None = time.monotonic()
         self.accepting = True  # False once shutdown starts: new work is politely refused
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -92,6 +99,17 @@ class TutorBot(commands.Bot):
             await self.load_extension(extension)
         self.watchdog.start()
         await self.sync_commands_if_changed()
+
+    def _model_loading(self) -> bool:
+        return self.tutor is not None and self.tutor.dense_loading
+
+    async def discard_failed_login(self) -> None:
+        """Close the HTTP session a failed login opened. discord.py opens a new one at each
+        login and leaves the old one to the garbage collector, which logs "Unclosed client
+        session" at ERROR on every retry of an outage. Closing the session closes its
+        connector too, so the next login must make a new one."""
+        await self.http.close()
+        self.http.connector = discord.utils.MISSING
 
     async def close(self) -> None:
         await self.watchdog.stop()
@@ -198,9 +216,25 @@ class TutorBot(commands.Bot):
     async def on_resumed(self) -> None:
         self.gateway_reconnects += 1
         metrics.GATEWAY_RECONNECTS.inc()
+        self._gateway_down_since = None
 
     async def on_ready(self) -> None:
+        self._gateway_down_since = None
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
+
+    async def on_disconnect(self) -> None:
+        if self._gateway_down_since is None:
+            self._gateway_down_since = time.monotonic()
+
+    def gateway_connected(self) -> bool:
+        # is_ready() stays true through a dropped connection; the disconnect event does not.
+        return self.is_ready() and not self.is_closed() and self._gateway_down_since is None
+
+    def gateway_down_for(self) -> float:
+        """Seconds since the gateway was last connected (0 while it is)."""
+        if self._gateway_down_since is None:
+            return 0.0
+        return time.monotonic() - self._gateway_down_since
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str, **kwargs) -> None:

@@ -37,6 +37,13 @@ JAPANESE: dict[str, str] = {
     "A channel where the bot answers without a mention": "メンションなしで回答するチャンネル",
     "remove_channel": "チャンネル解除",
     "Stop answering without a mention in this channel": "このチャンネルでのメンションなし回答をやめる",
+    # /forget-me, /tutor purge
+    "forget-me": "データ削除",
+    "Delete everything the tutor keeps about you": "チューターが保存している自分のデータをすべて削除する",
+    "purge": "メンバーデータ削除",
+    "Delete everything the tutor keeps about a member": "チューターが保存しているメンバーのデータをすべて削除する",
+    "member": "メンバー",
+    "The member whose data is deleted": "データを削除するメンバー",
     "threads": "スレッド",
     "Answer mentions in a new thread": "メンションへの回答をスレッドで行う",
     "rate_limit": "回数制限",

@@ -97,7 +97,9 @@ class Service:
             self.state.index_loaded = True
             self.state.dense_ready = lambda: tutor.dense_ready
             bot = TutorBot(self.settings, tutor=tutor, db=db, plan_library=library)
-            self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
+            self.state.gateway_connected = bot.gateway_connected
+            self.state.gateway_down_for = bot.gateway_down_for
+            self.state.gateway_failing_after = self.settings.gateway_failing_after
             self.state.reminders = lambda: reminders_role(bot)
             try:
                 await self._run_until_stopped(bot)
@@ -141,6 +143,7 @@ class Service:
             except discord.LoginFailure:
                 raise
             except (aiohttp.ClientError, OSError, discord.HTTPException) as problem:
+                await bot.discard_failed_login()
                 log.warning("cannot reach Discord (%s); retrying in %.0f s",
                             type(problem).__name__, delay)
             try:

@@ -56,6 +56,14 @@ TEXTS: dict[str, dict[str, str]] = {
               "**/glossary** look a term up, English ↔ Japanese\n**/sections** contents\n"
               "**/about** index details\n**/tutor config** server settings (moderators)",
     },
+    "forgotten": {
+        "ja": "あなたについて保存していたデータを削除しました({rows}件、DMの学習プラン{plans}件を停止)。一緒に参加したクイズの記録とチャンネルの学習プランは、あなたの情報を除いて残ります。",
+        "en": "Deleted what the tutor kept about you ({rows} record(s); {plans} DM study plan(s) stopped). Quizzes you played and channel plans you started stay, without you in them.",
+    },
+    "purged": {
+        "ja": "{member} について保存していたデータを削除しました({rows}件、DMの学習プラン{plans}件を停止)。",
+        "en": "Deleted what the tutor kept about {member} ({rows} record(s); {plans} DM study plan(s) stopped).",
+    },
     "config_saved": {"ja": "設定を保存しました。", "en": "Settings saved."},
     "config_title": {"ja": "サーバー設定", "en": "Server settings"},
     "config_answer_channels": {"ja": "回答チャンネル(メンション不要)", "en": "answer channels"},

@@ -393,7 +393,8 @@ class Dispatcher:
         try:
             await self.transport.send(Target.dm(sub.member_id), notice, notice.nonce)
         except Exception as error:
-            log.info("could not tell member %s about the pause: %s", sub.member_id, error)
+            log.info("could not tell the starter of subscription %d about the pause: %s",
+                     sub.id, error)
 
     async def _check(self, step: str, row: SendRow) -> None:
         if self.checkpoint is not None:

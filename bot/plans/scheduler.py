@@ -45,7 +45,7 @@ async def count_reviews(source: ReviewsDue | None, member: int | None) -> int | 
             result = await result
         return int(result)
     except Exception:
-        log.exception("reviews_due(%s) failed; the reminder goes without the count", member)
+        log.exception("counting a member's due reviews failed; the reminder goes without it")
         return None
 
 

@@ -189,8 +189,8 @@ class PlanService:
             now=now, cadence=cadence)
         await self.scheduler.ensure_next(subscription_id, now)
         self._wake()
-        log.info("member %s started plan %s (subscription %d)", member_id, plan_id,
-                 subscription_id)
+        # No member id at INFO (privacy): the subscription id finds the row when needed.
+        log.info("plan %s started (subscription %d)", plan_id, subscription_id)
         return await self.status(subscription_id)
 
     async def status(self, subscription_id: int) -> SubscriptionStatus:

@@ -17,13 +17,12 @@ import math
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Patch, Rectangle
+from typing import TYPE_CHECKING
 
 from bot.plans.library import Plan
+
+if TYPE_CHECKING:
+    from matplotlib.font_manager import FontProperties
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +49,8 @@ LABELS = {
 @cache
 def japanese_font() -> FontProperties | None:
     """IPAexGothic from the japanize-matplotlib package, or None if it is not installed."""
+    from matplotlib.font_manager import FontProperties
+
     spec = importlib.util.find_spec(JAPANESE_FONT[0])  # finds the package without running it
     if spec is None or not spec.submodule_search_locations:
         log.warning("japanize-matplotlib is not installed: timeline labels stay English")
@@ -80,6 +81,13 @@ def timeline_texts(plan: Plan, current_week: int | None, language: str
 def render_timeline(plan: Plan, current_week: int | None = None,
                     done: Mapping[int, set[int]] | None = None, dpi: int = 100,
                     language: str = "en") -> bytes:
+    # Imported here, not at the top: importing matplotlib needs its cache directory, which
+    # bot.caches points under data_dir once the settings are known (read-only containers).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.patches import Patch, Rectangle
+
     done = done or {}
     font = japanese_font() if language == "ja" else None
     if font is None:

@@ -183,8 +183,8 @@ class ExerciseDesk:
              json.dumps([p.key_point.id for p in feedback.covered]),
              json.dumps([p.key_point.id for p in feedback.missed]),
              to_text(self.clock.now())))
-        log.info("exercise %d answered by %d: %d/%d key points", number, member_id,
-                 len(feedback.covered), len(feedback.points))
+        log.info("exercise %d answered: %d/%d key points", number, len(feedback.covered),
+                 len(feedback.points))
         return feedback
 
     async def history(self, member_id: int, number: int | None = None) -> list[ExerciseAttempt]:

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.quiz.bank import TOPIC_LABELS
 from bot.quiz.scoring import competition_ranks
 from bot.quiz.times import to_text
@@ -193,6 +190,10 @@ def render_miss_chart(report: MissReport, title: str = "What the server misses m
     Labels are question ids and English topic names, which the bundled DejaVu font can
     draw on any server (it has no Japanese glyphs).
     """
+    # Imported here: see bot/plans/timeline.py (matplotlib's cache directory).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(11, 5.5), dpi=100)
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})

@@ -23,10 +23,17 @@ _lock = threading.Lock()
 def _frequencies(language: str) -> dict[str, float]:
     # The frequency lists are read directly: wordfreq's own Japanese tokenizer needs MeCab
     # with ipadic, while our words already come segmented by fugashi.
-    from wordfreq import get_frequency_dict
+    from wordfreq import get_frequency_dict, get_frequency_list
 
     with _lock:
-        return get_frequency_dict(language)
+        # Only words more frequent than RARE_ZIPF change a score (rarer ones weigh fully, as
+        # absent ones do), so only those are kept, and wordfreq's caches of the whole lists
+        # are dropped: 106,000 words instead of 536,000, about 50 MB less in the bot.
+        floor = 10 ** (RARE_ZIPF - 9) * 0.999
+        table = {w: f for w, f in get_frequency_dict(language).items() if f >= floor}
+        get_frequency_dict.cache_clear()
+        get_frequency_list.cache_clear()
+        return table
 
 
 def zipf(word: str, language: str) -> float:

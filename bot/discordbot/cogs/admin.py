@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discordbot.checks import MODERATOR_PERMISSIONS, is_moderator
 from bot.discordbot.client import TutorBot, send_ephemeral
+from bot.discordbot.cogs.privacy import forget
 from bot.discordbot.i18n import t
 from bot.discordbot.texts import interaction_language, tr
 from bot.storage.answers import GuildSettings
@@ -63,6 +64,18 @@ class Admin(commands.Cog):
         embed = settings_embed(settings, language)
         title = tr("config_saved", language) if changed else None
         await interaction.response.send_message(content=title, embed=embed, ephemeral=True)
+
+    @tutor.command(name=t("purge"),
+                   description=t("Delete everything the tutor keeps about a member"))
+    @is_moderator()
+    @app_commands.describe(member=t("The member whose data is deleted"))
+    @app_commands.rename(member=t("member"))
+    async def purge(self, interaction: discord.Interaction, member: discord.User) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        forgotten = await forget(self.bot, member.id)
+        await send_ephemeral(interaction, tr("purged", interaction_language(interaction),
+                                             member=member.mention, rows=forgotten.rows_deleted,
+                                             plans=forgotten.plans_stopped))
 
     @config.autocomplete("timezone")
     async def timezone_autocomplete(self, interaction: discord.Interaction,

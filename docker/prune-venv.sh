@@ -1,0 +1,37 @@
+#!/bin/sh
+# Remove from the image's venv what the bot never imports or reads, then strip debug symbols.
+# Each line says why it can go; docker/README.md lists what remains and why. Run once, in
+# the Dockerfile's dependency layer, after `pip install`.
+set -eu
+venv=${1:-/opt/venv}
+site=$(echo "$venv"/lib/python3*/site-packages)
+
+# Distributions other packages declare but the bot's code paths never import (checked by
+# importing every module the bot uses, loading the model, answering and drawing charts):
+# Hugging Face's CLI and upload stack (typer, click, rich's highlighter, pydantic, hf-xet,
+# fsspec), networkx (torch.fx graph passes, only for torch.compile).
+"$venv/bin/python" -m pip uninstall --yes --quiet typer click shellingham tomlkit \
+    annotated-doc pydantic pydantic_core annotated-types typing-inspection hf-xet fsspec \
+    networkx pygments markdown-it-py mdurl
+# Installers are not needed at run time.
+"$venv/bin/python" -m pip uninstall --yes --quiet pip setuptools
+rm -f "$venv"/bin/pip "$venv"/bin/pip3*
+
+# torch: C++ headers and CMake files (for building extensions), test binaries (torch/bin
+# but torch_shm_manager, which `import torch` checks for) and the test-only libraries.
+rm -rf "$site/torch/include" "$site/torch/share" "$site/torch/test"
+find "$site/torch/bin" -mindepth 1 -maxdepth 1 ! -name torch_shm_manager -exec rm -rf {} +
+rm -f "$site"/torch/lib/libtorchbind_test.so "$site"/torch/lib/libjitbackend_test.so \
+    "$site"/torch/lib/libaoti_custom_ops.so "$site"/torch/lib/libbackend_with_compiler.so
+# Every package's own test suite.
+find "$site" -depth -type d -name tests \
+    -path "*/site-packages/*/*" -exec rm -rf {} +
+# wordfreq: the bot reads only the English and Japanese frequency lists.
+find "$site/wordfreq/data" -type f ! -name 'large_en.*' ! -name 'large_ja.*' -delete
+# Type stubs are for editors.
+find "$site" -name '*.pyi' -delete
+
+# Debug symbols in torch's libraries: about 90 MB (libtorch_cpu). Only torch's: the other
+# wheels' libraries were rewritten by auditwheel (patchelf), and strip breaks those
+# ("ELF load command address/offset not page-aligned" when numpy loads its OpenBLAS).
+strip --strip-unneeded "$site"/torch/lib/*.so* "$site"/torch/_C*.so
