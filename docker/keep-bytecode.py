@@ -23,9 +23,11 @@ from pathlib import Path
 def exercise() -> None:
     import aiohttp.web  # noqa: F401
     import aiosqlite  # noqa: F401
+    import babel.core
     import bm25s  # noqa: F401
     import discord.ext.commands  # noqa: F401
     import faiss  # noqa: F401
+    import filelock  # noqa: F401
     import fugashi
     import numpy  # noqa: F401
     import prometheus_client  # noqa: F401
@@ -37,6 +39,9 @@ def exercise() -> None:
 
     fugashi.Tagger().parse("機械学習の実世界への応用")
     wordfreq.get_frequency_dict("en")
+    for code in ("en", "ja"):  # place names (bot/retrieval/valuekinds.py)
+        locale = babel.core.Locale(code)
+        _ = locale.territories, locale.time_zones
     draw_a_figure()
     load_the_model()
 

@@ -35,3 +35,5 @@ find "$site" -name '*.pyi' -delete
 # wheels' libraries were rewritten by auditwheel (patchelf), and strip breaks those
 # ("ELF load command address/offset not page-aligned" when numpy loads its OpenBLAS).
 strip --strip-unneeded "$site"/torch/lib/*.so* "$site"/torch/_C*.so
+# Babel: the bot reads only the English and Japanese place names (and their root locale).
+find "$site/babel/locale-data" -type f ! -name 'en.dat' ! -name 'ja.dat' ! -name 'root.dat' -delete

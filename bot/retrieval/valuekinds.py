@@ -9,7 +9,7 @@ and one over lines, in both languages.
 
 Places are recognised by name, not by capital letters ("germany" is as much a place as
 "Germany"): the country and city names of the Unicode CLDR (through Babel), in English
-and Japanese.
+and Japanese, and the cities of the IANA time zone names.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -117,7 +118,8 @@ def holds(line: str, kind: ValueKind) -> bool:
 
 @lru_cache(maxsize=1)
 def _place_names() -> tuple[frozenset[str], re.Pattern[str]]:
-    """Country and city names in English (lower case) and Japanese, from CLDR."""
+    """Country and city names in English (lower case) and Japanese: CLDR's (Babel) and,
+    for English cities, the IANA time zone names (tzdata)."""
     from babel import Locale
 
     english: set[str] = set()
@@ -125,7 +127,12 @@ def _place_names() -> tuple[frozenset[str], re.Pattern[str]]:
     for code, locale in (("en", Locale("en")), ("ja", Locale("ja"))):
         target = english if code == "en" else japanese
         names = [n for key, n in locale.territories.items() if not key.isdigit()]
-        names += [zone.get("city") for zone in locale.time_zones.values() if zone.get("city")]
+        if code == "ja":
+            names += [zone.get("city") for zone in locale.time_zones.values() if zone.get("city")]
+        else:  # English city names are the IANA zone names themselves
+            names += [zone.split("/")[1].replace("_", " ")
+                      for zone in zoneinfo.available_timezones()
+                      if zone.count("/") == 1 and zone.split("/")[0] in ZONE_AREAS]
         for name in names:
             folded = unicodedata.normalize("NFKC", str(name)).lower()
             target.add(folded)
@@ -139,6 +146,10 @@ def _place_names() -> tuple[frozenset[str], re.Pattern[str]]:
     return frozenset(english), pattern
 
 
+# The continents and oceans of the IANA zone names: "US/Central", "Etc/Universal" and
+# "Mexico/General" name no city.
+ZONE_AREAS = frozenset({"Africa", "America", "Asia", "Atlantic", "Australia", "Europe",
+                        "Indian", "Pacific"})
 # Parts of multi-word territory names that are ordinary words, not places.
 _NOT_PLACES = frozenset({"islands", "island", "republic", "united", "states", "kingdom", "north",
                          "south", "east", "west", "central", "saint", "outlying", "minor",
