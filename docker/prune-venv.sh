@@ -1,6 +1,6 @@
 #!/bin/sh
 # Remove from the image's venv what the bot never imports or reads, then strip debug symbols.
-# Each line says why it can go; docker/README.md lists what remains and why. Run once, in
+# Each line says why it can go; README.md (Operators) lists what remains and why. Run once, in
 # the Dockerfile's dependency layer, after `pip install`.
 set -eu
 venv=${1:-/opt/venv}
