@@ -97,7 +97,9 @@ class Service:
             self.state.index_loaded = True
             self.state.dense_ready = lambda: tutor.dense_ready
             bot = TutorBot(self.settings, tutor=tutor, db=db, plan_library=library)
-            self.state.gateway_connected = lambda: bot.is_ready() and not bot.is_closed()
+            self.state.gateway_connected = bot.gateway_connected
+            self.state.shards = bot.shard_states
+            self.state.shard_count = lambda: bot.shard_count
             self.state.reminders = lambda: reminders_role(bot)
             try:
                 await self._run_until_stopped(bot)
