@@ -184,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=cmd_chat)
 
     run = commands.add_parser("run", help="run the Discord bot (token from DISCORD_TOKEN)")
+    run.add_argument("--shard-count", dest="shard_count", metavar="N",
+                     help="total shards of the bot across all processes (setting shard_count)")
+    run.add_argument("--shards", dest="shard_ids", metavar="IDS",
+                     help="the shards this process runs, e.g. 0-3 or 0,2 (setting shard_ids)")
     run.set_defaults(handler=cmd_run)
 
     from bot.plans import cli as plan_cli
@@ -197,7 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, handlers: dict[str, Callable] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(args.config)
+        # Flags are text, checked by the config module like environment variables.
+        flags = {name: getattr(args, name, None) for name in ("shard_count", "shard_ids")}
+        settings = load_settings(args.config, flags=flags)
         setup_logging("DEBUG" if args.verbose else "WARNING", settings.log_json)
         direct_caches(settings.data_dir)
         if getattr(args, "k", None) is not None and not 1 <= args.k <= 20:

@@ -72,6 +72,10 @@ class Settings:
     ask_per_minute: int = 5
     max_concurrent_answers: int = 2
     default_timezone: str = "Asia/Tokyo"
+    # Sharding: 0 = one process owning every shard, as many as Discord recommends.
+    shard_count: int = 0
+    # The shards this process runs ("0-3", "0,2"); empty = all of shard_count.
+    shard_ids: tuple[int, ...] = field(default=(), metadata={"parse": "shard_ids"})
     # Operations
     log_level: str = "INFO"
     log_json: bool = False
@@ -80,6 +84,15 @@ class Settings:
     # Seconds without a gateway connection after which /healthz says "failing" (503), so
     # an orchestrator restarts the container; shorter outages are only "degraded".
     gateway_failing_after: float = 600.0
+
+    @property
+    def owned_shards(self) -> tuple[int, ...]:
+        """The shards this process runs; () when Discord picks the count (then all of them)."""
+        return self.shard_ids or tuple(range(self.shard_count))
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process's shards receive the guild's events (Discord's routing)."""
+        return self.shard_count == 0 or (guild_id >> 22) % self.shard_count in self.owned_shards
 
     @property
     def database_path(self) -> Path:
@@ -113,8 +126,22 @@ class Settings:
         _check(self.log_level.upper() in logging.getLevelNamesMapping(), "log_level",
                "must be DEBUG, INFO, WARNING or ERROR")
         _check_timezone(self.default_timezone)
+        self._check_shards()
         return self
 
+    def _check_shards(self) -> None:
+        _check(0 <= self.shard_count <= MAX_SHARDS, "shard_count",
+               f"must be between 1 and {MAX_SHARDS} (0 = as many as Discord recommends)")
+        _check(not self.shard_ids or self.shard_count > 0, "shard_ids",
+               "needs shard_count: which shards of how many?")
+        wrong = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+        _check(not wrong, "shard_ids", f"has {wrong[:1]} outside 0-{self.shard_count - 1} "
+               f"(shard_count is {self.shard_count})")
+        _check(len(set(self.shard_ids)) == len(self.shard_ids), "shard_ids",
+               "names a shard twice")
+
+
+MAX_SHARDS = 65_536  # far past Discord's largest bots; a typo like 40000000 is refused
 
 HOST_LABEL_RE = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
@@ -146,14 +173,17 @@ def _check_timezone(name: str) -> None:
         raise ConfigError(f"setting 'default_timezone': unknown IANA zone {name!r}") from exc
 
 
-def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
-    """Defaults, then the YAML file (if given or ./config.yaml exists), then the environment."""
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None,
+                  flags: dict[str, str] | None = None) -> Settings:
+    """Defaults, then the YAML file (if given or ./config.yaml exists), then the environment,
+    then command-line ``flags`` (setting name -> text, checked like the environment's)."""
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, Any] = {}
     source = _config_path(path, environ)
     if source is not None:
         values.update(_read_yaml(source))
     values.update(_read_environ(environ))
+    values.update({k: v for k, v in (flags or {}).items() if v is not None})
     return _build(values, source)
 
 
@@ -206,6 +236,8 @@ def _build(values: dict[str, Any], source: Path | None) -> Settings:
 def _coerce(f: dataclasses.Field, value: Any, source: Path | None) -> Any:
     default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
     try:
+        if f.metadata.get("parse") == "shard_ids":
+            return _to_shard_ids(value)
         return _coerce_like(default, value)
     except (TypeError, ValueError) as exc:
         where = f" (from {source})" if source else ""
@@ -242,6 +274,32 @@ def _to_int(value: Any) -> int:
     if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?\d+\s*", value):
         raise ValueError("expected a whole number")
     return int(value)
+
+
+SHARD_RANGE_RE = re.compile(r"(\d+)(?:-(\d+))?")
+
+
+def _to_shard_ids(value: Any) -> tuple[int, ...]:
+    """Shard ids as operators write them: "0-3", "0,2,5", "0-3 8", or a YAML list of
+    whole numbers."""
+    if isinstance(value, list | tuple):
+        return tuple(_to_int(v) for v in value)
+    if not isinstance(value, str):
+        raise TypeError(f"expected shard ids like '0-3' or '0,2', got {type(value).__name__}")
+    ids: list[int] = []
+    for part in value.replace(",", " ").split():
+        match = SHARD_RANGE_RE.fullmatch(part)
+        if match is None:
+            raise ValueError(f"{part!r} is not a shard id or a range like 0-3")
+        first, last = int(match[1]), int(match[2] or match[1])
+        if last < first:
+            raise ValueError(f"the range {part!r} runs backwards")
+        if last >= MAX_SHARDS:
+            raise ValueError(f"shard {last} is past the largest shard count, {MAX_SHARDS}")
+        ids.extend(range(first, last + 1))
+    if not ids:
+        raise ValueError("expected shard ids like '0-3' or '0,2'")
+    return tuple(ids)
 
 
 def _to_float(value: Any) -> float:

@@ -21,6 +21,22 @@ from bot import metrics
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ShardState:
+    """One owned shard's gateway, as /healthz and /metrics report it."""
+
+    state: str  # 'connected', 'disconnected' or 'starting' (not launched yet)
+    latency: float | None  # heartbeat round trip in seconds, None until measured
+
+    @property
+    def connected(self) -> bool:
+        return self.state == "connected"
+
+    def report(self) -> dict:
+        latency = None if self.latency is None else round(self.latency * 1000, 1)
+        return {"gateway": self.state, "latency_ms": latency}
+
+
 @dataclass
 class HealthState:
     index_loaded: bool = False
@@ -31,6 +47,10 @@ class HealthState:
     reminders: Callable[[], str] = lambda: "stopped"
     gateway_down_for: Callable[[], float] = lambda: 0.0
     gateway_failing_after: float = 600.0
+    # The shards this process runs and their gateways; the total once Discord or the
+    # settings gave it.
+    shards: Callable[[], dict[int, ShardState]] = dict
+    shard_count: Callable[[], int | None] = lambda: None
     shutting_down: bool = False
     details: dict[str, str] = field(default_factory=dict)
 
@@ -56,6 +76,8 @@ class HealthState:
             "database": "writable" if database else "unavailable",
             "gateway": "connected" if gateway else "disconnected",
             "reminders": reminders,
+            "shard_count": self.shard_count(),
+            "shards": {str(k): v.report() for k, v in sorted(self.shards().items())},
             **self.details,
         }
         if not gateway:
@@ -85,6 +107,8 @@ class HealthServer:
         return web.json_response(body, status=status)
 
     async def _metrics(self, request: web.Request) -> web.Response:
+        metrics.observe_shards({k: (v.connected, v.latency)
+                                for k, v in self.state.shards().items()})
         return web.Response(body=metrics.render(),
                             headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 

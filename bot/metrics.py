@@ -25,7 +25,14 @@ REMINDERS_RETRYING = Gauge(
     "tutorbot_reminders_retrying", "Study-plan reminders waiting for a retry after an error "
     "(checked against the channel's history before resending)", registry=REGISTRY)
 GATEWAY_RECONNECTS = Counter("tutorbot_gateway_reconnects_total",
-                             "Gateway sessions resumed or re-identified", registry=REGISTRY)
+                             "Gateway sessions resumed, by shard", ["shard"], registry=REGISTRY)
+# Per shard, read from the bot when /metrics is scraped (see observe_shards).
+GATEWAY_CONNECTED = Gauge("tutorbot_gateway_connected",
+                          "1 when this shard's gateway socket is open", ["shard"],
+                          registry=REGISTRY)
+GATEWAY_LATENCY = Gauge("tutorbot_gateway_latency_seconds",
+                        "Heartbeat round trip of this shard's gateway", ["shard"],
+                        registry=REGISTRY)
 IN_FLIGHT = Gauge("tutorbot_answers_in_flight", "Answers being worked on", registry=REGISTRY)
 
 
@@ -34,6 +41,14 @@ def record_answer(language: str, status: str, seconds: float) -> None:
     ANSWER_SECONDS.observe(seconds)
     if status == "abstained":
         ABSTENTIONS.inc()
+
+
+def observe_shards(states: dict[int, tuple[bool, float | None]]) -> None:
+    """Set the per-shard gauges from ``{shard: (connected, latency seconds or None)}``."""
+    for shard, (connected, latency) in states.items():
+        GATEWAY_CONNECTED.labels(shard=str(shard)).set(1 if connected else 0)
+        if latency is not None:
+            GATEWAY_LATENCY.labels(shard=str(shard)).set(latency)
 
 
 def render() -> bytes:

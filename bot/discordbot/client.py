@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from bot.discordbot.checks import NotModerator
 from bot.discordbot.i18n import TutorTranslator
 from bot.discordbot.texts import guild_language, interaction_language, tr
 from bot.discordbot.watchdog import LoopWatchdog
+from bot.health import ShardState
 from bot.plans.library import PlanLibrary
 from bot.ratelimit import AnswerSlots, TokenBucket
 from bot.storage.answers import AnswerStore, GuildSettingsStore
@@ -49,7 +51,13 @@ def point_discord_at(settings: Settings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-class TutorBot(commands.Bot):
+class TutorBot(commands.AutoShardedBot):
+    """One process running some or all of the bot's shards.
+
+    With no shard settings it asks Discord how many shards to run and runs them all, which
+    for a study group is one; ``shard_count``/``shard_ids`` give it a part of a bigger bot.
+    """
+
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  tutor: Tutor | None = None, db: Database | None = None,
                  plan_library: PlanLibrary | None = None,
@@ -61,7 +69,9 @@ class TutorBot(commands.Bot):
         intents.message_content = True  # follow-ups in the bot's threads come without a mention
         super().__init__(command_prefix=commands.when_mentioned, intents=intents,
                          allowed_mentions=NO_MENTIONS, help_command=None,
-                         guild_ready_timeout=guild_ready_timeout)
+                         guild_ready_timeout=guild_ready_timeout,
+                         shard_count=settings.shard_count or None,
+                         shard_ids=list(settings.shard_ids) or None)
         self.settings = settings
         self.clock = clock or SystemClock()
         self.tutor = tutor
@@ -213,22 +223,47 @@ class TutorBot(commands.Bot):
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: messages are handled by the cogs' listeners only."""
 
-    async def on_resumed(self) -> None:
+    async def on_shard_resumed(self, shard_id: int) -> None:
         self.gateway_reconnects += 1
-        metrics.GATEWAY_RECONNECTS.inc()
+        metrics.GATEWAY_RECONNECTS.labels(shard=str(shard_id)).inc()
         self._gateway_down_since = None
 
     async def on_ready(self) -> None:
         self._gateway_down_since = None
-        log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
+        log.info("connected as %s to %d guild(s) on shard(s) %s", self.user, len(self.guilds),
+                 ",".join(map(str, self.owned_shards())))
+
+    # --- shards -------------------------------------------------------------------------
+
+    def owned_shards(self) -> tuple[int, ...]:
+        """The shards this process runs: configured, else all that Discord asked for."""
+        return self.settings.owned_shards or tuple(range(self.shard_count or 0))
+
+    def shard_states(self) -> dict[int, ShardState]:
+        """Each owned shard's gateway state (empty until Discord said how many shards)."""
+        states = {}
+        for shard_id in self.owned_shards():
+            shard = self.get_shard(shard_id)
+            if shard is None:
+                states[shard_id] = ShardState("starting", None)
+            elif shard.is_closed() or self.is_closed():
+                states[shard_id] = ShardState("disconnected", None)
+            else:
+                latency = shard.latency
+                states[shard_id] = ShardState("connected",
+                                              latency if math.isfinite(latency) else None)
+        return states
+
+    def gateway_connected(self) -> bool:
+        """Ready, no disconnect since (is_ready() stays true through a dropped connection;
+        the disconnect event does not), and every owned shard's socket open."""
+        states = self.shard_states()
+        return (self.is_ready() and not self.is_closed() and self._gateway_down_since is None
+                and bool(states) and all(s.connected for s in states.values()))
 
     async def on_disconnect(self) -> None:
         if self._gateway_down_since is None:
             self._gateway_down_since = time.monotonic()
-
-    def gateway_connected(self) -> bool:
-        # is_ready() stays true through a dropped connection; the disconnect event does not.
-        return self.is_ready() and not self.is_closed() and self._gateway_down_since is None
 
     def gateway_down_for(self) -> float:
         """Seconds since the gateway was last connected (0 while it is)."""

@@ -100,6 +100,8 @@ class Service:
             self.state.gateway_connected = bot.gateway_connected
             self.state.gateway_down_for = bot.gateway_down_for
             self.state.gateway_failing_after = self.settings.gateway_failing_after
+            self.state.shards = bot.shard_states
+            self.state.shard_count = lambda: bot.shard_count
             self.state.reminders = lambda: reminders_role(bot)
             try:
                 await self._run_until_stopped(bot)

@@ -30,6 +30,7 @@ import json
 import logging
 import random
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -602,11 +603,17 @@ class QuizEngine:
 
     # -- restart --------------------------------------------------------------------------
 
-    async def restore(self) -> list[QuizSession]:
-        """Load the sessions that were active when the bot stopped; resume or close each."""
+    async def restore(self, owns_guild: Callable[[int], bool] = lambda _guild: True,
+                      ) -> list[QuizSession]:
+        """Load the sessions that were active when the bot stopped; resume or close each.
+
+        Only quizzes in guilds ``owns_guild`` accepts: with several bot processes on one
+        database, each resumes the quizzes of its own shards and leaves the others' alone
+        (another process cannot even see those channels, and would close them as gone).
+        """
         restored = []
         for session in await self.store.load_active():
-            if session.channel_id in self._sessions:
+            if session.channel_id in self._sessions or not owns_guild(session.guild_id):
                 continue
             self._sessions[session.channel_id] = session
             restored.append(session)

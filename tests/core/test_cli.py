@@ -138,3 +138,9 @@ def test_chat_with_a_corrupt_database_is_one_line(cli_env, tmp_path, monkeypatch
     assert err.strip().splitlines() == [
         f"tutorbot: database {data / 'tutorbot.sqlite3'}: not a usable SQLite database "
         "(file is not a database)"]
+
+
+def test_bad_shard_flags_are_one_line_naming_the_setting(capsys):
+    assert main(["run", "--shard-count", "2", "--shards", "0-5"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "tutorbot: setting 'shard_ids' has [2] outside 0-1 (shard_count is 2)"

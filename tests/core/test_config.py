@@ -156,3 +156,53 @@ def test_a_token_in_a_traceback_is_redacted(monkeypatch, capsys, json_lines):
         logging.getLogger("tutorbot.test").exception("login failed")
     err = capsys.readouterr().err
     assert "RuntimeError" in err and "Bot [redacted]" in err and "tok-123456" not in err
+
+
+def test_shards_by_flag_environment_or_file(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("shard_count: 8\nshard_ids: [4, 5]\n", encoding="utf-8")
+    assert load_settings(path, environ={}).owned_shards == (4, 5)
+    settings = load_settings(environ={"TUTORBOT_SHARD_COUNT": "8", "TUTORBOT_SHARD_IDS": "0-3"})
+    assert settings.owned_shards == (0, 1, 2, 3)
+    flags = {"shard_count": "8", "shard_ids": "6,7"}
+    assert load_settings(path, environ={}, flags=flags).owned_shards == (6, 7)
+    everything = load_settings(environ={"TUTORBOT_SHARD_COUNT": "2"})
+    assert everything.owned_shards == (0, 1) and everything.owns_guild(1 << 22)
+    default = load_settings(environ={})
+    assert (default.shard_count, default.owned_shards) == (0, ()) and default.owns_guild(5)
+
+
+def test_a_guild_belongs_to_the_shard_discord_sends_it_to():
+    settings = load_settings(environ={}, flags={"shard_count": "4", "shard_ids": "1-2"})
+    assert [settings.owns_guild(shard << 22) for shard in range(4)] == [False, True, True, False]
+
+
+@pytest.mark.parametrize(("flags", "fragment"), [
+    ({"shard_ids": "0-1"}, "needs shard_count"),
+    ({"shard_count": "2", "shard_ids": "1-3"}, "outside 0-1"),
+    ({"shard_count": "4", "shard_ids": "3-1"}, "runs backwards"),
+    ({"shard_count": "4", "shard_ids": "0,0"}, "twice"),
+    ({"shard_count": "4", "shard_ids": "one"}, "not a shard id"),
+    ({"shard_count": "4", "shard_ids": "0-99999999"}, "largest shard count"),
+    ({"shard_count": "two"}, "whole number"),
+    ({"shard_count": "2.0"}, "whole number"),
+    ({"shard_count": "-1"}, "between 1 and"),
+])
+def test_bad_shard_settings_are_one_line_naming_the_setting(flags, fragment):
+    with pytest.raises(ConfigError, match=fragment) as caught:
+        load_settings(environ={}, flags=flags)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(("setting 'shard_count'", "setting 'shard_ids'"))
+
+
+@pytest.mark.parametrize("text", ["shard_count: 2\nshard_ids: [0, true]\n",
+                                  "shard_count: 2\nshard_ids: 1.0\n", "shard_count: '2'\n"])
+def test_shard_types_are_strict_in_yaml(tmp_path, text):
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    if text == "shard_count: '2'\n":  # text that is a whole number is taken, as for top_k
+        assert load_settings(path, environ={}).shard_count == 2
+        return
+    with pytest.raises(ConfigError, match="setting 'shard_ids'"):
+        load_settings(path, environ={})

@@ -38,14 +38,15 @@ async def wait_for_health(url: str, wanted: set[str], timeout: float = 90) -> di
     raise AssertionError(f"health never reached {wanted}: {body}")
 
 
-async def start_process(tutor, tmp_path, api_base: str, gateway_url: str, port: int):
+async def start_process(tutor, tmp_path, api_base: str, gateway_url: str, port: int,
+                        *run_args: str):
     env = {**os.environ, "DISCORD_TOKEN": BOT_TOKEN, "DISCORD_API_BASE": api_base,
            "DISCORD_GATEWAY_URL": gateway_url, "TUTORBOT_HEALTH_PORT": str(port),
            "TUTORBOT_HEALTH_HOST": "127.0.0.1", "TUTORBOT_LOG_JSON": "true",
            "TUTORBOT_INDEX_DIR": str(tutor.settings.index_dir),
            "TUTORBOT_DATA_DIR": str(tmp_path / "data")}
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env,
+        sys.executable, "-m", "bot.cli", "run", *run_args, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from .models import JSON, GatewayFrame
-from .state import FakeState
+from .snowflake import shard_of
+from .state import FakeGuild, FakeState
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,91 @@ HEARTBEAT_ACK = 11
 MESSAGE_CONTENT_INTENT = 1 << 15
 
 
+class ShardSession:
+    """One shard's gateway session: its sequence numbers, its RESUME buffer, its socket."""
+
+    def __init__(self, shard_id: int, shard_count: int) -> None:
+        self.shard_id = shard_id
+        self.shard_count = shard_count
+        self.ws: web.WebSocketResponse | None = None  # the current connection
+        # The connection that receives dispatches: only after IDENTIFY/RESUME, so events that
+        # happen between connect and RESUME are buffered and replayed in order, as on Discord.
+        self._live: web.WebSocketResponse | None = None
+        self.session_id: str | None = None
+        self.seq = 0
+        self.identify: JSON | None = None
+        self.sent: list[JSON] = []  # every dispatch of this session (replayed on RESUME)
+        self.lock = asyncio.Lock()
+
+    @property
+    def connected(self) -> bool:
+        """True when a socket has IDENTIFYed or RESUMEd and is receiving dispatches."""
+        return self._live is not None and not self._live.closed
+
+    def has_message_content(self) -> bool:
+        return bool(int((self.identify or {}).get("intents") or 0) & MESSAGE_CONTENT_INTENT)
+
+    def start(self, ws: web.WebSocketResponse, identify: JSON) -> None:
+        """A new session after IDENTIFY (call with the lock held)."""
+        self.identify = identify
+        self.session_id = uuid.uuid4().hex
+        self.seq = 0
+        self.sent = []
+        self.ws = self._live = ws
+
+    async def resume(self, ws: web.WebSocketResponse, last_seq: int) -> None:
+        # Replay what the client missed while disconnected, then confirm, like Discord does.
+        # Holding the lock keeps concurrent dispatches from overtaking the replay.
+        async with self.lock:
+            self.ws = ws
+            for frame in [f for f in self.sent if f["s"] > last_seq]:
+                await send_frame(ws, frame)
+            await send_frame(ws, self.next_frame("RESUMED", {"_trace": ["fakediscord"]}))
+            self._live = ws
+
+    def detach(self, ws: web.WebSocketResponse) -> None:
+        if self.ws is ws:
+            self.ws = None
+        if self._live is ws:
+            self._live = None
+
+    async def dispatch(self, event: str, data: JSON) -> None:
+        """Send a DISPATCH; buffered for RESUME replay when the socket is down."""
+        # The lock keeps sequence numbers in wire order when many tasks dispatch at once.
+        async with self.lock:
+            await self.dispatch_locked(event, data)
+
+    async def dispatch_locked(self, event: str, data: JSON) -> None:
+        frame = self.next_frame(event, data)
+        if self._live is not None:
+            await send_frame(self._live, frame)
+
+    def next_frame(self, event: str, data: JSON) -> JSON:
+        """Number a DISPATCH and remember it for RESUME replay (call with the lock held)."""
+        self.seq += 1
+        frame = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
+        self.sent.append(frame)
+        return frame
+
+    async def close(self, code: int) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        self.ws = self._live = None
+        # The client answers the close frame itself; don't wait long if it is busy.
+        try:
+            await asyncio.wait_for(ws.close(code=code, message=b"fakediscord close"), 2.0)
+        except TimeoutError:
+            log.debug("gateway close handshake timed out")
+
+
 class GatewaySession:
-    """Server side of the gateway. Only one bot connection is live at a time."""
+    """Server side of the gateway: one ``ShardSession`` per shard that IDENTIFYed.
+
+    An IDENTIFY without ``shard`` is shard 0 of 1, which owns every guild. With
+    ``shard: [i, n]`` a session receives only the guilds Discord routes to it,
+    ``(guild_id >> 22) % n == i``, and DMs arrive on shard 0, as on Discord.
+    """
 
     def __init__(
         self, state: FakeState, notify: Callable[[], None], heartbeat_interval_ms: int = 41_250
@@ -40,17 +124,12 @@ class GatewaySession:
         self._notify = notify
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.url = ""  # ws://127.0.0.1:PORT/gateway, set once the port is known
-        self.ws: web.WebSocketResponse | None = None  # the current connection
-        # The connection that receives dispatches: only after IDENTIFY/RESUME, so events that
-        # happen between connect and RESUME are buffered and replayed in order, as on Discord.
-        self._live: web.WebSocketResponse | None = None
-        self.session_id: str | None = None
-        self.seq = 0
-        self.identify: JSON | None = None
-        self.frames: list[GatewayFrame] = []  # every frame the client sent
-        self.sent: list[JSON] = []  # every dispatch of this session (replayed on RESUME)
+        self.recommended_shards = 1  # what GET /gateway/bot answers
+        self.shard_count = 1
+        self.shards: dict[int, ShardSession] = {}
+        self.identify: JSON | None = None  # the latest IDENTIFY of any shard
+        self.frames: list[GatewayFrame] = []  # every frame any client sent
         self.connections = 0
-        self._send_lock = asyncio.Lock()
 
     # -- public state ------------------------------------------------------------------------
 
@@ -60,8 +139,23 @@ class GatewaySession:
 
     @property
     def connected(self) -> bool:
-        """True when a socket has IDENTIFYed or RESUMEd and is receiving dispatches."""
-        return self._live is not None and not self._live.closed
+        """True when every shard that IDENTIFYed is receiving dispatches."""
+        return bool(self.shards) and all(s.connected for s in self.shards.values())
+
+    @property
+    def session_id(self) -> str | None:
+        """Shard 0's session (the only one without sharding)."""
+        first = self.shards.get(0) or next(iter(self.shards.values()), None)
+        return None if first is None else first.session_id
+
+    @property
+    def sent(self) -> list[JSON]:
+        """Every dispatch of the current sessions, shard by shard."""
+        return [f for _, s in sorted(self.shards.items()) for f in s.sent]
+
+    @property
+    def ws(self) -> web.WebSocketResponse | None:
+        return next((s.ws for s in self.shards.values() if s.ws is not None), None)
 
     @property
     def intents(self) -> int:
@@ -70,69 +164,75 @@ class GatewaySession:
     def has_message_content(self) -> bool:
         return bool(self.intents & MESSAGE_CONTENT_INTENT)
 
+    def shard_for(self, guild_id: int | None) -> int:
+        """The shard that receives a guild's events; DMs (no guild) go to shard 0."""
+        return 0 if guild_id is None else shard_of(guild_id, self.shard_count)
+
+    def guilds_of(self, shard: ShardSession) -> list[FakeGuild]:
+        return [g for g in self.state.guilds.values() if self.shard_for(g.id) == shard.shard_id]
+
     # -- websocket handler -------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         # max_msg_size=0: IDENTIFY and big dispatches must never be cut off.
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
-        self.ws = ws
         self.connections += 1
         log.debug("gateway connection #%d from %s", self.connections, request.query_string)
-        await self._send(ws, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        await send_frame(ws, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        bound: list[ShardSession] = []  # the shard this socket IDENTIFYed or RESUMEd as
         try:
-            await self._read_loop(ws)
+            async for msg in ws:
+                if msg.type is WSMsgType.TEXT:
+                    await self._on_frame(ws, json.loads(msg.data), bound)
+                elif msg.type is WSMsgType.ERROR:
+                    log.debug("gateway socket error: %s", ws.exception())
+                    break
         finally:
-            if self.ws is ws:
-                self.ws = None
-            if self._live is ws:
-                self._live = None
+            for shard in bound:
+                shard.detach(ws)
             self._notify()
         return ws
 
-    async def _read_loop(self, ws: web.WebSocketResponse) -> None:
-        async for msg in ws:
-            if msg.type is WSMsgType.TEXT:
-                await self._on_frame(ws, json.loads(msg.data))
-            elif msg.type is WSMsgType.ERROR:
-                log.debug("gateway socket error: %s", ws.exception())
-                return
-
-    async def _on_frame(self, ws: web.WebSocketResponse, frame: JSON) -> None:
+    async def _on_frame(
+        self, ws: web.WebSocketResponse, frame: JSON, bound: list[ShardSession]
+    ) -> None:
         op = int(frame.get("op", -1))
         data = frame.get("d")
         self.frames.append(GatewayFrame(op, data))
-        handlers: dict[int, Callable[[web.WebSocketResponse, Any], Any]] = {
-            HEARTBEAT: self._on_heartbeat,
-            IDENTIFY: self._on_identify,
-            RESUME: self._on_resume,
-            REQUEST_MEMBERS: self._on_request_members,
-        }
-        handler = handlers.get(op)
-        if handler is not None:
-            await handler(ws, data)
+        if op == HEARTBEAT:
+            await send_frame(ws, {"op": HEARTBEAT_ACK, "d": None})
+        elif op == IDENTIFY:
+            bound[:] = [await self._on_identify(ws, data)]
+        elif op == RESUME:
+            bound[:] = await self._on_resume(ws, data)
+        elif op == REQUEST_MEMBERS and bound:
+            await self._on_request_members(bound[0], data)
         self._notify()
 
-    async def _on_heartbeat(self, ws: web.WebSocketResponse, _data: Any) -> None:
-        await self._send(ws, {"op": HEARTBEAT_ACK, "d": None})
+    async def _on_identify(self, ws: web.WebSocketResponse, data: JSON) -> ShardSession:
+        shard_id, shard_count = (int(v) for v in data.get("shard") or (0, 1))
+        if shard_count != self.shard_count:
+            # A new shard count re-partitions every guild: the old sessions are void.
+            self.shard_count, self.shards = shard_count, {}
+        shard = self.shards.setdefault(shard_id, ShardSession(shard_id, shard_count))
+        self.identify = data
+        async with shard.lock:
+            shard.start(ws, data)
+            guilds = self.guilds_of(shard)
+            await shard.dispatch_locked("READY", self._ready_payload(shard, guilds))
+            # Guilds arrive unavailable in READY and are then filled in by GUILD_CREATE.
+            for guild in guilds:
+                payload = self.state.guild_payload(full=True, guild=guild)
+                await shard.dispatch_locked("GUILD_CREATE", payload)
+        return shard
 
-    async def _on_identify(self, ws: web.WebSocketResponse, data: JSON) -> None:
-        async with self._send_lock:
-            self.identify = data
-            self.session_id = uuid.uuid4().hex
-            self.seq = 0
-            self.sent = []
-            self._live = ws
-        await self.dispatch("READY", self._ready_payload(data))
-        # The guild arrives unavailable in READY and is then filled in by GUILD_CREATE.
-        await self.dispatch("GUILD_CREATE", self.state.guild_payload(full=True))
-
-    def _ready_payload(self, identify: JSON) -> JSON:
+    def _ready_payload(self, shard: ShardSession, guilds: list[FakeGuild]) -> JSON:
         data: JSON = {
             "v": 10,
             "user": {**self.state.bot_user.payload(), "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(self.state.guild.id), "unavailable": True}],
-            "session_id": self.session_id,
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": shard.session_id,
             "session_type": "normal",
             "resume_gateway_url": self.url,
             "application": {"id": str(self.state.application_id), "flags": 0},
@@ -142,25 +242,21 @@ class GatewaySession:
             "geo_ordered_rtc_regions": [],
             "_trace": ["fakediscord"],
         }
-        if identify.get("shard"):
-            data["shard"] = identify["shard"]
+        if (shard.identify or {}).get("shard"):
+            data["shard"] = shard.identify["shard"]  # type: ignore[index]
         return data
 
-    async def _on_resume(self, ws: web.WebSocketResponse, data: JSON) -> None:
-        if data.get("session_id") != self.session_id:
+    async def _on_resume(self, ws: web.WebSocketResponse, data: JSON) -> list[ShardSession]:
+        wanted = data.get("session_id")
+        shard = next((s for s in self.shards.values() if s.session_id == wanted), None)
+        if shard is None:
             # Discord answers a stale session with INVALID_SESSION(false): IDENTIFY again.
-            await self._send(ws, {"op": INVALID_SESSION, "d": False})
-            return
-        last_seq = int(data.get("seq") or 0)
-        # Replay what the client missed while disconnected, then confirm, like Discord does.
-        # Holding the lock keeps concurrent dispatches from overtaking the replay.
-        async with self._send_lock:
-            for frame in [f for f in self.sent if f["s"] > last_seq]:
-                await self._send(ws, frame)
-            await self._send(ws, self._next_frame("RESUMED", {"_trace": ["fakediscord"]}))
-            self._live = ws
+            await send_frame(ws, {"op": INVALID_SESSION, "d": False})
+            return []
+        await shard.resume(ws, int(data.get("seq") or 0))
+        return [shard]
 
-    async def _on_request_members(self, ws: web.WebSocketResponse, data: JSON) -> None:
+    async def _on_request_members(self, shard: ShardSession, data: JSON) -> None:
         wanted = {int(u) for u in data.get("user_ids") or []}
         query = str(data.get("query") or "").lower()
         members = [
@@ -169,7 +265,7 @@ class GatewaySession:
             if (not wanted or u.id in wanted) and u.username.lower().startswith(query)
         ]
         chunk: JSON = {
-            "guild_id": str(self.state.guild.id),
+            "guild_id": str(data.get("guild_id") or self.state.guild.id),
             "members": members,
             "chunk_index": 0,
             "chunk_count": 1,
@@ -177,56 +273,55 @@ class GatewaySession:
         }
         if data.get("nonce"):
             chunk["nonce"] = data["nonce"]
-        await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+        await shard.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
     # -- sending -----------------------------------------------------------------------------
 
-    async def _send(self, ws: web.WebSocketResponse, frame: JSON) -> None:
-        if ws.closed:
-            return
-        try:
-            await ws.send_str(json.dumps(frame))
-        except ConnectionError:
-            log.debug("gateway send failed; the client is reconnecting")
+    def _owner(self, data: JSON) -> ShardSession | None:
+        gid = data.get("guild_id")
+        return self.shards.get(self.shard_for(None if gid is None else int(gid)))
 
     async def dispatch(self, event: str, data: JSON) -> None:
-        """Send a DISPATCH; buffered for RESUME replay when the socket is down."""
-        if self.session_id is None:
-            log.debug("dropping %s: no gateway session yet", event)
+        """Send a DISPATCH on the shard that owns ``data['guild_id']`` (shard 0 without one)."""
+        shard = self._owner(data)
+        if shard is None or shard.session_id is None:
+            log.debug("dropping %s: no gateway session for its shard", event)
             return
-        # The lock keeps sequence numbers in wire order when many tasks dispatch at once.
-        async with self._send_lock:
-            frame = self._next_frame(event, data)
-            if self._live is not None:
-                await self._send(self._live, frame)
-
-    def _next_frame(self, event: str, data: JSON) -> JSON:
-        """Number a DISPATCH and remember it for RESUME replay (call with the lock held)."""
-        self.seq += 1
-        frame = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
-        self.sent.append(frame)
-        return frame
+        await shard.dispatch(event, data)
 
     async def dispatch_message(self, event: str, payload: JSON) -> None:
         """MESSAGE_CREATE/UPDATE with MESSAGE_CONTENT-intent redaction applied."""
-        bot_id = self.state.bot_user.id
-        await self.dispatch(event, redact_for_intents(payload, bot_id, self.has_message_content()))
+        shard = self._owner(payload)
+        content = shard.has_message_content() if shard else False
+        await self.dispatch(event, redact_for_intents(payload, self.state.bot_user.id, content))
 
-    async def send_op(self, op: int, data: Any = None) -> None:
-        if self.ws is None:
+    def _connected_shards(self, shard: int | None) -> list[ShardSession]:
+        """Shards with a socket: all of them, or just ``shard``."""
+        return [s for s in self.shards.values() if s.ws is not None and shard in (None, s.shard_id)]
+
+    async def send_op(self, op: int, data: Any = None, *, shard: int | None = None) -> None:
+        target = self._connected_shards(shard)
+        if not target:
             raise RuntimeError("no gateway connection")
-        await self._send(self.ws, {"op": op, "d": data})
+        for session in target:
+            await send_frame(session.ws, {"op": op, "d": data})  # type: ignore[arg-type]
 
-    async def close(self, code: int) -> None:
-        ws = self.ws
-        if ws is None:
+    async def close(self, code: int, *, shard: int | None = None) -> None:
+        """Close the socket of one shard, or of every shard."""
+        target = self._connected_shards(shard)
+        if not target:
             raise RuntimeError("no gateway connection to close")
-        self.ws = self._live = None
-        # The client answers the close frame itself; don't wait long if it is busy.
-        try:
-            await asyncio.wait_for(ws.close(code=code, message=b"fakediscord close"), 2.0)
-        except TimeoutError:
-            log.debug("gateway close handshake timed out")
+        for session in target:
+            await session.close(code)
+
+
+async def send_frame(ws: web.WebSocketResponse, frame: JSON) -> None:
+    if ws.closed:
+        return
+    try:
+        await ws.send_str(json.dumps(frame))
+    except ConnectionError:
+        log.debug("gateway send failed; the client is reconnecting")
 
 
 def redact_for_intents(payload: JSON, bot_id: int, has_message_content: bool) -> JSON:

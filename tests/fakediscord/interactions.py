@@ -139,10 +139,11 @@ class InteractionApi:
             }
         gid = str(channel.guild_id)
         perms = self.state.permissions_of(user)
+        locale = self.state.guilds[channel.guild_id].preferred_locale
         return {
             "guild_id": gid,
-            "guild_locale": self.state.guild.preferred_locale,
-            "guild": {"id": gid, "locale": self.state.guild.preferred_locale, "features": []},
+            "guild_locale": locale,
+            "guild": {"id": gid, "locale": locale, "features": []},
             "member": user.member_payload(permissions=perms),
             "context": 0,  # GUILD
             "authorizing_integration_owners": {"0": gid},

@@ -371,6 +371,7 @@ class InteractionRecord:
     followup_ids: list[int] = field(default_factory=list)
     events: list[tuple[str, JSON]] = field(default_factory=list)  # (kind, request body)
     rejected: list[tuple[int, JSON]] = field(default_factory=list)  # (status, error) answers
+    shard: int | None = None  # the shard whose connection received it (None: nobody's)
 
     @property
     def callback_type(self) -> int | None:

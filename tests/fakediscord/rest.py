@@ -25,7 +25,7 @@ from .errors import (
 )
 from .gateway import GatewaySession
 from .models import JSON, FailureRule, FakeChannel, FakeMessage, RecordedRequest, UploadedFile
-from .state import FakeState
+from .state import FakeGuild, FakeState
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +312,8 @@ class RestApi:
 
     async def get_gateway(self, rec: RecordedRequest) -> Reply:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return 200, {"url": self.gateway.url, "shards": 1, "session_start_limit": limit}
+        shards = self.gateway.recommended_shards
+        return 200, {"url": self.gateway.url, "shards": shards, "session_start_limit": limit}
 
     async def create_dm(self, rec: RecordedRequest) -> Reply:
         user = self.state.users.get(int((rec.json or {}).get("recipient_id") or 0))
@@ -383,26 +384,26 @@ class RestApi:
 
     # -- guild -------------------------------------------------------------------------------
 
-    def _check_guild(self, gid: str) -> None:
-        if int(gid) != self.state.guild.id:
+    def _check_guild(self, gid: str) -> FakeGuild:
+        guild = self.state.guilds.get(int(gid))
+        if guild is None:
             raise ApiError(404, 10004, "Unknown Guild")
+        return guild
 
     async def get_guild(self, rec: RecordedRequest, gid: str) -> Reply:
-        self._check_guild(gid)
-        data = self.state.guild_payload(full=False)
+        data = self.state.guild_payload(full=False, guild=self._check_guild(gid))
         if rec.query.get("with_counts") in ("true", "1", "True"):
             data["approximate_member_count"] = len(self.state.members())
             data["approximate_presence_count"] = 0
         return 200, data
 
     async def get_guild_channels(self, rec: RecordedRequest, gid: str) -> Reply:
-        self._check_guild(gid)
+        guild = self._check_guild(gid)
         channels = self.state.channels.values()
-        return 200, [c.payload() for c in channels if c.guild_id and not c.is_thread]
+        return 200, [c.payload() for c in channels if c.guild_id == guild.id and not c.is_thread]
 
     async def get_roles(self, rec: RecordedRequest, gid: str) -> Reply:
-        self._check_guild(gid)
-        return 200, [r.payload() for r in self.state.guild.roles.values()]
+        return 200, [r.payload() for r in self._check_guild(gid).roles.values()]
 
     async def list_members(self, rec: RecordedRequest, gid: str) -> Reply:
         self._check_guild(gid)
@@ -425,24 +426,26 @@ class RestApi:
         user = self._member(gid, uid)
         if int(rid) not in user.roles:
             user.roles.append(int(rid))
-        await self._member_update(user)
+        await self._member_update(user, gid)
         return 204, None
 
     async def remove_member_role(self, rec: RecordedRequest, gid: str, uid: str, rid: str) -> Reply:
         user = self._member(gid, uid)
         if int(rid) in user.roles:
             user.roles.remove(int(rid))
-        await self._member_update(user)
+        await self._member_update(user, gid)
         return 204, None
 
-    async def _member_update(self, user: Any) -> None:
-        data = {**user.member_payload(), "guild_id": str(self.state.guild.id)}
+    async def _member_update(self, user: Any, gid: str) -> None:
+        data = {**user.member_payload(), "guild_id": gid}
         await self.gateway.dispatch("GUILD_MEMBER_UPDATE", data)
 
     async def active_threads(self, rec: RecordedRequest, gid: str) -> Reply:
-        self._check_guild(gid)
+        guild = self._check_guild(gid)
         threads = [
-            c.payload() for c in self.state.channels.values() if c.is_thread and not c.archived
+            c.payload()
+            for c in self.state.channels.values()
+            if c.is_thread and not c.archived and c.guild_id == guild.id
         ]
         return 200, {"threads": threads, "members": []}
 

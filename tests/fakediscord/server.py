@@ -55,10 +55,12 @@ class FakeDiscord:
         expected_token: str | None = None,
         guild_locale: str = "en-US",
         heartbeat_interval_ms: int = 41_250,
+        recommended_shards: int = 1,
     ) -> None:
         self.state = FakeState(guild_locale=guild_locale)
         self._changed = asyncio.Event()
         self.gateway = GatewaySession(self.state, self._notify, heartbeat_interval_ms)
+        self.gateway.recommended_shards = recommended_shards  # GET /gateway/bot's "shards"
         self.rest = RestApi(
             self.state,
             self.gateway,
@@ -95,7 +97,7 @@ class FakeDiscord:
     async def stop(self) -> None:
         self._patches.close()
         if self.gateway.ws is not None:
-            await self.gateway.close(1001)
+            await self.gateway.close(1001)  # every shard
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -183,9 +185,27 @@ class FakeDiscord:
         """Add a member. Call before the bot connects (no GUILD_MEMBER_ADD is sent)."""
         return self.state.add_user(name, roles=roles, locale=locale)
 
-    def add_channel(self, name: str, *, topic: str | None = None) -> FakeChannel:
+    def add_channel(
+        self, name: str, *, topic: str | None = None, guild: FakeGuild | None = None
+    ) -> FakeChannel:
         """Add a text channel. Call before the bot connects (no CHANNEL_CREATE is sent)."""
-        return self.state.add_channel(name, topic=topic)
+        return self.state.add_channel(name, topic=topic, guild=guild)
+
+    def add_guild(
+        self, name: str, *, shard: tuple[int, int] | None = None, channels: tuple[str, ...] = ()
+    ) -> FakeGuild:
+        """Add a guild (every user a member) with text ``channels``; ``shard=(i, n)`` gives it
+        an id that Discord routes to shard i of n. Call before the bot connects."""
+        return self.state.add_guild(name, shard=shard, channels=channels)
+
+    @property
+    def guilds(self) -> list[FakeGuild]:
+        return list(self.state.guilds.values())
+
+    def shard_of(self, guild: FakeGuild | int | None) -> int:
+        """The shard that receives this guild's events under the current shard count."""
+        gid = guild.id if isinstance(guild, FakeGuild) else guild
+        return self.gateway.shard_for(gid)
 
     def dm_channel(self, user: FakeUser) -> FakeChannel:
         return self.state.dm_channel(user)
@@ -373,7 +393,7 @@ class FakeDiscord:
         """Close the websocket with ``code``; by default wait until the client RESUMEd."""
         resumes = self.gateway_ops.count(RESUME)
         resumed = self._count_dispatches("RESUMED")
-        await self.gateway.close(code)
+        await self.gateway.close(code)  # every shard's socket
         if wait_resume:
             await self.wait_until(
                 lambda: (
@@ -417,6 +437,9 @@ class FakeDiscord:
         self, record: InteractionRecord, wait: bool, timeout: float
     ) -> InteractionRecord:
         self._require_session()
+        owner = self.gateway.shard_for(record.guild_id)
+        if owner in self.gateway.shards:
+            record.shard = owner
         await self.gateway.dispatch("INTERACTION_CREATE", record.payload)
         if wait:
             await self.wait_for_callback(record, timeout)

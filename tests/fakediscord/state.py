@@ -76,6 +76,7 @@ class FakeState:
         self.application_id = self.bot_user.id  # Discord uses the bot user's id for the app
         self.guild = FakeGuild(id=self.ids.next(), name="Study Group", owner_id=0)
         self.guild.preferred_locale = guild_locale
+        self.guilds: dict[int, FakeGuild] = {self.guild.id: self.guild}
         self._seed_roles()
         self._seed_members()
         self._seed_channels()
@@ -127,11 +128,32 @@ class FakeState:
         self.users[user.id] = user
         return user
 
-    def add_channel(self, name: str, *, topic: str | None = None) -> FakeChannel:
-        position = sum(1 for c in self.channels.values() if c.type == TEXT_CHANNEL)
-        channel = FakeChannel(
-            id=self.ids.next(), name=name, guild_id=self.guild.id, position=position, topic=topic
+    def add_guild(
+        self, name: str, *, shard: tuple[int, int] | None = None, channels: tuple[str, ...] = ()
+    ) -> FakeGuild:
+        """Another guild with every user as a member, holding the first guild's roles.
+
+        ``shard=(i, n)`` picks an id that Discord routes to shard ``i`` of ``n``. Sharing the
+        role objects (Discord never would) keeps members' permissions alike in every guild.
+        """
+        gid = self.ids.next() if shard is None else self.ids.next_on_shard(*shard)
+        guild = FakeGuild(gid, name, self.owner.id, self.guild.preferred_locale)
+        guild.roles[gid] = FakeRole(gid, "@everyone", EVERYONE_PERMISSIONS, 0)
+        guild.roles.update({k: r for k, r in self.guild.roles.items() if k != self.guild.id})
+        self.guilds[gid] = guild
+        for channel in channels:
+            self.add_channel(channel, guild=guild)
+        return guild
+
+    def add_channel(
+        self, name: str, *, topic: str | None = None, guild: FakeGuild | None = None
+    ) -> FakeChannel:
+        gid = (guild or self.guild).id
+        position = sum(
+            1 for c in self.channels.values() if c.type == TEXT_CHANNEL and c.guild_id == gid
         )
+        channel = FakeChannel(id=self.ids.next(), name=name, guild_id=gid, position=position,
+                              topic=topic)
         self.channels[channel.id] = channel
         return channel
 
@@ -149,7 +171,7 @@ class FakeState:
             id=thread_id or self.ids.next(),
             name=name,
             type=thread_type,
-            guild_id=self.guild.id,
+            guild_id=parent.guild_id,
             parent_id=parent.id,
             owner_id=owner.id,
             auto_archive_duration=auto_archive_duration,
@@ -221,9 +243,9 @@ class FakeState:
 
     # -- payloads ----------------------------------------------------------------------------
 
-    def guild_payload(self, *, full: bool) -> JSON:
+    def guild_payload(self, *, full: bool, guild: FakeGuild | None = None) -> JSON:
         """REST guild object; ``full`` adds the GUILD_CREATE-only keys (channels, members...)."""
-        g = self.guild
+        g = guild or self.guild
         data: JSON = {
             "id": str(g.id),
             "name": g.name,
@@ -244,12 +266,12 @@ class FakeState:
             "premium_progress_bar_enabled": False,
         }
         if full:
-            data.update(self._gateway_guild_extras())
+            data.update(self._gateway_guild_extras(g))
         return data
 
-    def _gateway_guild_extras(self) -> JSON:
+    def _gateway_guild_extras(self, guild: FakeGuild) -> JSON:
         members = self.members()
-        guild_channels = [c for c in self.channels.values() if c.guild_id == self.guild.id]
+        guild_channels = [c for c in self.channels.values() if c.guild_id == guild.id]
         return {
             "unavailable": False,
             "large": False,

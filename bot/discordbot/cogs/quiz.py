@@ -218,7 +218,7 @@ class Quiz(commands.Cog):
         self.service = await asyncio.to_thread(QuizService.create, bot.db, bot.tutor.knowledge,
                                                bot.clock)
         bot.reviews_due = self.service.reviews_due  # type: ignore[attr-defined]
-        restored = await self.service.engine.restore()
+        restored = await self.service.engine.restore(bot.settings.owns_guild)
         if restored:
             self._spawn(self._resume_when_ready(restored), "quiz-resume")
 
