@@ -56,14 +56,16 @@ def run_console(settings: Settings, stdin=None, stdout=None) -> int:
     print("tutorbot chat — /help for commands, /quit to leave", file=stdout)
     color = stdout.isatty()
     context = ""
-    extra = feature_commands(settings, stdin, stdout)
-    for line in stdin:
-        line = line.strip()
-        if line in ("/quit", "/exit"):
-            break
-        reply, context = handle_line(tutor, line, context, color, extra)
-        print(reply, file=stdout, flush=True)
-    tutor.close()
+    try:
+        extra = feature_commands(settings, stdin, stdout)
+        for line in stdin:
+            line = line.strip()
+            if line in ("/quit", "/exit"):
+                break
+            reply, context = handle_line(tutor, line, context, color, extra)
+            print(reply, file=stdout, flush=True)
+    finally:
+        tutor.close()  # on every way out, or the model loader is cut off mid-load
     return 0
 
 

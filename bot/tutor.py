@@ -37,6 +37,9 @@ from bot.retrieval.search import Retriever
 
 log = logging.getLogger(__name__)
 
+# How long close() waits for a model still loading (it takes seconds; never forever).
+DENSE_LOAD_WAIT_SECONDS = 60
+
 # Terminal escape sequences (ECMA-48: CSI "ESC [ … m" colours and cursor moves, OSC titles,
 # two-character escapes, the 8-bit CSI). A pasted coloured question must search for its
 # words, not for the "31m" left once the ESC itself is dropped as a control character.
@@ -185,3 +188,8 @@ class Tutor:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        # A process that exits while the model is still loading in the background thread
+        # aborts in torch's teardown ("terminate called without an active exception",
+        # status 134): `tutorbot chat` quit at once, or refused for a broken database.
+        if self._dense_thread is not None:
+            self._dense_thread.join(timeout=DENSE_LOAD_WAIT_SECONDS)

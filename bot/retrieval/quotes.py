@@ -13,11 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.retrieval.tokenize import tokenize
-
 SENTENCE_RE = re.compile(r"[^。]+。?")
 SEPARATOR_RE = re.compile(r"[|\-: ]+")
-REFERENCE_RE = re.compile(r"^(参考文献|出典|References?)\s*[::]|arXiv:\d|doi\.org|https?://",
+REFERENCE_RE = re.compile(r"^(参考文献|出典|References?)\s*[:：]|arXiv:\d|doi\.org|https?://",
                           re.IGNORECASE)
 LABEL_END = (":", "：")
 # A single fact is shown in at most this many characters; only a list or a table may use
@@ -79,21 +77,6 @@ def passage_lines(text: str) -> tuple[Line, ...]:
             lines.extend(Line(m.group(0).strip(), kind, block)
                          for m in SENTENCE_RE.finditer(body) if m.group(0).strip())
     return tuple(lines)
-
-
-def sentences(text: str) -> list[str]:
-    """The quotable lines of a passage, as text."""
-    return [line.text for line in passage_lines(text)]
-
-
-def _overlap(sentence: str, wanted: set[str]) -> float:
-    tokens = set(tokenize(sentence))
-    # Longer shared tokens say more than shared bigrams.
-    return sum(min(len(t), 6) for t in tokens & wanted)
-
-
-def _trim(quote: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    return quote if len(quote) <= limit else quote[:limit]
 
 
 def mark_terms(quote: str, terms: list[str], open_mark: str = "**",
