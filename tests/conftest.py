@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings, load_settings
 
-# Copies of ../shared/seed and ../shared/eval, so a clone with nothing beside it passes its tests.
+# Copies of the chapter text and the dev question sets kept beside the project on our
+# machines, so a clone with nothing beside it passes its tests.
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
 SEED_FILE = TEST_DATA / "source" / "ch04_source.txt"
 DEV_SET = TEST_DATA / "retrieval_dev.yaml"
 LEARNER_DEV_SET = TEST_DATA / "retrieval_learner_dev.yaml"
 # Shaped like a real token, so a test can see that token-shaped text never reaches a log.
 BOT_TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def get_json(url: str) -> tuple[int, dict]:
+    """GET a JSON endpoint (the health server's): its status and body, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
 
 
 def free_port() -> int:

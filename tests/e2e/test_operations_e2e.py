@@ -12,14 +12,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.conftest import BOT_TOKEN, free_port
+from tests.conftest import BOT_TOKEN, free_port, get_json
 
 pytestmark = pytest.mark.e2e
 
@@ -33,14 +31,6 @@ def can_make_tmp_read_only() -> bool:
         return False
     done = subprocess.run([*READ_ONLY_TMP, "true"], capture_output=True, timeout=30)
     return done.returncode == 0
-
-
-def get_json(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 async def wait_for_health(port: int, wanted: set[str], timeout: float = 90,

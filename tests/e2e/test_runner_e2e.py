@@ -10,18 +10,10 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import BOT_TOKEN, free_port
+from tests.conftest import BOT_TOKEN, free_port, get_json
 
 pytestmark = pytest.mark.e2e
 
-
-
-def get_json(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 async def wait_for_health(url: str, wanted: set[str], timeout: float = 90) -> dict:
