@@ -8,6 +8,7 @@ that was acknowledged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
@@ -49,7 +50,7 @@ class Database:
             database = cls(connection, path)
             await database.migrate()
         except BaseException as exc:
-            await connection.close()
+            await close_connection(connection)
             if isinstance(exc, sqlite3.Error):
                 raise DatabaseError(f"database {path}: not a usable SQLite database "
                                     f"({exc})") from exc
@@ -119,7 +120,16 @@ class Database:
             return False
 
     async def close(self) -> None:
-        await self.connection.close()
+        await close_connection(self.connection)
+
+
+async def close_connection(connection: aiosqlite.Connection) -> None:
+    """Close, and wait for aiosqlite's worker thread to end: close() only queues its stop,
+    so a process (or a test counting threads) could otherwise see it still alive."""
+    await connection.close()
+    worker = getattr(connection, "_thread", None)  # aiosqlite keeps no public handle
+    if worker is not None:
+        await asyncio.to_thread(worker.join, 5)
 
 
 def available_migrations() -> list[tuple[int, str, str]]:
