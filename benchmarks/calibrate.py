@@ -22,13 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import load_settings
 from bot.retrieval.answer import gather_evidence
-from bot.retrieval.chatforms import standardize
 from bot.retrieval.evaluate import load_eval_items
 from bot.tutor import Tutor
 
 
 def features(tutor: Tutor, question: str, use_dense: bool) -> list[float]:
-    result = tutor.retriever.search(standardize(question), k=5, use_dense=use_dense)
+    result = tutor.retriever.search(question, k=5, use_dense=use_dense)
     evidence = gather_evidence(tutor.retriever, result)
     row = [evidence.coverage, evidence.known, math.log1p(evidence.lexical_top),
            evidence.missing, evidence.asked_missing]

@@ -29,7 +29,6 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from bot.config import load_settings
-from bot.retrieval.chatforms import standardize
 from bot.retrieval.evaluate import load_eval_items
 from bot.retrieval.lines import FEATURES, MODEL_FILE, line_features, load_weights
 from bot.retrieval.quotes import passage_lines
@@ -45,7 +44,7 @@ def examples(tutor: Tutor, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
     for item in load_eval_items(path):
         if not item.in_scope or not item.evidence:
             continue
-        result = tutor.retriever.search(standardize(item.question), k=PASSAGES,
+        result = tutor.retriever.search(item.question, k=PASSAGES,
                                         use_dense=tutor.dense_ready)
         question = result.lines
         for hit in result.hits[:PASSAGES]:

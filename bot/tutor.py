@@ -21,7 +21,6 @@ from bot.knowledge.lang import detect_language
 from bot.retrieval import specificity
 from bot.retrieval.answer import Answer, AnswerBuilder, clean_question, validate_question
 from bot.retrieval.calibration import calibration_for
-from bot.retrieval.chatforms import standardize
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.index import (
     IndexError_,
@@ -170,7 +169,7 @@ class Tutor:
         question = clean_question(question)
         k = k or self.settings.top_k
         use_dense = self.dense_ready
-        result = self.retriever.search(standardize(question), k=max(k, 5), context=context,
+        result = self.retriever.search(question, k=max(k, 5), context=context,
                                        use_dense=use_dense)
         started = time.perf_counter()
         builder = AnswerBuilder(self.knowledge, self.retriever,

@@ -50,7 +50,7 @@ class Glossary:
         self._forms = [(fold(form), term) for term in self.terms for form in term.query_forms]
         self._all_forms = self._forms + [(fold(form), term) for term in self.terms
                                          for form in term.japanese_forms]
-        self._cache: dict[tuple[str, int], list[Term]] = {}
+        self._cache: dict[tuple[str, bool], list[Term]] = {}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -67,7 +67,7 @@ class Glossary:
     def _matching(self, query: str, forms: list[tuple[str, Term]]) -> list[Term]:
         # Asked several times per question (plan, dense query, subjects): scanning every
         # form is the costly part, so the last questions' matches are kept.
-        key = (query, len(forms))
+        key = (query, forms is self._all_forms)
         cached = self._cache.get(key)
         if cached is None:
             if len(self._cache) > 256:

@@ -18,7 +18,7 @@ from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
-from bot.retrieval.lines import LineQuestion, choose_quote
+from bot.retrieval.lines import choose_quote
 from bot.retrieval.quotes import mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
@@ -316,15 +316,15 @@ def _mentions(passage: Passage, subjects: list[Term]) -> bool:
                for form in (*term.japanese_forms, *term.english_forms))
 
 
-def unstated_kind(result: SearchResult, passages: list[Passage],
+def unstated_kind(result: SearchResult, best: Passage,
                   subjects: list[Term] | None = None) -> str | None:
     """The kind of value the question asks for (a date, a place, a sum of money …) when no
-    line quoted for the best passages holds one: "When was GPT-4 released?" answered with
+    line quoted for the best passage holds one: "When was GPT-4 released?" answered with
     GPT-4's parameter count would read as if the chapter knew."""
     kinds = result.lines.kinds if result.lines else ()
-    if not kinds or not passages:
+    if not kinds:
         return None
-    if subjects and not _mentions(passages[0], subjects):
+    if subjects and not _mentions(best, subjects):
         # A value about something else ("Which team won the Netflix Prize?" answered
         # from AlphaGo's matches) does not answer.
         return kinds[0].name
@@ -333,7 +333,7 @@ def unstated_kind(result: SearchResult, passages: list[Passage],
     named = sorted({*LATIN_WORD_RE.findall(result.query), *KATAKANA_RE.findall(result.query)},
                    key=len, reverse=True)
     # The heading may hold the value: "Month 7-9" answers "from which month?".
-    quoted = [_without(line, named) for line in (*passages[0].quote, passages[0].path_text)]
+    quoted = [_without(line, named) for line in (*best.quote, best.path_text)]
     if any(holds(line, kind) for kind in kinds for line in quoted):
         return None
     return kinds[0].name
@@ -384,16 +384,14 @@ class AnswerBuilder:
         if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
             return self._abstain(question, language, result, confidence)
         terms = highlight_terms(result)
-        question_for_lines = result.lines
-        passages = [p for p in (self._passage(h, result, terms, question_for_lines)
-                                for h in result.hits[:k]) if p]
+        passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
         if not passages:
             return self._abstain(question, language, result, confidence)
         shown_ids = {p.chunk_id for p in passages}
         shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
         unmentioned = unmentioned_words(self.retriever, result, shown)
         text = answered_message(language, unmentioned)
-        missing_kind = unstated_kind(result, passages[:ANSWER_KIND_DEPTH],
+        missing_kind = unstated_kind(result, passages[0],
                                      self.retriever.subject_terms(result.query))
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
@@ -426,10 +424,9 @@ class AnswerBuilder:
                       nearest=nearest[:NEAREST_SHOWN], confidence=confidence,
                       unmentioned=unmentioned, mode=result.mode, timings=result.timings)
 
-    def _passage(self, hit: Hit, result: SearchResult, terms: list[str],
-                 question: LineQuestion) -> Passage | None:
+    def _passage(self, hit: Hit, result: SearchResult, terms: list[str]) -> Passage | None:
         chunk = hit.chunk
-        quote = [q for q in choose_quote(chunk.text, question, chunk.path_text)
+        quote = [q for q in choose_quote(chunk.text, result.lines, chunk.path_text)
                  if self.knowledge.is_verbatim(chunk.chapter_id, q)]
         if not quote:
             log.warning("no verbatim quote for chunk %s; passage dropped", chunk.chunk_id)

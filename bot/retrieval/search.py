@@ -134,6 +134,7 @@ class Retriever:
         return [term for term in self.glossary.named(text) if term.en[:1].isupper()]
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
+        query = standardize(query)  # chat shorthand spelled out: "langs", "rec sys"
         own_subjects = self.subjects(query)
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
@@ -238,13 +239,11 @@ class Retriever:
     def ranking_examples(self, query: str, use_dense: bool) -> tuple[np.ndarray, np.ndarray]:
         """The candidate passages of a question and their RANK_FEATURES rows, as the
         fitted ranking sees them (for benchmarks/fit_models.py)."""
-        plan = self.plan(standardize(query))
+        plan = self.plan(query)
         lexical = self.lexical_scores(plan)
         dense = (self.dense_scores(self.encode(plan))
                  if use_dense and self.dense_ready else None)
-        lexical_norm, fused = self._fused(plan, lexical, dense)
-        pool = np.argsort(-fused, kind="stable")[:RANK_CANDIDATES]
-        return pool, self.rank_features(plan, lexical_norm, dense, fused, pool)
+        return self._candidates(plan, lexical, dense)
 
     def search(self, query: str, k: int = 10, context: str = "",
                use_dense: bool = True) -> SearchResult:
@@ -350,18 +349,23 @@ class Retriever:
         weight = self.settings.dense_weight(detect_language(plan.text))
         return lexical_norm, (1.0 - weight) * lexical_norm + weight * dense
 
+    def _candidates(self, plan: QueryPlan, lexical: np.ndarray,
+                    dense: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The best RANK_CANDIDATES passages by fused score, and their features."""
+        lexical_norm, fused = self._fused(plan, lexical, dense)
+        pool = np.argsort(-fused, kind="stable")[:RANK_CANDIDATES]
+        return pool, self.rank_features(plan, lexical_norm, dense, fused, pool)
+
     def _fuse(self, plan: QueryPlan, lexical: np.ndarray, dense: np.ndarray | None,
               k: int) -> SearchResult:
         lexical_top = float(lexical.max()) if len(lexical) else 0.0
-        lexical_norm, fused = self._fused(plan, lexical, dense)
-        pool = np.argsort(-fused, kind="stable")[:RANK_CANDIDATES]
+        pool, features = self._candidates(plan, lexical, dense)
         bias, weights = load_ranking()
-        features = self.rank_features(plan, lexical_norm, dense, fused, pool)
         # The fitted model's logit: it only orders passages (a pairwise fit has no scale).
         ranked = bias + features @ weights
         order = pool[np.argsort(-ranked, kind="stable")][:k]
-        scores = dict(zip(pool.tolist(), ranked.tolist(), strict=True))
-        fused = np.array([scores.get(i, 0.0) for i in range(len(fused))], dtype=np.float32)
+        fused = np.zeros(len(self.chunks), dtype=np.float32)
+        fused[pool] = ranked
         hits = [
             Hit(int(i), self.chunks[i], float(fused[i]), float(lexical[i]),
                 None if dense is None else float(dense[i]))
