@@ -35,7 +35,7 @@ MODEL_FILE = Path(__file__).with_name("models") / "lines.json"
 FEATURES = ("cover", "relative_cover", "kind_held", "kind_missing", "digit", "label",
             "reference_unasked", "reference_asked", "first", "row", "item", "length",
             "label_cover", "block_cover", "other_kind", "key_match", "item_heading",
-            "first_block")
+            "first_block", "list_item", "count_match")
 # Kinds of value whose presence, unasked, marks a look-alike line ("精度10%向上で100万ドル
 # 賞金" is about a prize when the accuracy was asked).
 DISTINCT_KINDS = ("money", "percent", "date", "duration")
@@ -48,6 +48,15 @@ LIST_RE = re.compile(
     r"resources|options|milestones|tasks|trends|stuff|things)\b|おすすめ|何がある|"
     r"どんな|一覧|挙げ|利点|メリット|スキル|書籍|ステップ|方法|ツール|成果物|カンファレンス|"
     r"学会|リソース|マイルストーン|課題|特徴|違い", re.IGNORECASE)
+# "the 3 projects", "3つのトレンド": a question that counts what it asks for names the size
+# of the list that answers it. Time units are plan positions, not list sizes ("3 months").
+COUNTED_EN_RE = re.compile(
+    r"\b(\d|two|three|four|five|six)\s+(?:(?:main|key|big|major|different)\s+)?"
+    r"(?!(?:weeks|months|years|days|hours|yrs|hrs|mins|minutes|times)\b)[a-z]{3,}s\b",
+    re.IGNORECASE)
+COUNTED_JA_RE = re.compile(r"(\d|[二三四五六])つ")
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class LineQuestion:
     kinds: tuple[ValueKind, ...]
     citation_asked: bool
     wants_list: bool
+    list_size: int | None = None  # "the 3 projects": the size of the list asked for
     scored: dict[tuple[str, str], list[ScoredLine]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -73,6 +83,7 @@ class ScoredLine:
     line: Line
     score: float
     features: tuple[float, ...]
+    logit: float = 0.0  # the model's own score: unlike `score`, it does not saturate
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +115,10 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
     block_best: dict[int, float] = {}
     for line, cover in zip(lines, covers, strict=True):
         block_best[line.block] = max(block_best.get(line.block, 0.0), cover)
+    block_items: dict[int, int] = {}
+    for line in lines:
+        if line.kind in ("item", "row"):
+            block_items[line.block] = block_items.get(line.block, 0) + 1
     rows = []
     asked = {kind.name for kind in question.kinds}
     unasked = [BY_NAME[name] for name in DISTINCT_KINDS if name not in asked]
@@ -132,6 +147,9 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
             float(key_match),
             heading_cover if line.kind in ("item", "row") else 0.0,
             float(line.block == first_block),
+            float(question.wants_list and line.kind in ("item", "row")),
+            float(question.list_size is not None and line.kind in ("item", "row", "label")
+                  and block_items.get(line.block) == question.list_size),
         ))
     return rows
 
@@ -150,7 +168,7 @@ def _score_lines(text: str, question: LineQuestion, heading: str) -> list[Scored
     for line, features in zip(lines, line_features(lines, question, heading), strict=True):
         z = bias + sum(weights[name] * value for name, value in zip(FEATURES, features,
                                                                       strict=True))
-        scored.append(ScoredLine(line, 1.0 / (1.0 + math.exp(-z)), features))
+        scored.append(ScoredLine(line, 1.0 / (1.0 + math.exp(-z)), features, z))
     return scored
 
 
@@ -159,7 +177,7 @@ def choose_quote(text: str, question: LineQuestion, heading: str = "") -> list[s
     scored = score_lines(text, question, heading)
     if not scored:
         return []
-    best = max(range(len(scored)), key=lambda i: (scored[i].score, -i))
+    best = max(range(len(scored)), key=lambda i: (scored[i].logit, -i))
     lines = tuple(s.line for s in scored)
     chosen = _readable_unit(lines, best, scored, question)
     limit = MAX_LIST_CHARS if question.wants_list and len(chosen) > 1 else MAX_QUOTE_CHARS
@@ -168,7 +186,7 @@ def choose_quote(text: str, question: LineQuestion, heading: str = "") -> list[s
 
 def best_scored_line(text: str, question: LineQuestion,
                      heading: str = "") -> ScoredLine | None:
-    return max(score_lines(text, question, heading), key=lambda s: s.score, default=None)
+    return max(score_lines(text, question, heading), key=lambda s: s.logit, default=None)
 
 
 def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
@@ -215,3 +233,12 @@ def _within(lines: tuple[Line, ...], chosen: list[int], best: int, scored: list[
 
 def wants_list(question: str) -> bool:
     return bool(LIST_RE.search(question))
+
+
+def asked_list_size(question: str) -> int | None:
+    """The number of things the question counts ("the 3 projects", "3つのトレンド"), if any."""
+    match = COUNTED_EN_RE.search(question) or COUNTED_JA_RE.search(question)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)

@@ -25,7 +25,7 @@ from bot.knowledge.lang import detect_language
 from bot.knowledge.references import ReferenceMap
 from bot.retrieval.chatforms import standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
-from bot.retrieval.lines import LineQuestion, best_scored_line, wants_list
+from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
 from bot.retrieval.tokenize import english_phrases, normalize, plan_positions, tokenize
 from bot.retrieval.valuekinds import asked_kinds
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # The passages the fitted ranking orders: the rest keep the order of the fused score.
 RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
+LINE_LOGIT_SCALE = 10.0
 RANK_FEATURES = ("lexical", "dense", "dense_ja", "fused", "inverse_rank", "position_mismatch",
                  "unasked_section", "unasked_prompt", "no_answer_kind", "phrase",
                  "best_line", "line_kind_held", "heading_cover", "own_cover")
@@ -150,7 +151,8 @@ class Retriever:
         intents = {intent.name for intent in self.intents.matching(query)}
         lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
                              kinds=tuple(asked_kinds(query)),
-                             citation_asked="citation" in intents, wants_list=wants_list(query))
+                             citation_asked="citation" in intents, wants_list=wants_list(query),
+                             list_size=asked_list_size(query))
         return QueryPlan(query, matched, expanded, tokens, self.intents.expected_answers(query),
                          lines)
 
@@ -321,7 +323,9 @@ class Retriever:
                 0.0 if dense is None or not japanese else dense[i], fused[i],
                 1.0 / (1 + rank), flags["position_mismatch"][i], flags["unasked_section"][i],
                 flags["unasked_prompt"][i], flags["no_answer_kind"][i], flags["phrase"][i],
-                best.score if best else 0.0,
+                # The logit, scaled: the probability is near 1 for the best line of
+                # most passages, so it would not tell them apart.
+                best.logit / LINE_LOGIT_SCALE if best else 0.0,
                 best.features[2] if best else 0.0,
                 self._covered(plan.tokens, heading) / total if question else 0.0,
                 self._covered(plan.tokens, own) / total if question else 0.0,

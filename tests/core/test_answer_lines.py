@@ -3,7 +3,7 @@ it needs to be read (a label's items, a list's rows), and never a look-alike."""
 
 import pytest
 
-from bot.retrieval.lines import LineQuestion, choose_quote, wants_list
+from bot.retrieval.lines import LineQuestion, asked_list_size, choose_quote, wants_list
 from bot.retrieval.quotes import passage_lines
 from bot.retrieval.smalltalk import small_talk_kind
 from bot.retrieval.tokenize import tokenize
@@ -25,7 +25,7 @@ IMPACT = ("| 指標 | 実績 |\n|---|---|\n| 事故率削減 | Autopilot使用�
 def question(text: str, *, citation: bool = False, extra: str = "") -> LineQuestion:
     return LineQuestion(tokens=frozenset(tokenize(f"{text} {extra}")), weight=lambda t: 1.0,
                         kinds=tuple(asked_kinds(text)), citation_asked=citation,
-                        wants_list=wants_list(text))
+                        wants_list=wants_list(text), list_size=asked_list_size(text))
 
 
 def test_a_value_question_gets_the_line_with_that_kind_of_value():
@@ -44,6 +44,24 @@ def test_a_list_question_gets_the_rows_of_the_table():
     quote = choose_quote(TABLE, question("エッジAIの利点は?", extra="低遅延"))
     assert len(quote) == 3 and all(line.startswith("| ") for line in quote)
     assert "| 利点 | 詳細 |" not in quote  # the header row alone says nothing
+
+
+PROJECTS = ("- 回帰:住宅価格予測(California Housing)\n- 分類:Titanic生存予測\n"
+            "- クラスタリング:顧客セグメンテーション\n成果物:GitHubに3つのプロジェクトを公開")
+
+
+@pytest.mark.parametrize("text", ["what r the 3 projects?", "which three projects do we build"])
+def test_a_counted_list_question_gets_the_list_not_the_line_that_counts_it(text):
+    quote = choose_quote(PROJECTS, question(text))
+    assert "分類:Titanic生存予測" in quote and "クラスタリング:顧客セグメンテーション" in quote
+
+
+@pytest.mark.parametrize(("text", "size"), [("what r the 3 projects for week 9-12", 3),
+                                            ("the three trends again?", 3),
+                                            ("3つのトレンド", 3), ("the 3 month plan", None),
+                                            ("how many hours a week", None)])
+def test_the_size_of_the_list_asked_for(text, size):
+    assert asked_list_size(text) == size
 
 
 def test_a_reference_line_only_when_a_paper_is_asked_for():
