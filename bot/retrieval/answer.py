@@ -31,7 +31,7 @@ from bot.retrieval.tokenize import (
     proper_nouns,
     stem,
 )
-from bot.retrieval.valuekinds import BY_NAME, holds, places_in
+from bot.retrieval.valuekinds import BY_NAME, ValueKind, holds, places_in
 
 log = logging.getLogger(__name__)
 
@@ -316,14 +316,15 @@ def _mentions(passage: Passage, subjects: list[Term]) -> bool:
                for form in (*term.japanese_forms, *term.english_forms))
 
 
-def unstated_kind(result: SearchResult, best: Passage,
-                  subjects: list[Term] | None = None) -> str | None:
+def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term] | None = None,
+                  names: NameForms | None = None) -> str | None:
     """The kind of value the question asks for (a date, a place, a sum of money …) when no
-    line quoted for the best passage holds one: "When was GPT-4 released?" answered with
-    GPT-4's parameter count would read as if the chapter knew."""
+    line quoted for the best passage holds one about the asked subject: "When was GPT-4
+    released?" answered with GPT-4's parameter count would read as if the chapter knew."""
     kinds = result.lines.kinds if result.lines else ()
     if not kinds:
         return None
+    subjects = subjects or []
     if subjects and not _mentions(best, subjects):
         # A value about something else ("Which team won the Netflix Prize?" answered
         # from AlphaGo's matches) does not answer.
@@ -332,11 +333,134 @@ def unstated_kind(result: SearchResult, best: Passage,
     # "Netflix" the name asked for in "Who founded Netflix?".
     named = sorted({*LATIN_WORD_RE.findall(result.query), *KATAKANA_RE.findall(result.query)},
                    key=len, reverse=True)
-    # The heading may hold the value: "Month 7-9" answers "from which month?".
-    quoted = [_without(line, named) for line in (*best.quote, best.path_text)]
-    if any(holds(line, kind) for kind in kinds for line in quoted):
-        return None
+    lines = [_about(line, subjects) for line in best.quote]
+    # The passage's own heading may hold the value ("Month 7-9" answers "from which
+    # month?"), but not its numbering ("Trend 1" counts nothing), nor the headings above
+    # it ("3つの主要動向" counts the trends, not BERT's parameters).
+    own_heading = best.heading_path[-1] if best.heading_path else ""
+    quoted = [_without(line, named) for line in lines]
+    for kind in kinds:
+        heading = own_heading if kind.name in TIME_KINDS else HEADING_NUMBER_RE.sub(" ",
+                                                                                own_heading)
+        if any(_holds(line, kind, names) for line in (*quoted, _without(heading, named))):
+            return None
     return kinds[0].name
+
+
+# Kinds a heading's numbering answers: "Month 7-9" says when, "Trend 1" counts nothing.
+TIME_KINDS = frozenset({"date", "duration"})
+
+
+# Section numbering in a heading path: "4.2", "Case Study 3", "Trend 1", "Week 9-12".
+HEADING_NUMBER_RE = re.compile(
+    r"\b\d+(?:\.\d+)+\b|(?:Case Study|Trend|Path|Phase|フェーズ|問題|Week|Month|Year)\s*"
+    r"\d+(?:\s*-\s*\d+)?", re.IGNORECASE)
+# Where an enumeration splits: "GPT-4(1.8兆パラメータ)、BERT、T5" gives GPT-4 its count,
+# not BERT.
+KEY_RE = re.compile(r"^([^:：]{1,30})[:：]")
+# A comma inside a number ("1,200万") splits nothing.
+ENUMERATION_RE = re.compile(r"[、，;；]|,(?!\d)")
+
+
+def _about(line: str, subjects: list[Term]) -> str:
+    """The parts of an enumerated line that name one of the subjects, or the whole line
+    when none does (or it is no enumeration): a value belongs to the item it stands in."""
+    parts = _top_level_parts(line)
+    if len(parts) < 2 or not subjects:
+        return line
+    key = KEY_RE.match(line)
+    if key and _names_any(key.group(1), subjects):
+        return line  # "AI研究者:新手法開発、年収500-2,000万円": all of it is the key's
+    own = [part for part in parts if _names_any(part, subjects)]
+    return " ".join(own) if own else line
+
+
+def _top_level_parts(line: str) -> list[str]:
+    """The line split at enumeration marks outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(line):
+        if char in "(（[「『":
+            depth += 1
+        elif char in ")）]」』":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ENUMERATION_RE.match(line, i):
+            parts.append(line[start:i])
+            start = i + 1
+    parts.append(line[start:])
+    return [part for part in parts if part.strip()]
+
+
+def _names_any(text: str, subjects: list[Term]) -> bool:
+    folded = folded_form(text)
+    return any(folded_form(form) in folded for term in subjects
+               for form in (*term.japanese_forms, *term.english_forms))
+
+
+@dataclass(frozen=True)
+class NameForms:
+    """How the glossary tells names from concepts: "Collaborative Filtering" is written
+    with capitals but names a method, "メルカリ" names a company in katakana."""
+
+    names: tuple[str, ...]  # folded Japanese forms of terms whose English name is a name
+    latin_names: re.Pattern[str] | None  # their Latin forms, as whole words
+    concept_words: frozenset[str]  # Latin words of the other terms, not of any name
+
+    @classmethod
+    def of(cls, terms: list[Term]) -> NameForms:
+        names: set[str] = set()
+        concept: set[str] = set()
+        name_words: set[str] = set()
+        for term in terms:
+            forms = [f for f in (*term.japanese_forms, *term.english_forms) if len(f) >= 2]
+            words = {w.casefold() for f in forms for w in NAME_WORD_RE.findall(f)}
+            if TITLE_RE.match(term.en):
+                names.update(folded_form(f) for f in forms)
+                name_words |= words
+            else:
+                concept |= words
+        latin = sorted((n for n in names if n.isascii()), key=len, reverse=True)
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, latin)) + r")\b") \
+            if latin else None
+        return cls(tuple(sorted((n for n in names if not n.isascii()), key=len, reverse=True)),
+                   pattern,
+                   frozenset(concept - name_words))
+
+    def without_names(self, line: str) -> str:
+        """The line without the glossary's Japanese names: the "ドル" of "李世ドル" is no
+        sum of money."""
+        folded = folded_form(line)
+        for name in self.names:
+            if name in folded:
+                folded = folded.replace(name, " ")
+        return folded
+
+    def held(self, line: str) -> bool:
+        """Whether the line names someone or something: a name of the glossary, or a
+        capitalised word or a title that is no concept's. Katakana alone is mostly
+        loanwords: "AIベース診断デバイス" names no company."""
+        folded = folded_form(line)
+        if any(name in folded for name in self.names):
+            return True
+        if self.latin_names is not None and self.latin_names.search(folded):
+            return True
+        if "『" in line or "et al" in line:
+            return True
+        return any(word.casefold() not in self.concept_words
+                   for word in NAME_WORD_RE.findall(line) if TITLE_RE.match(word))
+
+
+# A name's English spelling starts with a capital and goes on in small letters ("Netflix",
+# "Lee Sedol"); an acronym ("FDA approval", "CNN") may as well be a concept's.
+TITLE_RE = re.compile(r"[A-Z][a-z]")
+NAME_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+def _holds(line: str, kind: ValueKind, names: NameForms | None) -> bool:
+    if names is None:
+        return holds(line, kind)
+    if kind.name == "name":
+        return names.held(line)
+    return holds(names.without_names(line), kind)
 
 
 def _without(line: str, words: list[str]) -> str:
@@ -375,6 +499,7 @@ class AnswerBuilder:
         self.knowledge = knowledge
         self.retriever = retriever
         self.calibration = calibration
+        self.name_forms = NameForms.of(retriever.glossary.terms)
 
     def build(self, question: str, result: SearchResult, k: int) -> Answer:
         language = detect_language(question)
@@ -392,7 +517,8 @@ class AnswerBuilder:
         unmentioned = unmentioned_words(self.retriever, result, shown)
         text = answered_message(language, unmentioned)
         missing_kind = unstated_kind(result, passages[0],
-                                     self.retriever.subject_terms(result.query))
+                                     self.retriever.subject_terms(result.query),
+                                     self.name_forms)
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
                 else BY_NAME[missing_kind].label_en

@@ -45,7 +45,7 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|\b(?:costs?|prices?|"
             r"salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize|make in)\b|\$|"
             r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル"),
-        _re(r"[$¥€£]|ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
+        _re(r"[$¥€£]|(?<![ァ-ヴー])ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
         "the amount", "金額"),
     ValueKind(
         "percent",
@@ -55,28 +55,33 @@ KINDS: tuple[ValueKind, ...] = (
         "the percentage", "割合"),
     ValueKind(
         "count",
+        # 何 and a counter: 何人, 何台, 何ページ, 何冊 …
         _re(r"\bhow many\b|\bnumber of\b|何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
-            r"マイル|パラメータ)|いくつ"),
-        _re(r"\d"),
+            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)|いくつ"),
+        # A percentage is no count: "60%向上" does not say how many points.
+        _re(r"\d(?![\d.,]*\s*(?:%|パーセント))"),
         "the number", "数"),
     ValueKind(
         "date",
         _re(r"\bwhen\b(?!\s+(?:should|do|can|to)\b)|\bwhat year\b|\bwhich year\b|\bwhat date\b|"
-            r"いつ(?!まで|から)|何年に|何月"),
-        _re(r"(?:19|20)\d\d|\d+\s*月|\d+年(?!間)"),
+            r"いつ(?!まで|から)|何年に|何月|何[ヶか]月目|何カ月目|何週目|何年目"),
+        # A point of a study plan answers "when in the plan": "Month 7-9", "3ヶ月目".
+        _re(r"(?:19|20)\d\d|\d+\s*月|\d+年(?!間)|\b(?:month|week|year)\s*\d|\d+\s*(?:[ヶか]月|週|年)目"),
         "the date", "時期"),
     ValueKind(
         "duration",
         _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes)\b|何年間|"
-            r"何[ヶか]月|何カ月|何週間|何時間|何日|何分|どのくらいの期間|期間は"),
-        _re(r"\d+\s*(?:年|[ヶか]月|カ月|週|日|時間|分|weeks?|months?|years?|hours?)"),
+            r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|どのくらいの期間|期間は"),
+        # A calendar year ("2017年5月") is a date, not a number of years.
+        _re(r"(?<![\d.])(?!(?:19|20)\d\d\s*年(?!間))(?:\d+|数)\s*(?:年|[ヶか]月|カ月|週|日|時間|分|"
+            r"weeks?|months?|years?|hours?)"),
         "the duration", "期間"),
     ValueKind(
         "name",
         _re(r"^\s*who\b|\bwho (?:is|was|are|were|won|wrote|made|built|led|developed|founded|"
             r"invented|created|authored)\b|\bwhich (?:team|company|person|people|author|authors|"
             r"researchers?|lab|university)\b|\bauthors? of\b|誰|だれ|どの(?:チーム|会社|企業|人)|"
-            r"どこの(?:チーム|会社|企業)|チーム名|著者|作者|創業者|開発者"),
+            r"どこの(?:チーム|会社|企業)|チーム名|名前|名称|著者|作者|創業者|開発者"),
         _re(r"[A-Z][a-z]+|『|[ァ-ヴ][ァ-ヴー・]{2,}|et al", 0),
         "the name", "名前"),
     ValueKind(
@@ -90,7 +95,9 @@ KINDS: tuple[ValueKind, ...] = (
         "the place", "場所"),
     ValueKind(
         "version",
-        _re(r"\bversions?\b|\bv\d|バージョン"),
+        # "data version control" names a tool: the version asked is "which version".
+        _re(r"\bversions?\b(?!\s+control)|\bv\d|"
+            r"バージョン(?!管理)"),
         _re(r"\bv\d|version|バージョン|\d+\.\d+\.\d+"),
         "the version", "バージョン"),
 )

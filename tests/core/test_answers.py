@@ -143,3 +143,30 @@ def test_a_covered_question_names_no_missing_words(tutor):
     answer = tutor.ask("How much annual value did Netflix's recommender create?")
     assert answer.answered and answer.unmentioned == []
     assert answer.message == "Here is what the chapter says about this:"
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    # The count in "GPT-4(1.8兆パラメータ)、BERT、T5" is GPT-4's, not BERT's.
+    ("how many params does bert have", "The chapter doesn't state the number"),
+    # "AIベース診断デバイス" is a kind of device, not a company's name.
+    ("which company made the fda approved skin cancer device?",
+     "The chapter doesn't state the name"),
+    # "2017年5月" is when the match was, not how long it took.
+    ("how long did each game vs ke jie last", "The chapter doesn't state the duration"),
+    # "李世ドル" is a name, not a sum in dollars.
+    ("AlphaGoとイ・セドルの対局の賞金っていくらだった?", "この章には金額の記載がありません"),
+])
+def test_a_value_about_something_else_is_no_answer(tutor, question, opening):
+    answer = tutor.ask(question)
+    assert answer.answered and answer.message.startswith(opening)
+
+
+@pytest.mark.parametrize("question", [
+    "how many parameters does GPT-4 have",  # GPT-4's own item of the list holds it
+    "まとめではAI研究者の年収はどのくらいって書いてある?",  # the key "AI研究者:" owns the line
+    "1年プランでKaggleに参加するのは何ヶ月目?",  # "Month 7-9" says when
+    "What tool can I use for data version control?",  # a tool, not a version
+])
+def test_the_value_asked_for_is_not_flagged_when_shown(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and not answer.unmentioned, answer.message
