@@ -22,8 +22,9 @@ class Intent:
     name: str
     patterns: tuple[re.Pattern[str], ...]
     adds: tuple[str, ...]
-    # Sections (first heading) that answer only this kind of question: a reference list
-    # shares words with every topic it cites, but answers only "which paper?".
+    # Sections (a heading at any level) that answer only this kind of question: a
+    # reference list shares words with every topic it cites, but answers only "which
+    # paper?"; an exercise's hint answers only "what's the hint?".
     owns: tuple[str, ...] = ()
     # What any answer to this kind of question contains (a sum of money for "how much does
     # it cost?"). A passage without it cannot answer, however many words it shares.
@@ -46,6 +47,12 @@ class Intents:
     def matching(self, question: str) -> list[Intent]:
         text = unicodedata.normalize("NFKC", question).lower()
         return [intent for intent in self.intents if intent.matches(text)]
+
+    def unasked_by_intent(self, question: str) -> dict[str, set[str]]:
+        """Per kind of question this one is not, the sections that kind owns."""
+        asked = {intent.name for intent in self.matching(question)}
+        return {intent.name: set(intent.owns) for intent in self.intents
+                if intent.owns and intent.name not in asked}
 
     def unasked_sections(self, question: str) -> set[str]:
         """Top-level sections owned by a kind of question this question is not."""

@@ -35,8 +35,12 @@ log = logging.getLogger(__name__)
 RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
 LINE_LOGIT_SCALE = 10.0
+# Sections owned by a kind of question (knowledge/intents.yaml `owns`), one feature per
+# kind: the fit weighs an unasked reference list apart from an unasked summary.
+OWNER_FEATURES = {"citation": "unasked_citation", "exercise": "unasked_exercise",
+                  "summary": "unasked_summary", "hint": "unasked_hint"}
 RANK_FEATURES = ("lexical", "dense", "dense_ja", "fused", "inverse_rank", "position_mismatch",
-                 "unasked_section", "unasked_prompt", "no_answer_kind", "phrase",
+                 *OWNER_FEATURES.values(), "unasked_prompt", "no_answer_kind", "phrase",
                  "best_line", "line_kind_held", "heading_cover", "own_cover")
 
 
@@ -112,10 +116,9 @@ class Retriever:
         self._heading_positions = [set(plan_positions(normalize(c.path_text)))
                                    for c in self.chunks]
         self._positioned = [i for i, own in enumerate(self._heading_positions) if own]
-        self._top_headings = np.array([c.heading_path[0] if c.heading_path else ""
-                                       for c in self.chunks], dtype=object)
         self._depths = np.array([len(c.heading_path) for c in self.chunks])
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
+        self._under: dict[frozenset[str], np.ndarray] = {}
         self._token_weights: dict[str, float] = {}
         self._headings: dict[int, frozenset[str]] = {}
 
@@ -272,8 +275,10 @@ class Retriever:
         many of the kinds of answer the question expects the passage lacks; and a run of
         the question's English words held verbatim (a title). The fitted ranking weighs
         them."""
-        unasked = list(self.intents.unasked_sections(plan.text))
-        owned = np.isin(self._top_headings, unasked)
+        unasked = self.intents.unasked_by_intent(plan.text)
+        owned_by = {OWNER_FEATURES[name]: self._under_any(headings)
+                    for name, headings in unasked.items() if name in OWNER_FEATURES}
+        owned = self._under_any({h for hs in unasked.values() for h in hs})
         mismatch = np.zeros(len(self.chunks), dtype=np.float32)
         asked = set(plan_positions(normalize(plan.text)))
         if asked:
@@ -286,10 +291,21 @@ class Retriever:
         lacking = np.zeros(len(self.chunks), dtype=np.float32)
         for pattern in plan.expected:
             lacking += ~self._holds(pattern)
-        return {"unasked_section": owned.astype(np.float32),
+        none = np.zeros(len(self.chunks), dtype=np.float32)
+        return {**{feature: owned_by.get(feature, none).astype(np.float32)
+                   for feature in OWNER_FEATURES.values()},
                 "unasked_prompt": (owned & (self._depths == 2)).astype(np.float32),
                 "position_mismatch": mismatch, "no_answer_kind": lacking,
                 "phrase": self._verbatim_phrases(plan, candidates)}
+
+    def _under_any(self, headings: set[str]) -> np.ndarray:
+        """Per passage, whether one of its headings (at any level) is one of these."""
+        key = frozenset(headings)
+        found = self._under.get(key)
+        if found is None:
+            found = self._under[key] = np.array(
+                [bool(headings.intersection(c.heading_path)) for c in self.chunks])
+        return found
 
     def _verbatim_phrases(self, plan: QueryPlan, candidates: np.ndarray) -> np.ndarray:
         """Per passage, 1 for a candidate holding a run of the question's English words
@@ -321,7 +337,8 @@ class Retriever:
             rows.append([
                 lexical_norm[i], 0.0 if dense is None or japanese else dense[i],
                 0.0 if dense is None or not japanese else dense[i], fused[i],
-                1.0 / (1 + rank), flags["position_mismatch"][i], flags["unasked_section"][i],
+                1.0 / (1 + rank), flags["position_mismatch"][i],
+                *(flags[feature][i] for feature in OWNER_FEATURES.values()),
                 flags["unasked_prompt"][i], flags["no_answer_kind"][i], flags["phrase"][i],
                 # The logit, scaled: the probability is near 1 for the best line of
                 # most passages, so it would not tell them apart.
