@@ -292,7 +292,8 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
             continue
         if not any(_says(retriever, hit, word, bridges)
                    for hit, bridges in zip(hits, bridged, strict=True)) \
-                and word not in glossed and not retriever.chapter_says(word):
+                and word not in glossed and not retriever.chapter_says(word) \
+                and not retriever.clipped_katakana(word):
             missing.append(own_spelling(result.query, word))
     return list(dict.fromkeys(missing))
 

@@ -30,12 +30,22 @@ CHAT_FORMS = {
     "uni": "university", "gov": "government", "perf": "performance",
     "eg": "for example", "e.g.": "for example", "ie": "that is",
     "i.e.": "that is", "mil": "million", "bil": "billion",
+    "gimme": "give me", "lemme": "let me", "wanna": "want to", "gonna": "going to",
+    "dunno": "don't know", "cam": "camera", "cams": "cameras", "convo": "conversation",
 }
+# A number with a unit run together: "3yr plan", "10hrs a week", "6mo".
+UNITS = {"yr": "year", "yrs": "years", "y": "year", "mo": "month", "mos": "months",
+         "wk": "week", "wks": "weeks", "hr": "hour", "hrs": "hours", "h": "hours",
+         "min": "minutes", "mins": "minutes"}
 # "rec sys" and "ex3": shorthand over two words, or a word and a number.
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
     (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),
     (re.compile(r"\bq(\d)\b", re.IGNORECASE), r"question \1"),
+    (re.compile(r"\b(\d+)\s*-?(" + "|".join(UNITS) + r")\b", re.IGNORECASE),
+     lambda m: f"{m.group(1)} {UNITS[m.group(2).lower()]}"),
+    # "week9-12", "Month4": a plan position typed without its space.
+    (re.compile(r"(?<![A-Za-z])(week|month|year)(\d)", re.IGNORECASE), r"\1 \2"),
     # "r" is also the R language: only where it stands for "are".
     (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
     (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
 LINE_LOGIT_SCALE = 10.0
+KATAKANA_WORD_RE = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
 # Sections owned by a kind of question (knowledge/intents.yaml `owns`), one feature per
 # kind: the fit weighs an unasked reference list apart from an unasked summary.
 OWNER_FEATURES = {"citation": "unasked_citation", "exercise": "unasked_exercise",
@@ -119,6 +120,7 @@ class Retriever:
         self._depths = np.array([len(c.heading_path) for c in self.chunks])
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
         self._under: dict[frozenset[str], np.ndarray] = {}
+        self._katakana: frozenset[str] | None = None
         self._token_weights: dict[str, float] = {}
         self._headings: dict[int, frozenset[str]] = {}
 
@@ -203,6 +205,20 @@ class Retriever:
             return False
         indexed = np.nonzero(self.index.lexical.get_scores([token]))[0]
         return any(self.passage_says(int(position), token) for position in indexed)
+
+    def clipped_katakana(self, word: str) -> bool:
+        """Whether the word is the clipped form of a katakana word of the chapter:
+        Japanese shortens loanwords by their head ("モチベ" for モチベーション, "コミュ"
+        for コミュニティ), so the chapter does say it."""
+        if len(word) < 3 or not KATAKANA_WORD_RE.fullmatch(word):
+            return False
+        return any(own.startswith(word) and own != word for own in self._katakana_words())
+
+    def _katakana_words(self) -> frozenset[str]:
+        if self._katakana is None:
+            self._katakana = frozenset(
+                w for chunk in self.chunks for w in KATAKANA_WORD_RE.findall(chunk.text))
+        return self._katakana
 
     def knows(self, token: str) -> bool:
         return token in self.index.lexical.vocab_dict
