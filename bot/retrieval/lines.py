@@ -203,6 +203,13 @@ def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
         if not question.kinds:  # a value question wants its one line, list or not
             return block
         return [i for i in (line.label, best) if i is not None]
+    if question.wants_list and not question.kinds:
+        # A list question answered by a sentence next to the list ("成果物:GitHubに3つの
+        # プロジェクトを公開" under the three projects) wants the list beside it too.
+        beside = [i for i, other in enumerate(lines) if other.kind in ("item", "row")
+                  and abs(other.block - line.block) == 1]
+        if beside:
+            return sorted([best, *beside])
     neighbours = [i for i in (best - 1, best + 1) if i in block]
     if not neighbours:
         return [best]

@@ -56,6 +56,12 @@ def test_a_counted_list_question_gets_the_list_not_the_line_that_counts_it(text)
     assert "分類:Titanic生存予測" in quote and "クラスタリング:顧客セグメンテーション" in quote
 
 
+def test_a_list_question_answered_by_the_line_beside_a_list_gets_the_list_too():
+    quote = choose_quote(PROJECTS, question("GitHubに公開するプロジェクトは?"))
+    assert "成果物:GitHubに3つのプロジェクトを公開" in quote
+    assert "分類:Titanic生存予測" in quote
+
+
 @pytest.mark.parametrize(("text", "size"), [("what r the 3 projects for week 9-12", 3),
                                             ("the three trends again?", 3),
                                             ("3つのトレンド", 3), ("the 3 month plan", None),
