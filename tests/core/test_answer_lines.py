@@ -57,7 +57,7 @@ def test_a_counted_list_question_gets_the_list_not_the_line_that_counts_it(text)
 
 
 def test_a_list_question_answered_by_the_line_beside_a_list_gets_the_list_too():
-    quote = choose_quote(PROJECTS, question("GitHubに公開するプロジェクトは?"))
+    quote = choose_quote(PROJECTS, question("what projects do we put on GitHub?"))
     assert "成果物:GitHubに3つのプロジェクトを公開" in quote
     assert "分類:Titanic生存予測" in quote
 
