@@ -318,7 +318,7 @@ def _mentions(passage: Passage, subjects: list[Term]) -> bool:
 
 
 def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term] | None = None,
-                  names: NameForms | None = None) -> str | None:
+                  names: NameForms | None = None, section: str = "") -> str | None:
     """The kind of value the question asks for (a date, a place, a sum of money …) when no
     line quoted for the best passage holds one about the asked subject: "When was GPT-4
     released?" answered with GPT-4's parameter count would read as if the chapter knew."""
@@ -326,9 +326,10 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term] | No
     if not kinds:
         return None
     subjects = subjects or []
-    if subjects and not _mentions(best, subjects):
+    if subjects and not _mentions(best, subjects) and not _names_any(section, subjects):
         # A value about something else ("Which team won the Netflix Prize?" answered
-        # from AlphaGo's matches) does not answer.
+        # from AlphaGo's matches) does not answer. The passage's section counts: the
+        # skin cancer case names Stanford once, for all its passages.
         return kinds[0].name
     # What the question itself names is no answer: the "4" of "GPT-4" is not a count, nor
     # "Netflix" the name asked for in "Who founded Netflix?".
@@ -519,7 +520,8 @@ class AnswerBuilder:
         text = answered_message(language, unmentioned)
         missing_kind = unstated_kind(result, passages[0],
                                      self.retriever.subject_terms(result.query),
-                                     self.name_forms)
+                                     self.name_forms,
+                                     self.retriever.section_text(shown[0].position))
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
                 else BY_NAME[missing_kind].label_en

@@ -32,6 +32,8 @@ CHAT_FORMS = {
     "i.e.": "that is", "mil": "million", "bil": "billion",
     "gimme": "give me", "lemme": "let me", "wanna": "want to", "gonna": "going to",
     "dunno": "don't know", "cam": "camera", "cams": "cameras", "convo": "conversation",
+    "conf": "conference", "confs": "conferences", "intl": "international",
+    "eval": "evaluation", "evals": "evaluations",
 }
 # A number with a unit run together: "3yr plan", "10hrs a week", "6mo".
 UNITS = {"yr": "year", "yrs": "years", "y": "year", "mo": "month", "mos": "months",

@@ -36,6 +36,7 @@ RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
 LINE_LOGIT_SCALE = 10.0
 KATAKANA_WORD_RE = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
+SECTION_DEPTH = 2  # "4.1 5つの詳細ケーススタディ › Case Study 5: 医療診断(皮膚癌検出)"
 # Sections owned by a kind of question (knowledge/intents.yaml `owns`), one feature per
 # kind: the fit weighs an unasked reference list apart from an unasked summary.
 OWNER_FEATURES = {"citation": "unasked_citation", "exercise": "unasked_exercise",
@@ -121,6 +122,7 @@ class Retriever:
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
         self._under: dict[frozenset[str], np.ndarray] = {}
         self._katakana: frozenset[str] | None = None
+        self._sections: dict[tuple[str, ...], str] = {}
         self._token_weights: dict[str, float] = {}
         self._headings: dict[int, frozenset[str]] = {}
 
@@ -206,6 +208,17 @@ class Retriever:
         indexed = np.nonzero(self.index.lexical.get_scores([token]))[0]
         return any(self.passage_says(int(position), token) for position in indexed)
 
+    def section_text(self, position: int) -> str:
+        """The text of the section the passage belongs to (its first two headings): a
+        case study, a trend, a career path."""
+        key = tuple(self.chunks[position].heading_path[:SECTION_DEPTH])
+        text = self._sections.get(key)
+        if text is None:
+            text = self._sections[key] = "\n".join(
+                f"{c.path_text}\n{c.text}" for c in self.chunks
+                if tuple(c.heading_path[:SECTION_DEPTH]) == key)
+        return text
+
     def clipped_katakana(self, word: str) -> bool:
         """Whether the word is the clipped form of a katakana word of the chapter:
         Japanese shortens loanwords by their head ("モチベ" for モチベーション, "コミュ"
@@ -217,7 +230,8 @@ class Retriever:
     def _katakana_words(self) -> frozenset[str]:
         if self._katakana is None:
             self._katakana = frozenset(
-                w for chunk in self.chunks for w in KATAKANA_WORD_RE.findall(chunk.text))
+                w for chunk in self.chunks
+                for w in KATAKANA_WORD_RE.findall(f"{chunk.path_text}\n{chunk.text}"))
         return self._katakana
 
     def knows(self, token: str) -> bool:
