@@ -59,13 +59,12 @@ def test_held_out_sets_meet_the_bar(held_out_metrics):
     assert abstention["out_of_scope_abstain_rate"] >= 0.9
 
 
-# The learner-style dev set (casual English, colloquial Japanese, near misses). What it
-# must keep: near misses declined or flagged, unrelated questions declined, few in-scope
-# questions declined, short quotes. The bar (R@1 and quote@1 0.85, R@3 0.97,
-# quote@3 0.95) is met except Japanese R@1 and quote@1 and English R@3 and quote@3; those
-# floors are today's figures, so a change that loses ground shows here.
-LEARNER_FLOORS = {"ja": {"R@1": 0.83, "R@3": 0.97, "quote@1": 0.76, "quote@3": 0.95},
-                  "en": {"R@1": 0.85, "R@3": 0.96, "quote@1": 0.85, "quote@3": 0.93}}
+# The learner-style dev set (casual English, colloquial Japanese, near misses): the issue's
+# bar (R@1 and quote@1 0.85, R@3 0.97, quote@3 0.95). Japanese quote@1 is 0.83 (25 of 30),
+# one question short of it; its floor is today's figure, so a change that loses ground
+# shows here.
+LEARNER_FLOORS = {"ja": {"R@1": 0.85, "R@3": 0.97, "quote@1": 0.83, "quote@3": 0.95},
+                  "en": {"R@1": 0.85, "R@3": 0.97, "quote@1": 0.85, "quote@3": 0.95}}
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +82,28 @@ def test_learner_dev_quotes_hold_the_answer(learner_metrics, language):
 
 def test_learner_dev_near_misses_and_unrelated(learner_metrics):
     abstention = learner_metrics["abstention"]
+    assert abstention["unrelated_abstain_rate"] == 1.0
+    assert abstention["near-miss_handled_rate"] >= 0.9
+    assert abstention["in_scope_abstain_rate"] <= 0.03
+
+
+# The other learner-style sets, written blind by others (A-D; the models are fitted on
+# them too, so these guard against losing ground rather than measure generalisation).
+LEARNER_SETS = ["retrieval_learner_a.yaml", "retrieval_learner_b.yaml",
+                "retrieval_learner_c.yaml", "retrieval_learner_d.yaml"]
+
+
+@pytest.fixture(scope="module", params=LEARNER_SETS)
+def other_learner_metrics(tutor, request):
+    return metrics_of(tutor, DATA / request.param)
+
+
+def test_other_learner_sets_keep_their_ground(other_learner_metrics):
+    for language in ("ja", "en"):
+        metrics = other_learner_metrics[language]
+        assert metrics["R@3"] >= 0.95 and metrics["quote@3"] >= 0.9, (language, metrics)
+        assert metrics["quote@1"] >= 0.75, (language, metrics)
+    abstention = other_learner_metrics["abstention"]
     assert abstention["unrelated_abstain_rate"] == 1.0
     assert abstention["near-miss_handled_rate"] >= 0.9
     assert abstention["in_scope_abstain_rate"] <= 0.03
