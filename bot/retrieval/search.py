@@ -123,6 +123,8 @@ class Retriever:
         self._under: dict[frozenset[str], np.ndarray] = {}
         self._katakana: frozenset[str] | None = None
         self._sections: dict[tuple[str, ...], str] = {}
+        self._cross_topic = {heading for intent in self.intents.intents
+                             for heading in intent.owns}
         self._token_weights: dict[str, float] = {}
         self._headings: dict[int, frozenset[str]] = {}
 
@@ -211,7 +213,12 @@ class Retriever:
     def section_text(self, position: int) -> str:
         """The text of the section the passage belongs to (its first two headings): a
         case study, a trend, a career path."""
-        key = tuple(self.chunks[position].heading_path[:SECTION_DEPTH])
+        path = self.chunks[position].heading_path
+        if self._cross_topic.intersection(path):
+            # The summary, the exercises and the references span every topic: a name
+            # elsewhere in them says nothing about this passage.
+            return ""
+        key = tuple(path[:SECTION_DEPTH])
         text = self._sections.get(key)
         if text is None:
             text = self._sections[key] = "\n".join(

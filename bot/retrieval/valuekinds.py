@@ -58,8 +58,9 @@ KINDS: tuple[ValueKind, ...] = (
         # 何 and a counter: 何人, 何台, 何ページ, 何冊 …
         _re(r"\bhow many\b|\bnumber of\b|何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
             r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)|いくつ"),
-        # A percentage is no count: "60%向上" does not say how many points.
-        _re(r"\d(?![\d.,]*\s*(?:%|パーセント))"),
+        # A percentage is no count ("60%向上" does not say how many points), nor is a
+        # calendar year ("Netflix Prize(2006-2009)" does not say how many teams).
+        _re(r"(?<![\d.,])(?!(?:19|20)\d\d(?![\d,]))(?![\d.,]+\s*(?:%|パーセント))\d"),
         "the number", "数"),
     ValueKind(
         "date",
