@@ -15,7 +15,8 @@ ARG TORCH_FIND_LINKS=
 RUN useradd --uid 10001 --user-group --create-home --home-dir /home/tutor tutor \
     && mkdir -p /data \
     && chown 10001:10001 /data
-COPY docker/requirements.lock docker/prune-venv.sh docker/keep-bytecode.py /tmp/build/
+COPY docker/requirements.lock docker/prune-venv.sh docker/prune-transformers.py \
+    docker/keep-bytecode.py /tmp/build/
 # One RUN, so the layer holds only the end: the locked set installed, pruned (pip too, and
 # torch's debug symbols with binutils, removed again), Matplotlib's font list built,
 # bytecode kept only for the modules the bot imports.

