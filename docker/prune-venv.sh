@@ -32,6 +32,11 @@ rm -f "$site"/numpy/_core/_*_tests.cpython-*.so
 # bezierTools, feaLib, varLib): Matplotlib draws PNGs with its own FreeType, never these.
 find "$site/fontTools" -name '*.cpython-*.so' -exec sh -c \
     'for so; do [ -f "${so%%.cpython-*}.py" ] && rm -f "$so"; done' sh {} +
+# Pillow: Matplotlib saves PNGs through it. AVIF and FreeType text (ImageFont) are optional
+# modules that Pillow does without when they are missing (ImportError is caught).
+rm -f "$site"/PIL/_avif.cpython-*.so "$site"/pillow.libs/libavif-*.so* \
+    "$site"/PIL/_imagingft.cpython-*.so "$site"/pillow.libs/libfreetype-*.so* \
+    "$site"/pillow.libs/libharfbuzz-*.so*
 # transformers: only the model families a sentence-embedding model can be (~50 MB less).
 "$venv/bin/python" "$(dirname "$0")/prune-transformers.py"
 # wordfreq: the bot reads only the English and Japanese frequency lists.
