@@ -99,8 +99,9 @@ def cold_starts(settings) -> None:
         out = _run_python(code, env_args)
         print(f"cold start to {label}: {out}")
     started = time.perf_counter()
-    subprocess.run(["env", *env_args, str(ROOT / ".venv/bin/tutorbot"), "ask",
-                    "Netflixの深層学習フェーズの精度は?"], check=True, capture_output=True)
+    subprocess.run(["env", *env_args, sys.executable, "-m", "bot.cli", "ask",
+                    "Netflixの深層学習フェーズの精度は?"], cwd=ROOT, check=True,
+                   capture_output=True)
     print(f"cold one-shot `tutorbot ask` (hybrid, waits for the model): "
           f"{time.perf_counter() - started:.2f} s")
     imports = _run_python("import time; t=time.perf_counter(); import torch;"

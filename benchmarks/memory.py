@@ -179,14 +179,18 @@ def run(mode: str) -> list[Any]:
     return [tuple(item) for item in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
+# A child's ru_maxrss starts at its parent's RSS when it was forked (Linux keeps the high
+# water mark across exec), so the command runs under a small python that reports it.
+PEAK_WRAPPER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+                "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def peak_of(command: list[str]) -> float:
     """Peak RSS (MB) of a command run to its end."""
-    process = subprocess.Popen(command, cwd=ROOT, env=child_env(),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{command} failed")
-    return usage.ru_maxrss / 1024
+    done = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *command], cwd=ROOT,
+                          env=child_env(), capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1]) / 1024
 
 
 def import_cost(code: str) -> float:
