@@ -104,10 +104,9 @@ def cold_starts(settings) -> None:
                    capture_output=True)
     print(f"cold one-shot `tutorbot ask` (hybrid, waits for the model): "
           f"{time.perf_counter() - started:.2f} s")
-    imports = _run_python("import time; t=time.perf_counter(); import torch;"
-                          "import transformers.modeling_utils;"
+    imports = _run_python("import time; t=time.perf_counter(); import sentence_transformers;"
                           "print(f'{time.perf_counter()-t:.2f} s')", env_args)
-    print(f"  of which importing torch and transformers' model code alone: {imports}")
+    print(f"  of which `import sentence_transformers` (torch, transformers) alone: {imports}")
 
 
 def _run_python(code: str, env_args: list[str]) -> str:

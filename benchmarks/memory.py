@@ -1,15 +1,17 @@
 """Where the bot's memory goes, component by component, in the order the bot loads them.
 
-For each stage (python and config, import torch, import transformers, faiss/bm25s/fugashi,
-knowledge and the prebuilt index, tokenizer dictionary, word frequencies, the embedding
-model, the first questions, 20 warm questions) it prints the resident memory from
-/proc/self/smaps_rollup (RSS, and of it anonymous memory: Python objects, tensors, malloc
-arenas; the rest is mapped files: libraries, the model's weights, the dictionary) and the
-Python heap that stage allocated (tracemalloc, in a second process: tracing costs memory
-of its own). Then the resident mappings of the warm process by owner (/proc/self/smaps),
-the peak of a one-shot `tutorbot ask`, and what importing sentence-transformers would add.
-Every measurement runs in a fresh process; none builds an index (the bot loads the
-prebuilt one), so these are warm figures, not the peak of a process that built one.
+For each stage (python and config, import torch, import transformers, import
+sentence-transformers, faiss/bm25s/fugashi, knowledge and the prebuilt index, tokenizer
+dictionary, word frequencies, the embedding model, the first questions, 20 warm questions)
+it prints the resident memory from /proc/self/smaps_rollup (RSS, and of it anonymous memory:
+Python objects, tensors, malloc arenas; the rest is mapped files: libraries, the model's
+weights, the dictionary) and the Python heap that stage allocated (tracemalloc, in a second
+process: tracing costs memory of its own). Then the resident mappings of the warm process by
+owner (/proc/self/smaps) and the peak of a one-shot `tutorbot ask`. The imports are separate
+stages only to say what each costs: the bot imports them all when it loads the model
+(bot/retrieval/embedder.py). Every measurement runs in a fresh process; none builds an index
+(the bot loads the prebuilt one), so these are warm figures, not the peak of a process that
+built one.
 
     .venv/bin/python benchmarks/memory.py            (also run by bench_retrieval.py)
     MALLOC_ARENA_MAX=2 .venv/bin/python benchmarks/memory.py   (as in the image)
@@ -57,6 +59,9 @@ def steps(settings: Any) -> list[Step]:
     def imports_transformers() -> None:
         import transformers.modeling_utils  # noqa: F401
         from transformers import AutoModel, AutoTokenizer  # noqa: F401
+
+    def imports_sentence_transformers() -> None:
+        import sentence_transformers  # noqa: F401
 
     def imports_rest() -> None:
         import bm25s  # noqa: F401
@@ -115,6 +120,8 @@ def steps(settings: Any) -> list[Step]:
 
     return [("python + bot config", lambda: None), ("import torch", imports_torch),
             ("import transformers (model code; pulls in scipy.optimize)", imports_transformers),
+            ("import sentence-transformers (scikit-learn, more SciPy)",
+             imports_sentence_transformers),
             ("import faiss, bm25s (scipy.sparse), fugashi", imports_rest),
             ("knowledge + prebuilt index (FAISS vectors, BM25)", knowledge_and_index),
             ("tokenizer dictionary (unidic-lite)", tokenizer_dictionary),
@@ -193,15 +200,6 @@ def peak_of(command: list[str]) -> float:
     return int(done.stdout.split()[-1]) / 1024
 
 
-def import_cost(code: str) -> float:
-    """RSS (MB) of a fresh python after running code."""
-    probe = f"{code}\nimport sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n" \
-            "import memory; print(memory.rollup_kb()['Rss'])"
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=child_env(),
-                          capture_output=True, text=True, check=True)
-    return int(done.stdout.split()[-1]) / 1024
-
-
 def print_steps(rss: list[Any], heap: list[Any]) -> None:
     print("memory, step by step (fresh process, smaps_rollup; Python heap by tracemalloc in "
           "another):")
@@ -231,11 +229,6 @@ def print_paths() -> None:
     tutorbot = [sys.executable, "-m", "bot.cli", "ask", QUESTIONS[0]]
     print(f"peak RSS of a one-shot `tutorbot ask` (prebuilt index, waits for the model): "
           f"{peak_of(tutorbot):.0f} MB")
-    base = import_cost("import torch, transformers.modeling_utils")
-    with_st = import_cost("import torch, transformers.modeling_utils, sentence_transformers")
-    print(f"for comparison, `import sentence_transformers` on top of torch + transformers: "
-          f"+{with_st - base:.0f} MB (scikit-learn, SciPy; the bot no longer imports it for "
-          "a plain model)")
 
 
 def report() -> None:

