@@ -60,7 +60,7 @@ WORKDIR /app
 # the container runs with a read-only root and /data as its only writable place.
 # MALLOC_ARENA_MAX: glibc gives each thread that allocates at once an arena of its own (up
 # to 8 per core: the answer workers, aiosqlite's, the model loader, discord.py's); two are
-# enough here (idle RSS 568-582 MB instead of 585, benchmarks/bench_container.sh).
+# enough here (idle RSS 620-636 MB instead of 634-635, benchmarks/bench_container.sh).
 ENV PATH=/opt/venv/bin:$PATH \
     MALLOC_ARENA_MAX=2 \
     PYTHONPATH=/app \
