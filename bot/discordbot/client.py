@@ -27,7 +27,7 @@ from bot.health import ShardState
 from bot.plans.library import PlanLibrary
 from bot.ratelimit import AnswerSlots, TokenBucket
 from bot.storage.answers import AnswerStore, GuildSettingsStore
-from bot.storage.db import Database
+from bot.storage.db import Database, sql_now
 from bot.storage.members import MemberLanguages
 from bot.tutor import Tutor
 
@@ -96,7 +96,7 @@ class TutorBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         if self.db is None:
-            self.db = await Database.open(self.settings.database_path)
+            self.db = await Database.open(self.settings.database_target)
         self.answers = AnswerStore(self.db)
         self.guild_settings = GuildSettingsStore(self.db)
         self.member_languages = MemberLanguages(self.db)
@@ -176,9 +176,9 @@ class TutorBot(commands.AutoShardedBot):
                 continue
             await self.tree.sync(guild=guild)
             await self.db.execute(
-                "INSERT INTO command_sync (scope, fingerprint) VALUES (?, ?) ON CONFLICT(scope)"
-                " DO UPDATE SET fingerprint = excluded.fingerprint, synced_at = CURRENT_TIMESTAMP",
-                (scope, fingerprint))
+                "INSERT INTO command_sync (scope, fingerprint, synced_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(scope) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                " synced_at = excluded.synced_at", (scope, fingerprint, sql_now()))
             log.info("commands synced for %s", scope)
 
     async def _command_fingerprint(self, guild: discord.abc.Snowflake | None) -> str:

@@ -76,9 +76,10 @@ class RetryPolicy:
         return min(self.cap, max(backoff, retry_after or 0.0))
 
 
-def dispatch_lock(database: Path) -> ProcessLock | None:
-    """The lock file beside the database; none for an in-memory one (no other process)."""
-    if str(database) == ":memory:":
+def dispatch_lock(database: Path | None) -> ProcessLock | None:
+    """The lock file beside a SQLite database; none for an in-memory one (no other
+    process) or for PostgreSQL (processes share it, claiming rows with leases)."""
+    if database is None or str(database) == ":memory:":
         return None
     return ProcessLock(database.with_name(database.name + ".dispatcher.lock"))
 
@@ -123,7 +124,7 @@ class Dispatcher:
         if self._lock is not None and not self._lock.try_acquire():
             log.warning("another process is already sending study-plan reminders from %s; "
                         "this one sends none while that one runs (one bot per database)",
-                        self.store.db.path)
+                        self.store.db.where)
             self._task = asyncio.create_task(self._standby(), name="plan-dispatcher-standby")
             return
         await self.recover()
@@ -154,7 +155,7 @@ class Dispatcher:
         while not self._lock.try_acquire():
             await self.clock.sleep(self.lock_retry)
         log.warning("the other reminder dispatcher on %s stopped; this process takes over",
-                    self.store.db.path)
+                    self.store.db.where)
         await self.recover()
         await self._loop()
 

@@ -9,12 +9,11 @@ derived (the next week's row, the subscription's cursor) is recomputed idempoten
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from bot.plans.transport import Target
-from bot.storage.db import Database
+from bot.storage.db import Database, IntegrityError, sql_now
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +142,9 @@ class PlanStore:
 
     async def set_server_timezone(self, guild_id: int, timezone: str) -> None:
         await self.db.execute(
-            "INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?)"
+            "INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone,"
-            " updated_at = CURRENT_TIMESTAMP", (guild_id, timezone))
+            " updated_at = excluded.updated_at", (guild_id, timezone, sql_now()))
 
     # --- subscriptions -----------------------------------------------------------------
 
@@ -155,7 +154,7 @@ class PlanStore:
                                   anchor_date: date, now: datetime,
                                   cadence: str = "weekly") -> int:
         try:
-            cursor = await self.db.execute(
+            new_id = await self.db.insert(
                 "INSERT INTO plan_subscriptions (guild_id, member_id, plan, target_kind,"
                 " target_id, timezone, timezone_source, weekday, local_time, start_date,"
                 " anchor_week, anchor_date, next_week, status, created_at, updated_at,"
@@ -164,10 +163,10 @@ class PlanStore:
                  timezone_source, weekday, local_time.strftime("%H:%M"),
                  start_date.isoformat(), anchor_date.isoformat(), to_db(now), to_db(now),
                  cadence))
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             raise PlanConflict(f"this {'DM' if target.kind == 'dm' else 'channel'} already "
                                "has a study plan; stop it first") from exc
-        return int(cursor.lastrowid)
+        return new_id
 
     async def subscription(self, subscription_id: int) -> Subscription | None:
         row = await self.db.fetchone(
@@ -231,10 +230,13 @@ class PlanStore:
                              now: datetime) -> None:
         """next_week only ever grows; past the last week an active plan is finished."""
         await self.db.execute(
-            "UPDATE plan_subscriptions SET next_week = MAX(next_week, ?),"
-            " status = CASE WHEN MAX(next_week, ?) > ? AND status = 'active' THEN 'finished'"
-            " ELSE status END, updated_at = ? WHERE id = ?",
-            (next_week, next_week, total_weeks, to_db(now), subscription_id))
+            # CASE, not MAX(a, b): the two-argument MAX is SQLite's alone.
+            "UPDATE plan_subscriptions SET"
+            " next_week = CASE WHEN next_week > ? THEN next_week ELSE ? END,"
+            " status = CASE WHEN (next_week > ? OR ? = 1) AND status = 'active'"
+            " THEN 'finished' ELSE status END, updated_at = ? WHERE id = ?",
+            (next_week, next_week, total_weeks, int(next_week > total_weeks), to_db(now),
+             subscription_id))
 
     async def repair_cursors(self) -> int:
         """After a crash between 'sent' and moving the cursor: move it now."""
@@ -283,7 +285,7 @@ class PlanStore:
                 " VALUES (?, ?, 'snooze', ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
                 (subscription_id, key, week, week, member_id, target.kind, target.id,
                  to_db(due), to_db(due), to_db(now)))
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             return False
         return True
 
@@ -414,8 +416,8 @@ class PlanStore:
                        member_id: int, done: bool, now: datetime) -> None:
         if done:
             await self.db.execute(
-                "INSERT OR IGNORE INTO plan_progress (subscription_id, week, task_index,"
-                " member_id, done_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO plan_progress (subscription_id, week, task_index,"
+                " member_id, done_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (subscription_id, week, task_index, member_id, to_db(now)))
         else:
             await self.db.execute(

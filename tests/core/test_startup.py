@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.storage.db import Database, DatabaseError, available_migrations
+from bot.storage.db import Database, DatabaseError
+from bot.storage.schema import available_migrations
 from tests.conftest import BOT_TOKEN, free_port
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
