@@ -1,5 +1,10 @@
 """SQL for plan subscriptions, their scheduled sends and task progress (migration 0003).
 
+Claims carry a lease (migration 0008): `lease_owner` names the process (this store's
+`owner`) and `lease_until` when another process may take the row over. Every write a
+delivery makes after its claim is conditional on still holding the lease, so a process
+that was presumed dead cannot overwrite the work of the one that took over.
+
 Every method is one statement that commits before returning (Database.execute), so each
 step of a delivery is durable on its own: the exactly-once argument in dispatcher.py
 relies on that, and on never needing two statements to be atomic together — anything
@@ -9,8 +14,11 @@ derived (the next week's row, the subscription's cursor) is recomputed idempoten
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.plans.transport import Target
 from bot.storage.db import Database, IntegrityError, sql_now
@@ -115,11 +123,22 @@ _LIVE_ROW = """(
     OR (p.kind != 'snooze' AND s.status = 'active' AND p.week >= s.next_week)
 )"""
 _ACTIONABLE = f"p.state = 'pending' AND {_LIVE_ROW}"
+# A claimed row whose owner's lease ran out (the process died mid-send, or a release
+# before leases left it): any dispatcher may take it over, history check first.
+_ABANDONED = "p.state = 'sending' AND (p.lease_until IS NULL OR p.lease_until <= ?)"
+_MINE = "(lease_owner = ? OR lease_owner IS NULL)"
+LEASE_SECONDS = 300.0  # far longer than one send (Discord calls time out well before)
+
+
+def process_owner() -> str:
+    """Who holds a lease: host, pid and a random part (pids are reused across restarts)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class PlanStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, owner: str | None = None) -> None:
         self.db = db
+        self.owner = owner or process_owner()
 
     # --- time zones --------------------------------------------------------------------
 
@@ -312,61 +331,89 @@ class PlanStore:
         return SendRow.from_row(row) if row else None
 
     async def due_sends(self, now: datetime, limit: int) -> list[SendRow]:
+        """Pending rows due now, and claimed rows whose lease has run out."""
         rows = await self.db.fetchall(
             "SELECT p.* FROM plan_sends p JOIN plan_subscriptions s ON s.id = p.subscription_id"
-            f" WHERE {_ACTIONABLE} AND p.run_at <= ? ORDER BY p.run_at, p.id LIMIT ?",
-            (to_db(now), limit))
+            f" WHERE (({_ACTIONABLE} AND p.run_at <= ?) OR ({_ABANDONED} AND {_LIVE_ROW}))"
+            " ORDER BY p.run_at, p.id LIMIT ?",
+            (to_db(now), to_db(now), limit))
         return [SendRow.from_row(r) for r in rows]
 
     async def next_run_at(self) -> datetime | None:
+        """The earliest pending run_at, or lease expiry of a row another process holds."""
         row = await self.db.fetchone(
             "SELECT MIN(p.run_at) AS at FROM plan_sends p"
             f" JOIN plan_subscriptions s ON s.id = p.subscription_id WHERE {_ACTIONABLE}")
-        return from_db(row["at"]) if row else None
+        lease = await self.db.fetchone(
+            "SELECT MIN(lease_until) AS at FROM plan_sends WHERE state = 'sending'"
+            " AND lease_owner != ?", (self.owner,))
+        times = [from_db(r["at"]) for r in (row, lease) if r is not None and r["at"]]
+        return min(times) if times else None
 
-    async def claim(self, send_id: int, now: datetime, kind: str, last_week: int) -> bool:
-        """pending → sending, in one statement that re-checks the row is still actionable
-        (a pause, stop or skip may have happened since it was selected)."""
-        cursor = await self.db.execute(
-            "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
-            " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?"
-            " WHERE id = ? AND state = 'pending' AND EXISTS ("
-            "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
-            "  ON s.id = p.subscription_id"
-            f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})",
-            (to_db(now), kind, last_week, send_id))
-        return cursor.rowcount == 1
+    async def claim(self, send_id: int, now: datetime, kind: str, last_week: int,
+                    lease_seconds: float = LEASE_SECONDS) -> bool:
+        """pending (or sending with an expired lease) → sending under this store's lease,
+        re-checking that the row is still actionable (a pause, stop or skip may have
+        happened since it was selected).
+
+        On PostgreSQL the row is locked first with FOR UPDATE SKIP LOCKED: a row another
+        process is claiming this instant is skipped, not waited for. SQLite has a single
+        writer (and one dispatching process), so the conditional UPDATE alone decides."""
+        until = to_db(now + timedelta(seconds=lease_seconds))
+        async with self.db.transaction() as tx:
+            if not self.db.is_sqlite:
+                locked = await tx.fetchone(
+                    "SELECT id FROM plan_sends WHERE id = ? FOR UPDATE SKIP LOCKED", (send_id,))
+                if locked is None:
+                    return False
+            cursor = await tx.execute(
+                "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
+                " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?,"
+                " lease_owner = ?, lease_until = ?"
+                " WHERE id = ? AND (state = 'pending' OR (state = 'sending'"
+                "  AND (lease_until IS NULL OR lease_until <= ?))) AND EXISTS ("
+                "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
+                "  ON s.id = p.subscription_id"
+                f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})",
+                (to_db(now), kind, last_week, self.owner, until, send_id, to_db(now)))
+            return cursor.rowcount == 1
 
     async def set_coverage(self, send_id: int, kind: str, last_week: int) -> None:
         await self.db.execute(
-            "UPDATE plan_sends SET kind = ?, last_week = ? WHERE id = ? AND state = 'sending'",
-            (kind, last_week, send_id))
+            "UPDATE plan_sends SET kind = ?, last_week = ? WHERE id = ? AND state = 'sending'"
+            f" AND {_MINE}", (kind, last_week, send_id, self.owner))
 
-    async def start_attempt(self, send_id: int, now: datetime) -> None:
-        """Committed before the send: the history check after a crash reads from here."""
-        await self.db.execute(
-            "UPDATE plan_sends SET attempt_at = ? WHERE id = ? AND state = 'sending'",
-            (to_db(now), send_id))
+    async def start_attempt(self, send_id: int, now: datetime) -> bool:
+        """Committed before the send: the history check after a crash reads from here.
+        False if the lease was lost (another process took the row over)."""
+        cursor = await self.db.execute(
+            "UPDATE plan_sends SET attempt_at = ? WHERE id = ? AND state = 'sending'"
+            f" AND {_MINE}", (to_db(now), send_id, self.owner))
+        return cursor.rowcount == 1
 
     async def mark_sent(self, send_id: int, message_id: int, now: datetime) -> bool:
         cursor = await self.db.execute(
             "UPDATE plan_sends SET state = 'sent', message_id = ?, sent_at = ?, last_error = NULL"
-            " WHERE id = ? AND state = 'sending'", (message_id, to_db(now), send_id))
+            f" WHERE id = ? AND state = 'sending' AND {_MINE}",
+            (message_id, to_db(now), send_id, self.owner))
         return cursor.rowcount == 1
 
     async def retry_later(self, send_id: int, run_at: datetime, error: str) -> None:
         await self.db.execute(
             "UPDATE plan_sends SET state = 'pending', run_at = ?, retries = retries + 1,"
-            " last_error = ? WHERE id = ? AND state = 'sending'",
-            (to_db(run_at), error[:500], send_id))
+            f" last_error = ? WHERE id = ? AND state = 'sending' AND {_MINE}",
+            (to_db(run_at), error[:500], send_id, self.owner))
 
     async def fail(self, send_id: int, error: str) -> None:
         await self.db.execute(
             "UPDATE plan_sends SET state = 'failed', last_error = ? WHERE id = ?"
-            " AND state IN ('sending', 'pending')", (error[:500], send_id))
+            f" AND (state = 'pending' OR (state = 'sending' AND {_MINE}))",
+            (error[:500], send_id, self.owner))
 
     async def sending_rows(self) -> list[SendRow]:
-        rows = await self.db.fetchall("SELECT * FROM plan_sends WHERE state = 'sending'")
+        """Rows this process (or a release before leases) left 'sending'."""
+        rows = await self.db.fetchall(
+            f"SELECT * FROM plan_sends WHERE state = 'sending' AND {_MINE}", (self.owner,))
         return [SendRow.from_row(r) for r in rows]
 
     async def retrying_count(self) -> int:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SCRIPTS = Path(__file__).parent / "alembic"
 LEGACY_TABLE = "schema_migrations"
+LAST_LEGACY = 7  # the newest schema version a release before Alembic could write
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _upgrade(connection: Connection, where: str) -> list[str]:
     current = _current(connection)
     legacy = _legacy_version(connection) if current is None else None
     if legacy is not None:
-        if legacy > int(newest):
+        if legacy > LAST_LEGACY:
             raise _newer(where, str(legacy), newest)
         log.warning("database %s was written by an older release (schema version %d); "
                     "upgrading it in place", where, legacy)
