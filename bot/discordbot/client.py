@@ -25,7 +25,7 @@ from bot.discordbot.texts import guild_language, interaction_language, tr
 from bot.discordbot.watchdog import LoopWatchdog
 from bot.health import ShardState
 from bot.plans.library import PlanLibrary
-from bot.ratelimit import AnswerSlots, TokenBucket
+from bot.ratelimit import AnswerSlots, StoredTokenBucket, TokenBucket
 from bot.storage.answers import AnswerStore, GuildSettingsStore
 from bot.storage.db import Database, sql_now
 from bot.storage.members import MemberLanguages
@@ -100,6 +100,11 @@ class TutorBot(commands.AutoShardedBot):
         self.answers = AnswerStore(self.db)
         self.guild_settings = GuildSettingsStore(self.db)
         self.member_languages = MemberLanguages(self.db)
+        if not self.db.is_sqlite:
+            # Processes sharing PostgreSQL share each member's limit: a member's guild
+            # messages and DMs may reach different processes (shards).
+            self.ask_limiter = StoredTokenBucket(self.db, self.settings.ask_per_minute,
+                                                 self.clock)
         if self.tutor is None:
             self.tutor = await asyncio.to_thread(Tutor.open, self.settings)
         self.tutor.load_dense_in_background()

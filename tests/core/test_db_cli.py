@@ -34,11 +34,11 @@ def legacy_with_rows(path) -> None:
 def test_migrate_creates_then_says_it_is_current(env, capsys):
     assert main(["db", "migrate"]) == 0
     out = capsys.readouterr().out
-    assert "migrated to revision 0008 (applied 0001, 0002, 0003, 0004, 0005, 0006, 0007, " \
-           "0008)" in out
+    assert "migrated to revision 0009 (applied 0001, 0002, 0003, 0004, 0005, 0006, 0007, " \
+           "0008, 0009)" in out
     assert str(env / "data" / "tutorbot.sqlite3") in out
     assert main(["db", "migrate"]) == 0
-    assert "already at revision 0008, the newest" in capsys.readouterr().out
+    assert "already at revision 0009, the newest" in capsys.readouterr().out
 
 
 def test_status_of_a_legacy_database_then_after_migrate(env, capsys):
@@ -47,12 +47,12 @@ def test_status_of_a_legacy_database_then_after_migrate(env, capsys):
     out = capsys.readouterr().out
     assert "schema version 7 from an older release" in out
     assert main(["db", "migrate"]) == 0
-    assert "migrated to revision 0008 (applied 0008)" in capsys.readouterr().out
+    assert "migrated to revision 0009 (applied 0008, 0009)" in capsys.readouterr().out
     assert main(["db", "status", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert (report["revision"], report["newest"], report["backend"]) == ("0008", "0008",
+    assert (report["revision"], report["newest"], report["backend"]) == ("0009", "0009",
                                                                          "sqlite")
-    assert report["tables"] == {t: len(r) for t, r in ROWS.items()}
+    assert report["tables"] == {**{t: len(r) for t, r in ROWS.items()}, "rate_buckets": 0}
 
 
 def test_status_of_a_missing_file_is_one_line_exit_2(env, capsys):
@@ -65,7 +65,7 @@ def test_status_on_postgresql_hides_the_password(env, capsys, monkeypatch, pg_ur
     monkeypatch.setenv("TUTORBOT_DATABASE_URL", pg_url.replace("tutorbot@", "tutorbot:pw1@"))
     assert main(["db", "status"]) == 0
     out = capsys.readouterr().out
-    assert "(postgresql)" in out and "0008 (the newest)" in out and "pw1" not in out
+    assert "(postgresql)" in out and "0009 (the newest)" in out and "pw1" not in out
 
 
 def test_copy_sqlite_to_postgresql_twice_keeps_every_row_once(env, capsys, pg_url):

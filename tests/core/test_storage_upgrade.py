@@ -147,8 +147,8 @@ async def test_a_database_from_the_last_release_upgrades_in_place_with_every_row
     db = await Database.open(path)
     try:
         state = await schema.status(db)
-        assert (state.current, state.legacy_version, state.up_to_date) == ("0008", 7, True)
-        assert {t: n for t, n in state.tables.items()} == {t: len(r) for t, r in ROWS.items()}
+        assert (state.current, state.legacy_version, state.up_to_date) == ("0009", 7, True)
+        assert state.tables == {**{t: len(r) for t, r in ROWS.items()}, "rate_buckets": 0}
         row = await db.fetchone("SELECT target_id, message_id FROM plan_sends WHERE id = 1")
         assert (row["target_id"], row["message_id"]) == (BIG, BIG + 5)
         # Still a working database: the new layer writes to it.
@@ -159,7 +159,7 @@ async def test_a_database_from_the_last_release_upgrades_in_place_with_every_row
     after = snapshot(path)
     same_rows(before, after)
     assert set(after["plan_sends"][0]) - set(before["plan_sends"][0]) == {
-        "lease_owner", "lease_until"}  # 0008 ran on top
+        "lease_owner", "lease_until"}  # 0008 (and 0009) ran on top
     # And a second open is a no-op.
     db = await Database.open(path)
     await db.close()
@@ -181,7 +181,7 @@ async def test_a_database_at_an_older_legacy_version_is_stamped_there_and_upgrad
     connection.close()
     db = await Database.open(path)
     try:
-        assert (await schema.status(db)).current == "0008"
+        assert (await schema.status(db)).current == "0009"
         rows = await db.fetchall("SELECT id, attempt_at, first_attempt_at FROM plan_sends"
                                  " ORDER BY id")
         # 0007's data step ran: no attempt_at for a sent row, none for a never-tried one.
@@ -200,4 +200,4 @@ async def test_an_unknown_alembic_revision_is_refused_in_one_line(tmp_path):
         await Database.open(path)
     message = str(caught.value)
     assert "\n" not in message and str(path) in message
-    assert "schema version 42" in message and "up to version 8" in message
+    assert "schema version 42" in message and "up to version 9" in message
