@@ -118,6 +118,7 @@ class Database:
         # One SQLite connection, one statement at a time; PostgreSQL pools connections.
         self._serial = asyncio.Lock() if self.backend == "sqlite" else None
         self._sqlite_connections: list[aiosqlite.Connection] = []
+        self._closed = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -169,12 +170,11 @@ class Database:
     def _watch_connections(self) -> None:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", self._on_sqlite_connect)
-            event.listen(self.engine.sync_engine, "begin", _begin_sqlite)
 
     def _on_sqlite_connect(self, dbapi_connection, _record) -> None:
-        # Autocommit at the driver, BEGIN from the "begin" event: pysqlite would otherwise
-        # run DDL outside any transaction, and a failed migration would be half applied.
-        dbapi_connection.isolation_level = None
+        # The driver's own transaction handling (BEGIN before a write, none for a read)
+        # costs no extra round trip to aiosqlite's thread; migrations BEGIN explicitly
+        # (schema.upgrade), since the driver would run DDL outside a transaction.
         cursor = dbapi_connection.cursor()
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000"):
             cursor.execute(f"PRAGMA {pragma}")
@@ -186,8 +186,15 @@ class Database:
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Statements]:
         """Several statements committed together (or none of them, on an exception)."""
-        async with self._serial or contextlib.nullcontext(), self.engine.begin() as connection:
-            yield Statements(connection)
+        async with self._serial or contextlib.nullcontext():
+            self._check_open()
+            async with self.engine.begin() as connection:
+                yield Statements(connection)
+
+    def _check_open(self) -> None:
+        # The engine would quietly open a new connection (a new file, for :memory:).
+        if self._closed:
+            raise DatabaseError(f"database {self.where} is closed")
 
     async def execute(self, sql: str, params: Params = ()) -> Result:
         async with self.transaction() as tx:
@@ -203,8 +210,8 @@ class Database:
             return
         query = named(sql, rows[0])[0]
         binds = [named(sql, row)[1] for row in rows]
-        async with self._serial or contextlib.nullcontext(), self.engine.begin() as connection:
-            await connection.execute(text(query), binds)
+        async with self.transaction() as tx:
+            await tx.connection.execute(text(query), binds)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self.transaction() as tx:
@@ -226,8 +233,13 @@ class Database:
     async def close(self) -> None:
         """Dispose of the engine, and wait for aiosqlite's worker threads to end: close()
         only queues their stop, so a process (or a test counting threads) could
-        otherwise see one still alive."""
-        await self.engine.dispose()
+        otherwise see one still alive. A statement in flight finishes first (on SQLite it
+        holds the connection; disposing under it would fail it)."""
+        async with self._serial or contextlib.nullcontext():
+            if self._closed:
+                return
+            self._closed = True
+            await self.engine.dispose()
         for connection in self._sqlite_connections:
             with contextlib.suppress(Exception):
                 await connection.close()
@@ -238,14 +250,16 @@ class Database:
 
 
 def create_engine(url: URL) -> AsyncEngine:
+    """hide_parameters: a statement's values (a member's question, say) stay out of the
+    error messages, and so out of the logs, as with the drivers' own errors before."""
     if urls.backend(url) == "sqlite":
         # One connection for the process, as before: SQLite has one writer anyway, and an
         # in-memory database exists only on its connection.
-        return create_async_engine(url, poolclass=StaticPool)
+        # No reset (a rollback) when the connection goes back to the pool: every use is
+        # an engine.begin() block that has already committed or rolled back, and each
+        # call is a round trip to aiosqlite's thread.
+        return create_async_engine(url, poolclass=StaticPool, hide_parameters=True,
+                                   pool_reset_on_return=None)
     return create_async_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True,
                                hide_parameters=True)
-
-
-def _begin_sqlite(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
 

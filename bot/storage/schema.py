@@ -99,6 +99,10 @@ def _legacy_version(connection: Connection) -> int | None:
 
 
 def _upgrade(connection: Connection, where: str) -> list[str]:
+    if connection.dialect.name == "sqlite":
+        # One transaction for the whole upgrade, DDL included (the driver would otherwise
+        # run each CREATE outside any transaction): a failure leaves nothing half done.
+        connection.exec_driver_sql("BEGIN")
     config = alembic_config(connection)
     scripts = ScriptDirectory.from_config(config)
     newest = scripts.get_current_head()

@@ -201,3 +201,24 @@ async def test_an_unknown_alembic_revision_is_refused_in_one_line(tmp_path):
     message = str(caught.value)
     assert "\n" not in message and str(path) in message
     assert "schema version 42" in message and "up to version 9" in message
+
+
+async def test_a_failing_upgrade_leaves_nothing_half_done(tmp_path):
+    """0006 fails part way (its second statement adds a column that already exists): the
+    stamp and 0006's first statement (a new table) are rolled back together with it; the
+    database is as it was."""
+    path = tmp_path / "tutorbot.sqlite3"
+    build_legacy(path, upto=5)
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE feedback ADD COLUMN answer_id INTEGER")
+    connection.close()
+    before = sqlite3.connect(path)
+    schema_before = before.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    before.close()
+    with pytest.raises(DatabaseError) as caught:
+        await Database.open(path)
+    assert "\n" not in str(caught.value) and "answer_id" in str(caught.value)
+    after = sqlite3.connect(path)
+    assert after.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == \
+        schema_before  # no alembic_version, no member_languages, nothing of 0007
+    after.close()
