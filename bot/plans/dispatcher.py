@@ -238,7 +238,8 @@ class Dispatcher:
         self._pass_errors = 0
         seen: set[int] = set()
         while True:
-            rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size)
+            rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size,
+                                                          self.lease)
                     if r.id not in seen]
             if not rows:
                 return handled

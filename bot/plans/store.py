@@ -127,6 +127,8 @@ _ACTIONABLE = f"p.state = 'pending' AND {_LIVE_ROW}"
 # before leases left it): any dispatcher may take it over, history check first.
 _ABANDONED = "p.state = 'sending' AND (p.lease_until IS NULL OR p.lease_until <= ?)"
 _MINE = "(lease_owner = ? OR lease_owner IS NULL)"
+# A pending row no other process has reserved (or whose reservation ran out).
+_FREE = "(p.lease_owner IS NULL OR p.lease_owner = ? OR p.lease_until <= ?)"
 LEASE_SECONDS = 300.0  # far longer than one send (Discord calls time out well before)
 
 
@@ -330,20 +332,40 @@ class PlanStore:
             (subscription_id, week))
         return SendRow.from_row(row) if row else None
 
-    async def due_sends(self, now: datetime, limit: int) -> list[SendRow]:
-        """Pending rows due now, and claimed rows whose lease has run out."""
+    async def due_sends(self, now: datetime, limit: int,
+                        lease_seconds: float = LEASE_SECONDS) -> list[SendRow]:
+        """Pending rows due now, and claimed rows whose lease has run out.
+
+        On PostgreSQL the batch is also reserved for this process (its lease on rows still
+        pending), picked with FOR UPDATE SKIP LOCKED: processes share the due rows out
+        instead of all working through the same batch and losing most claims."""
+        if self.db.is_sqlite:  # one dispatching process: nothing to share out
+            rows = await self.db.fetchall(
+                "SELECT p.* FROM plan_sends p JOIN plan_subscriptions s"
+                " ON s.id = p.subscription_id"
+                f" WHERE (({_ACTIONABLE} AND p.run_at <= ?) OR ({_ABANDONED} AND {_LIVE_ROW}))"
+                " ORDER BY p.run_at, p.id LIMIT ?", (to_db(now), to_db(now), limit))
+            return [SendRow.from_row(r) for r in rows]
+        until = to_db(now + timedelta(seconds=lease_seconds))
         rows = await self.db.fetchall(
-            "SELECT p.* FROM plan_sends p JOIN plan_subscriptions s ON s.id = p.subscription_id"
-            f" WHERE (({_ACTIONABLE} AND p.run_at <= ?) OR ({_ABANDONED} AND {_LIVE_ROW}))"
-            " ORDER BY p.run_at, p.id LIMIT ?",
-            (to_db(now), to_db(now), limit))
-        return [SendRow.from_row(r) for r in rows]
+            "UPDATE plan_sends SET lease_owner = ?, lease_until = ? WHERE id IN ("
+            " SELECT p.id FROM plan_sends p JOIN plan_subscriptions s"
+            " ON s.id = p.subscription_id"
+            f" WHERE (({_ACTIONABLE} AND p.run_at <= ? AND {_FREE})"
+            f" OR ({_ABANDONED} AND {_LIVE_ROW}))"
+            " ORDER BY p.run_at, p.id LIMIT ? FOR UPDATE OF p SKIP LOCKED) RETURNING *",
+            (self.owner, until, to_db(now), self.owner, to_db(now), to_db(now), limit))
+        found = [SendRow.from_row(r) for r in rows]
+        return sorted(found, key=lambda r: (r.run_at, r.id))  # RETURNING keeps no order
 
     async def next_run_at(self) -> datetime | None:
         """The earliest pending run_at, or lease expiry of a row another process holds."""
+        # A row another process reserved is ours to act on only when its lease ends.
         row = await self.db.fetchone(
-            "SELECT MIN(p.run_at) AS at FROM plan_sends p"
-            f" JOIN plan_subscriptions s ON s.id = p.subscription_id WHERE {_ACTIONABLE}")
+            "SELECT MIN(CASE WHEN p.lease_owner IS NOT NULL AND p.lease_owner != ?"
+            " AND p.lease_until > p.run_at THEN p.lease_until ELSE p.run_at END) AS at"
+            " FROM plan_sends p JOIN plan_subscriptions s ON s.id = p.subscription_id"
+            f" WHERE {_ACTIONABLE}", (self.owner,))
         lease = await self.db.fetchone(
             "SELECT MIN(lease_until) AS at FROM plan_sends WHERE state = 'sending'"
             " AND lease_owner != ?", (self.owner,))
@@ -370,12 +392,15 @@ class PlanStore:
                 "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
                 " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?,"
                 " lease_owner = ?, lease_until = ?"
-                " WHERE id = ? AND (state = 'pending' OR (state = 'sending'"
-                "  AND (lease_until IS NULL OR lease_until <= ?))) AND EXISTS ("
+                # Free, ours (reserved by due_sends), or a lease that ran out.
+                " WHERE id = ? AND (state = 'pending' OR state = 'sending')"
+                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL"
+                "  OR lease_until <= ?) AND EXISTS ("
                 "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
                 "  ON s.id = p.subscription_id"
                 f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})",
-                (to_db(now), kind, last_week, self.owner, until, send_id, to_db(now)))
+                (to_db(now), kind, last_week, self.owner, until, send_id, self.owner,
+                 to_db(now)))
             return cursor.rowcount == 1
 
     async def set_coverage(self, send_id: int, kind: str, last_week: int) -> None:
@@ -400,8 +425,10 @@ class PlanStore:
 
     async def retry_later(self, send_id: int, run_at: datetime, error: str) -> None:
         await self.db.execute(
+            # The lease goes: any process may make the retry.
             "UPDATE plan_sends SET state = 'pending', run_at = ?, retries = retries + 1,"
-            f" last_error = ? WHERE id = ? AND state = 'sending' AND {_MINE}",
+            " last_error = ?, lease_owner = NULL, lease_until = NULL"
+            f" WHERE id = ? AND state = 'sending' AND {_MINE}",
             (to_db(run_at), error[:500], send_id, self.owner))
 
     async def fail(self, send_id: int, error: str) -> None:

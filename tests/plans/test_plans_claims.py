@@ -48,7 +48,9 @@ async def test_two_dispatchers_send_every_due_reminder_exactly_once(processes):
     clock, transport, services = processes
     due = await start_plans(services[0], 200)
     clock.set(due + timedelta(seconds=30))
-    first, second = (make_dispatcher(s, transport, clock, lease=LEASE) for s in services)
+    # Batches of 50: each process reserves a batch at a time, so both get some of 200.
+    first, second = (make_dispatcher(s, transport, clock, lease=LEASE, batch_size=50)
+                     for s in services)
     await asyncio.gather(first.run_due(), second.run_due())
     keys = transport.keys()
     assert len(keys) == 200 and len(set(keys)) == 200  # every one, once
@@ -96,7 +98,7 @@ async def test_a_row_being_claimed_elsewhere_is_skipped_not_waited_for(processes
     clock, _transport, services = processes
     due = await start_plans(services[0], 1)
     clock.set(due)
-    row = (await services[0].store.due_sends(clock.now(), 10))[0]
+    row = await services[0].store.send(1)
     async with services[0].store.db.transaction() as tx:
         await tx.fetchone("SELECT id FROM plan_sends WHERE id = ? FOR UPDATE", (row.id,))
         # SKIP LOCKED: an immediate "no", not a wait for the other transaction.
@@ -104,6 +106,20 @@ async def test_a_row_being_claimed_elsewhere_is_skipped_not_waited_for(processes
             services[1].store.claim(row.id, clock.now(), "week", 1), timeout=5)
     assert await services[1].store.claim(row.id, clock.now(), "week", 1)
     assert not await services[0].store.claim(row.id, clock.now(), "week", 1)  # leased
+
+
+async def test_a_batch_reserved_by_one_process_is_left_to_it_until_its_lease_ends(processes):
+    clock, _transport, services = processes
+    due = await start_plans(services[0], 3)
+    clock.set(due)
+    mine, theirs = services[0].store, services[1].store
+    assert len(await mine.due_sends(clock.now(), 10, lease_seconds=LEASE)) == 3
+    assert await theirs.due_sends(clock.now(), 10) == []
+    # The other process sleeps until the reservation ends, instead of spinning on it.
+    assert await theirs.next_run_at() == clock.now() + timedelta(seconds=LEASE)
+    assert not await theirs.claim(1, clock.now(), "week", 1)
+    clock.advance(timedelta(seconds=LEASE))
+    assert len(await theirs.due_sends(clock.now(), 10)) == 3
 
 
 async def test_a_process_that_lost_its_lease_cannot_overwrite_its_successor(processes):
