@@ -64,6 +64,24 @@ async def dispatch(target: Path | str, latency: float, concurrency: int) -> dict
     return {"keys": transport.keys(), "seconds": seconds}
 
 
+async def statements(target: Path | str, label: str, count: int = 2000) -> None:
+    """Per-statement cost through the storage layer: a read, and a committed write."""
+    from bot.storage.db import Database
+
+    db = await Database.open(target)
+    await db.execute("INSERT INTO meta (key, value) VALUES ('bench', '0')")
+    started = time.perf_counter()
+    for _ in range(count):
+        await db.fetchone("SELECT value FROM meta WHERE key = ?", ("bench",))
+    read = (time.perf_counter() - started) / count
+    started = time.perf_counter()
+    for i in range(count):
+        await db.execute("UPDATE meta SET value = ? WHERE key = ?", (str(i), "bench"))
+    write = (time.perf_counter() - started) / count
+    await db.close()
+    print(f"{label:<34}one read {read * 1000:.2f} ms, one committed write {write * 1000:.2f} ms")
+
+
 def report(label: str, results: list[dict], wall: float) -> None:
     keys = [k for r in results for k in r["keys"]]
     shares = "/".join(str(len(r["keys"])) for r in results)
@@ -107,9 +125,11 @@ def main() -> int:
         asyncio.run(seed(path, args.subscriptions))
         results, wall = processes(f"sqlite:///{path}", 1, args.latency, args.concurrency)
         report("SQLite, 1 process", results, wall)
+        asyncio.run(statements(Path(tmp) / "statements.sqlite3", "SQLite statements"))
     server = PostgresServer()
     server.start()
     try:
+        asyncio.run(statements(server.new_database(), "PostgreSQL statements"))
         for count in (1, 2):
             url = server.new_database()
             asyncio.run(seed(url, args.subscriptions))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.storage.urls import BadDatabaseURL, sqlite_url
+from bot.storage.urls import BadDatabaseURL
 from bot.storage.urls import parse as parse_url
 from bot.yamlfile import load_yaml
 
@@ -105,9 +105,10 @@ class Settings:
         return self.data_dir / "tutorbot.sqlite3"
 
     @property
-    def database_target(self) -> str:
-        """The database URL the bot opens: database_url, or the default SQLite file."""
-        return self.database_url.strip() or sqlite_url(self.database_path)
+    def database_target(self) -> str | Path:
+        """What the bot opens: database_url, or the default SQLite file (a Path, so no
+        character of the file name is taken for URL syntax)."""
+        return self.database_url.strip() or self.database_path
 
     def dense_weight(self, language: str) -> float:
         return self.dense_weight_ja if language == "ja" else self.dense_weight_en

@@ -50,7 +50,7 @@ def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_copy(args.source, args.target))
 
 
-async def _migrate(target: str) -> int:
+async def _migrate(target: str | Path) -> int:
     db = await Database.open(target, migrate=False)
     try:
         done = await schema.upgrade(db)
@@ -65,7 +65,7 @@ async def _migrate(target: str) -> int:
     return 0
 
 
-async def _status(target: str, as_json: bool) -> int:
+async def _status(target: str | Path, as_json: bool) -> int:
     _must_exist(target, "database_url")
     db = await Database.open(target, migrate=False)
     try:
@@ -130,10 +130,10 @@ async def _copy(source_url: str, target_url: str) -> int:
     return 0
 
 
-def _must_exist(url: str, name: str) -> None:
+def _must_exist(target: str | Path, name: str) -> None:
     """A SQLite file that is not there is a typo, not a new database to create."""
     try:
-        path = urls.sqlite_path(urls.parse(url))
+        path = target if isinstance(target, Path) else urls.sqlite_path(urls.parse(target))
     except urls.BadDatabaseURL as exc:
         raise DatabaseError(f"{name}: {exc}") from None
     if path is not None and str(path) != ":memory:" and not Path(path).exists():

@@ -130,7 +130,10 @@ class Database:
         line naming the file or URL) if it cannot be used. On any failure the engine is
         disposed: an aiosqlite thread would keep the process alive."""
         try:
-            url = urls.parse(urls.sqlite_url(target) if isinstance(target, Path) else target)
+            # A Path is built into a URL, not pasted into one: '?' or '#' in a file name
+            # would otherwise be read as URL syntax.
+            url = (URL.create("sqlite+aiosqlite", database=str(target))
+                   if isinstance(target, Path) else urls.parse(target))
         except urls.BadDatabaseURL as exc:
             raise DatabaseError(f"database URL {exc}") from exc
         database = cls(create_engine(url), url)

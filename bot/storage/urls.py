@@ -21,11 +21,6 @@ class BadDatabaseURL(ValueError):
     """Not a database URL this release can use; the message holds no password."""
 
 
-def sqlite_url(path: Path | str) -> str:
-    """The URL of a SQLite file (or ':memory:')."""
-    return "sqlite:///:memory:" if str(path) == ":memory:" else f"sqlite:///{path}"
-
-
 def parse(url: str) -> URL:
     """The URL with its async driver, or BadDatabaseURL (one line, password hidden)."""
     try:

@@ -57,7 +57,7 @@ def test_postgres_ddl_widens_ids_and_makes_identities():
 
 def test_database_url_setting_defaults_to_the_old_sqlite_file(tmp_path):
     settings = load_settings(environ={"TUTORBOT_DATA_DIR": str(tmp_path)})
-    assert settings.database_target == f"sqlite:///{tmp_path / 'tutorbot.sqlite3'}"
+    assert settings.database_target == tmp_path / "tutorbot.sqlite3"
     settings = load_settings(environ={"TUTORBOT_DATABASE_URL": "postgresql://u:pw@h/db"})
     assert settings.database_target == "postgresql://u:pw@h/db"
 
