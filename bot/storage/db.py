@@ -24,11 +24,12 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import event, text
+from sqlalchemy import TextClause, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -80,6 +81,12 @@ class Result:
     rowcount: int
 
 
+@lru_cache(maxsize=1024)
+def _clause(query: str) -> TextClause:
+    # One construct per statement text: SQLAlchemy's compiled cache is keyed on it.
+    return text(query)
+
+
 class Statements:
     """execute / fetch on one connection; the Database and a transaction both use it."""
 
@@ -88,12 +95,12 @@ class Statements:
 
     async def execute(self, sql: str, params: Params = ()) -> Result:
         query, binds = named(sql, params)
-        result = await self.connection.execute(text(query), binds)
+        result = await self.connection.execute(_clause(query), binds)
         return Result(result.rowcount)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         query, binds = named(sql, params)
-        result = await self.connection.execute(text(query), binds)
+        result = await self.connection.execute(_clause(query), binds)
         index = {name: i for i, name in enumerate(result.keys())}
         return [Row(tuple(r), index) for r in result.fetchall()]
 
@@ -214,7 +221,7 @@ class Database:
         query = named(sql, rows[0])[0]
         binds = [named(sql, row)[1] for row in rows]
         async with self.transaction() as tx:
-            await tx.connection.execute(text(query), binds)
+            await tx.connection.execute(_clause(query), binds)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self.transaction() as tx:

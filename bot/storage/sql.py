@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 
@@ -27,9 +28,20 @@ def named(sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> tuple[str, d
     bind otherwise); `?` inside string literals, quoted names and comments is left alone."""
     if isinstance(params, dict):
         return sql, dict(params)
+    query, count = translate(sql)
+    if count != len(params):
+        if count > len(params):
+            raise ValueError(f"more ? placeholders than the {len(params)} values given")
+        raise ValueError(f"{count} ? placeholders but {len(params)} values given")
+    return query, {f"p{i}": value for i, value in enumerate(params)}
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> tuple[str, int]:
+    """(the SQL with ? as :p0, :p1, … and colons escaped, the number of placeholders);
+    cached: the stores send the same few dozen statements over and over."""
     out: list[str] = []
-    binds: dict[str, Any] = {}
-    values = list(params)
+    count = 0
     i, n = 0, len(sql)
     while i < n:
         char = sql[i]
@@ -45,19 +57,14 @@ def named(sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> tuple[str, d
             i = end
             continue
         if char == "?":
-            name = f"p{len(binds)}"
-            if len(binds) >= len(values):
-                raise ValueError(f"more ? placeholders than the {len(values)} values given")
-            binds[name] = values[len(binds)]
-            out.append(":" + name)
+            out.append(f":p{count}")
+            count += 1
         elif char == ":":
             out.append("\\:")
         else:
             out.append(char)
         i += 1
-    if len(binds) != len(values):
-        raise ValueError(f"{len(binds)} ? placeholders but {len(values)} values given")
-    return "".join(out), binds
+    return "".join(out), count
 
 
 def _quote_end(sql: str, start: int) -> int:
