@@ -22,7 +22,6 @@ from pathlib import Path
 
 def exercise() -> None:
     import aiohttp.web  # noqa: F401
-    import aiosqlite  # noqa: F401
     import alembic.command  # storage: Alembic, SQLAlchemy's async engine, both dialects
     import alembic.runtime.migration  # noqa: F401
     import asyncpg  # noqa: F401
@@ -36,7 +35,7 @@ def exercise() -> None:
     import prometheus_client  # noqa: F401
     import rapidfuzz  # noqa: F401
     import sqlalchemy.dialects.postgresql.asyncpg
-    import sqlalchemy.dialects.sqlite.aiosqlite
+    import sqlalchemy.dialects.sqlite.pysqlite
     import sqlalchemy.ext.asyncio  # noqa: F401
     import tzdata  # noqa: F401
     import wordfreq
