@@ -22,6 +22,7 @@ from pathlib import Path
 
 def exercise() -> None:
     import aiohttp.web  # noqa: F401
+    import aiosqlite  # noqa: F401
     import alembic.command  # storage: Alembic, SQLAlchemy's async engine, both dialects
     import alembic.runtime.migration  # noqa: F401
     import asyncpg  # noqa: F401
@@ -35,7 +36,7 @@ def exercise() -> None:
     import prometheus_client  # noqa: F401
     import rapidfuzz  # noqa: F401
     import sqlalchemy.dialects.postgresql.asyncpg
-    import sqlalchemy.dialects.sqlite.pysqlite
+    import sqlalchemy.dialects.sqlite.aiosqlite
     import sqlalchemy.ext.asyncio  # noqa: F401
     import tzdata  # noqa: F401
     import wordfreq

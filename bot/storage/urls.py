@@ -1,7 +1,7 @@
 """Database URLs as operators write them, and as SQLAlchemy's async drivers need them.
 
 Operators write `sqlite:///data/tutorbot.sqlite3` or `postgresql://user:pw@host/db`; the
-engine needs the driver spelled out (`postgresql+asyncpg`; SQLite uses the standard one).
+engine needs the async driver spelled out (`sqlite+aiosqlite`, `postgresql+asyncpg`).
 Every URL shown to a person goes through `redact` first: a password must never reach a
 log line or an error message.
 """
@@ -31,7 +31,7 @@ def parse(url: str) -> URL:
         raise BadDatabaseURL(f"{_scheme_of(url)!r}… is not a database URL (expected "
                              "sqlite:///path or postgresql://user@host/db)") from exc
     if parsed.drivername in SQLITE_SCHEMES:
-        return parsed.set(drivername="sqlite")
+        return parsed.set(drivername="sqlite+aiosqlite")
     if parsed.drivername in POSTGRES_SCHEMES:
         if not parsed.database:
             raise BadDatabaseURL(f"{redact(parsed)} names no database (…/dbname)")
