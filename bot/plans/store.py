@@ -131,20 +131,6 @@ _MINE = "(lease_owner = ? OR lease_owner IS NULL)"
 _FREE = "(p.lease_owner IS NULL OR p.lease_owner = ? OR p.lease_until <= ?)"
 LEASE_SECONDS = 300.0  # far longer than one send (Discord calls time out well before)
 
-# pending (or sending under a lease that ran out) → sending under this process's lease.
-_CLAIM = (
-    "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
-    " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?,"
-    " lease_owner = ?, lease_until = ?"
-    # Free, ours (reserved by due_sends), or a lease that ran out.
-    " WHERE id = ? AND (state = 'pending' OR state = 'sending')"
-    " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL"
-    "  OR lease_until <= ?) AND EXISTS ("
-    "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
-    "  ON s.id = p.subscription_id"
-    f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})"
-)
-
 
 def process_owner() -> str:
     """Who holds a lease: host, pid and a random part (pids are reused across restarts)."""
@@ -396,16 +382,26 @@ class PlanStore:
         process is claiming this instant is skipped, not waited for. SQLite has a single
         writer (and one dispatching process), so the conditional UPDATE alone decides."""
         until = to_db(now + timedelta(seconds=lease_seconds))
-        params = (to_db(now), kind, last_week, self.owner, until, send_id, self.owner,
-                  to_db(now))
-        if self.db.is_sqlite:  # one statement, one unit of work on the SQLite thread
-            return (await self.db.execute(_CLAIM, params)).rowcount == 1
         async with self.db.transaction() as tx:
-            locked = await tx.fetchone(
-                "SELECT id FROM plan_sends WHERE id = ? FOR UPDATE SKIP LOCKED", (send_id,))
-            if locked is None:
-                return False
-            return (await tx.execute(_CLAIM, params)).rowcount == 1
+            if not self.db.is_sqlite:
+                locked = await tx.fetchone(
+                    "SELECT id FROM plan_sends WHERE id = ? FOR UPDATE SKIP LOCKED", (send_id,))
+                if locked is None:
+                    return False
+            cursor = await tx.execute(
+                "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
+                " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?,"
+                " lease_owner = ?, lease_until = ?"
+                # Free, ours (reserved by due_sends), or a lease that ran out.
+                " WHERE id = ? AND (state = 'pending' OR state = 'sending')"
+                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL"
+                "  OR lease_until <= ?) AND EXISTS ("
+                "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
+                "  ON s.id = p.subscription_id"
+                f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})",
+                (to_db(now), kind, last_week, self.owner, until, send_id, self.owner,
+                 to_db(now)))
+            return cursor.rowcount == 1
 
     async def set_coverage(self, send_id: int, kind: str, last_week: int) -> None:
         await self.db.execute(

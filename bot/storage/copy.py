@@ -47,16 +47,16 @@ async def copy_database(source: Database, target: Database) -> list[TableCount]:
                             "migrate` on it first")
     await schema.upgrade(target)
     async with source.transaction() as tx:
-        tables = await tx.run_sync(_reflect)
-        rows = {t.name: await tx.run_sync(_read, t) for t in tables}
+        tables = await tx.connection.run_sync(_reflect)
+        rows = {t.name: await _read(tx.connection, t) for t in tables}
     async with target.transaction() as tx:
-        target_tables = await tx.run_sync(_reflect, [t.name for t in tables])
+        target_tables = await tx.connection.run_sync(_reflect, [t.name for t in tables])
         for table in target_tables:
-            await tx.run_sync(_upsert, table, rows[table.name])
+            await tx.connection.run_sync(_upsert, table, rows[table.name])
             if target.backend == "postgresql":
-                await tx.run_sync(_bump_identity, table)
+                await tx.connection.run_sync(_bump_identity, table)
     async with target.transaction() as tx:
-        counts = {t.name: await tx.run_sync(_count, t) for t in target_tables}
+        counts = {t.name: await _count(tx.connection, t) for t in target_tables}
     return [TableCount(t.name, len(rows[t.name]), counts[t.name]) for t in tables]
 
 
@@ -67,13 +67,14 @@ def _reflect(connection: Connection, only: list[str] | None = None) -> list[Tabl
     return [t for t in metadata.sorted_tables if t.name not in SKIPPED]
 
 
-def _read(connection: Connection, table: Table) -> list[dict[str, Any]]:
+async def _read(connection, table: Table) -> list[dict[str, Any]]:
     order = list(table.primary_key.columns) or list(table.columns)
-    return [dict(row._mapping) for row in connection.execute(select(table).order_by(*order))]
+    result = await connection.execute(select(table).order_by(*order))
+    return [dict(row._mapping) for row in result]
 
 
-def _count(connection: Connection, table: Table) -> int:
-    return connection.execute(select(func.count()).select_from(table)).scalar_one()
+async def _count(connection, table: Table) -> int:
+    return (await connection.execute(select(func.count()).select_from(table))).scalar_one()
 
 
 def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -1,22 +1,16 @@
 """One storage layer, two backends: SQLite (the embedded default) and PostgreSQL.
 
-SQLAlchemy 2 Core runs the SQL; the backend is chosen by the URL (settings.database_url).
-The API is the one the stores have always used: execute / executemany / fetchone /
-fetchall with `?` placeholders (translated once, in bot.storage.sql), plus `insert` (the
-new row's id, via RETURNING) and `transaction` (several statements atomically, for
-claims that lock rows).
+SQLAlchemy 2 async Core runs the SQL (aiosqlite or asyncpg underneath); the backend is
+chosen by the URL (settings.database_url). The API is the one the stores have always
+used: execute / executemany / fetchone / fetchall with `?` placeholders (translated once,
+in bot.storage.sql), plus `insert` (the new row's id, via RETURNING) and `transaction`
+(several statements atomically, for claims that lock rows).
 
 Every statement runs in its own transaction and commits before the call returns, so
 each step a caller takes is durable on its own: nothing acknowledged is lost on kill -9.
-
-- PostgreSQL: the async engine over asyncpg; each statement takes a pooled connection.
-- SQLite: one connection, owned by one worker thread, as aiosqlite does it, but each
-  statement with its transaction is one hand-off to that thread. SQLAlchemy's aiosqlite
-  adapter makes four or five (cursor, execute, fetch, close, commit), which made a pass of
-  1,000 reminders 5-10 times slower than the aiosqlite layer before (measured: 11-24 s
-  against 2.4 s), so the sync pysqlite engine runs on the thread instead. Statements are
-  serialised (one writer); WAL keeps readers from blocking it; foreign keys on; a busy
-  timeout for other processes.
+On SQLite one connection is shared and statements are serialised (as before: one
+writer, WAL so readers never block it, foreign keys on, a busy timeout for other
+processes); on PostgreSQL each statement takes a pooled connection.
 
 The schema is migrated at open by Alembic (bot.storage.schema); a database written by an
 older release, which kept its own schema_migrations table, is upgraded in place.
@@ -26,21 +20,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import TextClause, event, text
-from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.storage import urls
@@ -51,8 +43,6 @@ log = logging.getLogger(__name__)
 __all__ = ["Database", "DatabaseError", "IntegrityError", "Result", "Row", "sql_now"]
 
 Params = Sequence[Any] | dict[str, Any]
-# Work on a sync Connection: fn(connection, *args). Both backends run the same functions.
-Runner = Callable[..., Awaitable[Any]]
 
 
 class DatabaseError(RuntimeError):
@@ -97,31 +87,22 @@ def _clause(query: str) -> TextClause:
     return text(query)
 
 
-def _execute(connection: Connection, query: str, binds: Any) -> Result:
-    return Result(connection.execute(_clause(query), binds).rowcount)
-
-
-def _fetchall(connection: Connection, query: str, binds: dict[str, Any]) -> list[Row]:
-    result = connection.execute(_clause(query), binds)
-    index = {name: i for i, name in enumerate(result.keys())}
-    return [Row(tuple(r), index) for r in result.fetchall()]
-
-
 class Statements:
-    """execute / fetch inside one transaction (Database.transaction)."""
+    """execute / fetch on one connection; the Database and a transaction both use it."""
 
-    def __init__(self, run: Runner) -> None:
-        self._run = run
-
-    async def run_sync(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(connection, *args) with the transaction's sync Connection (Alembic, copy)."""
-        return await self._run(fn, *args)
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
 
     async def execute(self, sql: str, params: Params = ()) -> Result:
-        return await self._run(_execute, *named(sql, params))
+        query, binds = named(sql, params)
+        result = await self.connection.execute(_clause(query), binds)
+        return Result(result.rowcount)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return await self._run(_fetchall, *named(sql, params))
+        query, binds = named(sql, params)
+        result = await self.connection.execute(_clause(query), binds)
+        index = {name: i for i, name in enumerate(result.keys())}
+        return [Row(tuple(r), index) for r in result.fetchall()]
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -134,21 +115,17 @@ class Statements:
 
 
 class Database:
-    def __init__(self, url: URL) -> None:
+    def __init__(self, engine: AsyncEngine, url: URL) -> None:
+        self.engine = engine
         self.url = url
         self.backend = urls.backend(url)
         # The SQLite file (None on PostgreSQL): the dispatcher's lock file sits beside it.
         self.path = urls.sqlite_path(url)
         self.where = str(self.path) if self.path is not None else urls.redact(url)
-        self.engine: Engine | AsyncEngine = create_engine(url)
-        # SQLite: one connection, on one thread that runs one unit at a time; the lock is
-        # held by a multi-statement transaction (and close) only.
-        self._serial = asyncio.Lock() if self.is_sqlite else None
-        self._thread = (ThreadPoolExecutor(1, thread_name_prefix="tutorbot-sqlite")
-                        if self.is_sqlite else None)
+        # One SQLite connection, one statement at a time; PostgreSQL pools connections.
+        self._serial = asyncio.Lock() if self.backend == "sqlite" else None
+        self._sqlite_connections: list[aiosqlite.Connection] = []
         self._closed = False
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _on_sqlite_connect)
 
     @property
     def is_sqlite(self) -> bool:
@@ -157,16 +134,17 @@ class Database:
     @classmethod
     async def open(cls, target: Path | str, *, migrate: bool = True) -> Database:
         """Open (a Path is a SQLite file; a str is a URL) and migrate; DatabaseError (one
-        line naming the file or URL) if it cannot be used. On any failure the database is
-        closed again: its thread would keep the process alive."""
+        line naming the file or URL) if it cannot be used. On any failure the engine is
+        disposed: an aiosqlite thread would keep the process alive."""
         try:
             # A Path is built into a URL, not pasted into one: '?' or '#' in a file name
             # would otherwise be read as URL syntax.
-            url = (URL.create("sqlite", database=str(target))
+            url = (URL.create("sqlite+aiosqlite", database=str(target))
                    if isinstance(target, Path) else urls.parse(target))
         except urls.BadDatabaseURL as exc:
             raise DatabaseError(f"database URL {exc}") from exc
-        database = cls(url)
+        database = cls(create_engine(url), url)
+        database._watch_connections()
         try:
             if database.path is not None and str(database.path) != ":memory:":
                 database.path.parent.mkdir(parents=True, exist_ok=True)
@@ -199,89 +177,59 @@ class Database:
         password = self.url.password
         return message.replace(str(password), "***") if password else message
 
-    # --- running work --------------------------------------------------------------------
-
-    async def _on_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, functools.partial(fn, *args))
-
-    def _unit_on_thread(self, fn: Callable[..., Any], args: tuple) -> asyncio.Future:
-        self._check_open()
-        loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._thread, self._unit, fn, args)
-
-    def _unit(self, fn: Callable[..., Any], args: tuple) -> Any:
-        """On the SQLite thread: fn in a transaction of its own, committed."""
-        with self.engine.begin() as connection:
-            return fn(connection, *args)
-
-    async def _one(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(connection, *args) in a transaction of its own, committed before returning."""
+    def _watch_connections(self) -> None:
         if self.is_sqlite:
-            if self._serial.locked():  # a multi-statement transaction is open: after it
-                async with self._serial:
-                    return await self._unit_on_thread(fn, args)
-            # Submitted at once, no await in between: the thread runs units one after the
-            # other, each a whole transaction, so they queue there, back to back, without
-            # a lock round trip through the event loop for each.
-            return await self._unit_on_thread(fn, args)
-        self._check_open()
-        async with self.engine.begin() as connection:
-            return await connection.run_sync(fn, *args)
+            event.listen(self.engine.sync_engine, "connect", self._on_sqlite_connect)
+
+    def _on_sqlite_connect(self, dbapi_connection, _record) -> None:
+        # The driver's own transaction handling (BEGIN before a write, none for a read)
+        # costs no extra round trip to aiosqlite's thread; migrations BEGIN explicitly
+        # (schema.upgrade), since the driver would run DDL outside a transaction.
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+        self._sqlite_connections.append(dbapi_connection._connection)
+
+    # --- statements ----------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Statements]:
         """Several statements committed together (or none of them, on an exception)."""
-        if not self.is_sqlite:
+        async with self._serial or contextlib.nullcontext():
             self._check_open()
             async with self.engine.begin() as connection:
-                yield Statements(functools.partial(_run_async, connection))
-            return
-        async with self._serial:
-            self._check_open()
-            connection = await self._on_thread(self.engine.connect)
-            try:
-                await self._on_thread(connection.begin)
-                yield Statements(functools.partial(self._on_thread_with, connection))
-                await self._on_thread(connection.commit)
-            except BaseException:
-                await self._on_thread(connection.rollback)
-                raise
-            finally:
-                await self._on_thread(connection.close)
-
-    async def _on_thread_with(self, connection: Connection, fn: Callable[..., Any],
-                              *args: Any) -> Any:
-        return await self._on_thread(fn, connection, *args)
+                yield Statements(connection)
 
     def _check_open(self) -> None:
         # The engine would quietly open a new connection (a new file, for :memory:).
         if self._closed:
             raise DatabaseError(f"database {self.where} is closed")
 
-    # --- statements ----------------------------------------------------------------------
-
     async def execute(self, sql: str, params: Params = ()) -> Result:
-        return await self._one(_execute, *named(sql, params))
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row's id (RETURNING works on both backends)."""
-        row = await self.fetchone(sql + " RETURNING id", params)
-        assert row is not None
-        return int(row[0])
+        async with self.transaction() as tx:
+            return await tx.insert(sql, params)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         query = named(sql, rows[0])[0]
-        await self._one(_execute, query, [named(sql, row)[1] for row in rows])
+        binds = [named(sql, row)[1] for row in rows]
+        async with self.transaction() as tx:
+            await tx.connection.execute(_clause(query), binds)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
+        async with self.transaction() as tx:
+            return await tx.fetchone(sql, params)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return await self._one(_fetchall, *named(sql, params))
+        async with self.transaction() as tx:
+            return await tx.fetchall(sql, params)
 
     async def is_writable(self) -> bool:
         try:
@@ -293,46 +241,35 @@ class Database:
             return False
 
     async def close(self) -> None:
-        """Dispose of the engine and end the SQLite thread (joined, so a process, or a
-        test counting threads, never sees it linger). A statement in flight finishes
-        first: it holds the connection, and disposing under it would fail it."""
-        if not self.is_sqlite:
-            if not self._closed:
-                self._closed = True
-                await self.engine.dispose()
-            return
-        async with self._serial:
+        """Dispose of the engine, and wait for aiosqlite's worker threads to end: close()
+        only queues their stop, so a process (or a test counting threads) could
+        otherwise see one still alive. A statement in flight finishes first (on SQLite it
+        holds the connection; disposing under it would fail it)."""
+        async with self._serial or contextlib.nullcontext():
             if self._closed:
                 return
             self._closed = True
-            await self._on_thread(self.engine.dispose)
-        self._thread.shutdown(wait=True)
+            await self.engine.dispose()
+        for connection in self._sqlite_connections:
+            with contextlib.suppress(Exception):
+                await connection.close()
+            worker = getattr(connection, "_thread", None)  # aiosqlite keeps no public handle
+            if worker is not None:
+                await asyncio.to_thread(worker.join, 5)
+        self._sqlite_connections.clear()
 
 
-async def _run_async(connection, fn: Callable[..., Any], *args: Any) -> Any:
-    return await connection.run_sync(fn, *args)
-
-
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
-    # The driver's own transaction handling: BEGIN before a write, none for a read. Only
-    # migrations BEGIN explicitly (schema.upgrade), since the driver would run DDL outside
-    # a transaction.
-    cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
-
-
-def create_engine(url: URL) -> Engine | AsyncEngine:
+def create_engine(url: URL) -> AsyncEngine:
     """hide_parameters: a statement's values (a member's question, say) stay out of the
     error messages, and so out of the logs, as with the drivers' own errors before."""
     if urls.backend(url) == "sqlite":
-        # One connection for the process (SQLite has one writer anyway, and an in-memory
-        # database exists only on its connection), used only from the SQLite thread. No
-        # reset (a rollback) when it goes back to the pool: every use has already
-        # committed or rolled back.
-        return create_sync_engine(url.set(drivername="sqlite"), poolclass=StaticPool,
-                                  hide_parameters=True, pool_reset_on_return=None,
-                                  connect_args={"check_same_thread": False})
+        # One connection for the process, as before: SQLite has one writer anyway, and an
+        # in-memory database exists only on its connection.
+        # No reset (a rollback) when the connection goes back to the pool: every use is
+        # an engine.begin() block that has already committed or rolled back, and each
+        # call is a round trip to aiosqlite's thread.
+        return create_async_engine(url, poolclass=StaticPool, hide_parameters=True,
+                                   pool_reset_on_return=None)
     return create_async_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True,
                                hide_parameters=True)
+

@@ -77,7 +77,7 @@ def run_script(name: str) -> None:
 async def upgrade(db: Database) -> list[str]:
     """Bring the database to the newest revision; the revisions applied."""
     async with db.transaction() as tx:
-        done = await tx.run_sync(_upgrade, db.where)
+        done = await tx.connection.run_sync(_upgrade, db.where)
     if done:
         log.info("database %s migrated to revision %s", db.where, done[-1])
     return done
@@ -85,7 +85,7 @@ async def upgrade(db: Database) -> list[str]:
 
 async def status(db: Database) -> Status:
     async with db.transaction() as tx:
-        return await tx.run_sync(_status)
+        return await tx.connection.run_sync(_status)
 
 
 def _current(connection: Connection) -> str | None:
