@@ -192,9 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.plans import cli as plan_cli
     from bot.quiz import cli as quiz_cli
+    from bot.storage import cli as db_cli
 
     plan_cli.register(commands)
     quiz_cli.register(commands)
+    db_cli.register(commands)
     return parser
 
 

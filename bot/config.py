@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.storage.urls import BadDatabaseURL
+from bot.storage.urls import parse as parse_url
 from bot.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ class Settings:
     abstain_strictness: float = 0.0
     # Storage
     data_dir: Path = field(default_factory=lambda: _default_dir("data"))
+    # sqlite:///path or postgresql://user:password@host:port/db; empty = the SQLite file
+    # data_dir/tutorbot.sqlite3, as before this setting existed.
+    database_url: str = ""
     # Discord
     api_base: str = DEFAULT_API_BASE
     gateway_url: str = DEFAULT_GATEWAY_URL
@@ -96,7 +101,14 @@ class Settings:
 
     @property
     def database_path(self) -> Path:
+        """The default SQLite file (used when database_url is not set)."""
         return self.data_dir / "tutorbot.sqlite3"
+
+    @property
+    def database_target(self) -> str | Path:
+        """What the bot opens: database_url, or the default SQLite file (a Path, so no
+        character of the file name is taken for URL syntax)."""
+        return self.database_url.strip() or self.database_path
 
     def dense_weight(self, language: str) -> float:
         return self.dense_weight_ja if language == "ja" else self.dense_weight_en
@@ -127,7 +139,15 @@ class Settings:
                "must be DEBUG, INFO, WARNING or ERROR")
         _check_timezone(self.default_timezone)
         self._check_shards()
+        self._check_database_url()
         return self
+
+    def _check_database_url(self) -> None:
+        if self.database_url.strip():
+            try:
+                parse_url(self.database_url)
+            except BadDatabaseURL as exc:  # the message never shows a password
+                raise ConfigError(f"setting 'database_url': {exc}") from None
 
     def _check_shards(self) -> None:
         _check(0 <= self.shard_count <= MAX_SHARDS, "shard_count",

@@ -1,7 +1,9 @@
 """Per-user question limits and per-guild answer slots, with an injected clock.
 
 The token bucket refills continuously, so a user who asked five questions in a burst can
-ask the sixth a twelfth of a minute later, not a whole minute later.
+ask the sixth a twelfth of a minute later, not a whole minute later. TokenBucket keeps
+the buckets in memory (one process: SQLite); StoredTokenBucket keeps them in the
+database, so processes sharing a PostgreSQL database share each member's limit.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+
+if TYPE_CHECKING:
+    from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +45,47 @@ class TokenBucket:
         bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
         bucket.updated = now
         self._buckets[key] = bucket
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
-            return 0.0
-        return (1.0 - bucket.tokens) / rate
+        return _spend(bucket, rate)
+
+
+def _spend(bucket: _Bucket, rate: float) -> float:
+    if bucket.tokens >= 1.0:
+        bucket.tokens -= 1.0
+        return 0.0
+    return (1.0 - bucket.tokens) / rate
+
+
+class StoredTokenBucket:
+    """TokenBucket's rule, with the buckets in the database (table rate_buckets).
+
+    Each take is one transaction: on PostgreSQL the member's row is locked (FOR UPDATE)
+    while it is read and rewritten, so two processes taking at once queue on it instead of
+    both spending the same token; on SQLite the one connection's transaction does it."""
+
+    def __init__(self, db: Database, per_minute: int, clock: Clock) -> None:
+        self.db = db
+        self.capacity = float(per_minute)
+        self.clock = clock
+
+    async def take(self, key: object, per_minute: int | None = None) -> float:
+        capacity = float(per_minute) if per_minute else self.capacity
+        rate = capacity / 60.0
+        now = self.clock.now().timestamp()
+        name = str(key)
+        async with self.db.transaction() as tx:
+            # The row must exist to be locked: create it full, leaving any existing one.
+            await tx.execute("INSERT INTO rate_buckets (key, tokens, updated) VALUES (?, ?, ?)"
+                             " ON CONFLICT DO NOTHING", (name, capacity, now))
+            lock = "" if self.db.is_sqlite else " FOR UPDATE"
+            row = await tx.fetchone(
+                f"SELECT tokens, updated FROM rate_buckets WHERE key = ?{lock}", (name,))
+            bucket = _Bucket(row["tokens"], row["updated"])
+            bucket.tokens = min(capacity, bucket.tokens + max(0.0, now - bucket.updated) * rate)
+            bucket.updated = max(now, bucket.updated)
+            wait = _spend(bucket, rate)
+            await tx.execute("UPDATE rate_buckets SET tokens = ?, updated = ? WHERE key = ?",
+                             (bucket.tokens, bucket.updated, name))
+        return wait
 
 
 class AnswerSlots:

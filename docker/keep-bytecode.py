@@ -23,6 +23,9 @@ from pathlib import Path
 def exercise() -> None:
     import aiohttp.web  # noqa: F401
     import aiosqlite  # noqa: F401
+    import alembic.command  # storage: Alembic, SQLAlchemy's async engine, both dialects
+    import alembic.runtime.migration  # noqa: F401
+    import asyncpg  # noqa: F401
     import babel.core
     import bm25s  # noqa: F401
     import discord.ext.commands  # noqa: F401
@@ -32,6 +35,9 @@ def exercise() -> None:
     import numpy  # noqa: F401
     import prometheus_client  # noqa: F401
     import rapidfuzz  # noqa: F401
+    import sqlalchemy.dialects.postgresql.asyncpg
+    import sqlalchemy.dialects.sqlite.aiosqlite
+    import sqlalchemy.ext.asyncio  # noqa: F401
     import tzdata  # noqa: F401
     import wordfreq
     import yaml  # noqa: F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import urllib.error
@@ -87,3 +88,57 @@ async def fake():
 
     async with FakeDiscord() as server:
         yield server
+
+
+# --- databases: a real SQLite file, or a database on a real PostgreSQL server -------------
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session (tests/pgserver.py); missing binaries fail the
+    tests that need it, in one line, never skip them."""
+    from tests.pgserver import MissingPostgres, PostgresServer
+
+    try:
+        server = PostgresServer()
+    except MissingPostgres as exc:
+        pytest.fail(str(exc), pytrace=False)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres) -> str:
+    """A database migrated to the newest revision, copied for each test (much faster than
+    migrating each one)."""
+    from bot.storage.db import Database
+
+    url = postgres.new_database()
+
+    async def migrate() -> None:
+        await (await Database.open(url)).close()
+
+    asyncio.run(migrate())
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def pg_url(postgres, pg_template) -> str:
+    """A fresh, migrated database of its own for the test."""
+    return postgres.new_database(pg_template)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    """Storage tests run on both backends; a test that needs one names it with
+    @pytest.mark.parametrize("backend", ["sqlite"])."""
+    return request.param
+
+
+@pytest.fixture
+def db_target(backend, tmp_path, request) -> Path | str:
+    """Where the test's database lives: a SQLite file (a Path) or a PostgreSQL URL (a
+    str); Database.open takes either, so a test can reopen it to simulate a restart."""
+    if backend == "sqlite":
+        return tmp_path / "tutorbot.sqlite3"
+    return request.getfixturevalue("pg_url")

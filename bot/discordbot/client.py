@@ -25,9 +25,9 @@ from bot.discordbot.texts import guild_language, interaction_language, tr
 from bot.discordbot.watchdog import LoopWatchdog
 from bot.health import ShardState
 from bot.plans.library import PlanLibrary
-from bot.ratelimit import AnswerSlots, TokenBucket
+from bot.ratelimit import AnswerSlots, StoredTokenBucket, TokenBucket
 from bot.storage.answers import AnswerStore, GuildSettingsStore
-from bot.storage.db import Database
+from bot.storage.db import Database, sql_now
 from bot.storage.members import MemberLanguages
 from bot.tutor import Tutor
 
@@ -96,10 +96,15 @@ class TutorBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         if self.db is None:
-            self.db = await Database.open(self.settings.database_path)
+            self.db = await Database.open(self.settings.database_target)
         self.answers = AnswerStore(self.db)
         self.guild_settings = GuildSettingsStore(self.db)
         self.member_languages = MemberLanguages(self.db)
+        if not self.db.is_sqlite:
+            # Processes sharing PostgreSQL share each member's limit: a member's guild
+            # messages and DMs may reach different processes (shards).
+            self.ask_limiter = StoredTokenBucket(self.db, self.settings.ask_per_minute,
+                                                 self.clock)
         if self.tutor is None:
             self.tutor = await asyncio.to_thread(Tutor.open, self.settings)
         self.tutor.load_dense_in_background()
@@ -176,9 +181,9 @@ class TutorBot(commands.AutoShardedBot):
                 continue
             await self.tree.sync(guild=guild)
             await self.db.execute(
-                "INSERT INTO command_sync (scope, fingerprint) VALUES (?, ?) ON CONFLICT(scope)"
-                " DO UPDATE SET fingerprint = excluded.fingerprint, synced_at = CURRENT_TIMESTAMP",
-                (scope, fingerprint))
+                "INSERT INTO command_sync (scope, fingerprint, synced_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(scope) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                " synced_at = excluded.synced_at", (scope, fingerprint, sql_now()))
             log.info("commands synced for %s", scope)
 
     async def _command_fingerprint(self, guild: discord.abc.Snowflake | None) -> str:

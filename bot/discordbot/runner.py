@@ -84,7 +84,7 @@ class Service:
             health = await self._start_health()
             if health is not None:
                 opened.push_async_callback(health.stop)
-            db = await Database.open(self.settings.database_path)
+            db = await Database.open(self.settings.database_target)
             opened.push_async_callback(db.close)
             self.state.database_writable = db.is_writable
             tutor = await asyncio.to_thread(Tutor.open, self.settings)

@@ -18,6 +18,12 @@ Each delivery is three committed steps, and a crash between any two is harmless:
   (derived from the key) also de-duplicates a quick retry on its side.
 - crash after the send, before mark_sent: same path; find_sent finds it, no second copy.
 - crash after mark_sent, before the next week's row exists: recovery rebuilds it.
+- several processes on one PostgreSQL database: each claim takes a lease (owner, expiry)
+  and locks the row with FOR UPDATE SKIP LOCKED, so two processes never both claim it. A
+  process that dies holding a claim leaves its lease to expire; another process then takes
+  the row over (attempts > 0, so it looks in the history first). Writes after a claim
+  need the lease: one presumed dead cannot overwrite its successor's work. On SQLite a
+  lock file keeps a single dispatching process, and start-up releases what it left.
 - an ordinary exception at any of these points (say "database is locked") in a process
   that lives on: the row is retried through the same history check, with backoff, and
   the next pass rebuilds what the error skipped; nothing waits for a restart.
@@ -45,7 +51,7 @@ from bot.clock import Clock
 from bot.plans.history import find_sent
 from bot.plans.payload import Notice
 from bot.plans.scheduler import ReviewsDue, Scheduler, count_reviews, reminder_member
-from bot.plans.store import PlanStore, SendRow, Subscription
+from bot.plans.store import LEASE_SECONDS, PlanStore, SendRow, Subscription
 from bot.plans.transport import (
     DeliveryError,
     RateLimited,
@@ -76,11 +82,16 @@ class RetryPolicy:
         return min(self.cap, max(backoff, retry_after or 0.0))
 
 
-def dispatch_lock(database: Path) -> ProcessLock | None:
-    """The lock file beside the database; none for an in-memory one (no other process)."""
-    if str(database) == ":memory:":
+def dispatch_lock(database: Path | None) -> ProcessLock | None:
+    """The lock file beside a SQLite database; none for an in-memory one (no other
+    process) or for PostgreSQL (processes share it, claiming rows with leases)."""
+    if database is None or str(database) == ":memory:":
         return None
     return ProcessLock(database.with_name(database.name + ".dispatcher.lock"))
+
+
+class LeaseLost(Exception):
+    """Another process took the claimed row over (this one was presumed dead)."""
 
 
 class Dispatcher:
@@ -89,7 +100,7 @@ class Dispatcher:
                  concurrency: int = 16, retry: RetryPolicy | None = None,
                  max_sleep: float = 60.0, batch_size: int = 200,
                  on_paused: OnPaused | None = None, checkpoint: Checkpoint | None = None,
-                 lock_retry: float = 30.0) -> None:
+                 lock_retry: float = 30.0, lease: float = LEASE_SECONDS) -> None:
         self.store = store
         self.scheduler = scheduler
         self.transport = transport
@@ -114,6 +125,7 @@ class Dispatcher:
         # lock every `lock_retry` seconds, and takes over when the first one stops or dies.
         self._lock = dispatch_lock(store.db.path)
         self.lock_retry = lock_retry
+        self.lease = lease  # seconds a claim is ours before another process may take it
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -123,7 +135,7 @@ class Dispatcher:
         if self._lock is not None and not self._lock.try_acquire():
             log.warning("another process is already sending study-plan reminders from %s; "
                         "this one sends none while that one runs (one bot per database)",
-                        self.store.db.path)
+                        self.store.db.where)
             self._task = asyncio.create_task(self._standby(), name="plan-dispatcher-standby")
             return
         await self.recover()
@@ -154,7 +166,7 @@ class Dispatcher:
         while not self._lock.try_acquire():
             await self.clock.sleep(self.lock_retry)
         log.warning("the other reminder dispatcher on %s stopped; this process takes over",
-                    self.store.db.path)
+                    self.store.db.where)
         await self.recover()
         await self._loop()
 
@@ -165,9 +177,13 @@ class Dispatcher:
     async def recover(self) -> int:
         """Settle what a previous process left behind. Run once, before the loop; only one
         dispatcher may work on a database."""
-        released = await self.store.release_sending()
-        if released:
-            log.warning("recovering %d plan send(s) interrupted mid-delivery", released)
+        if self.store.db.is_sqlite:
+            # The only dispatcher on this file (the lock): whatever is 'sending' was left
+            # by a dead process. On PostgreSQL other processes may be mid-send; rows of a
+            # dead one come back through their expired leases instead.
+            released = await self.store.release_sending()
+            if released:
+                log.warning("recovering %d plan send(s) interrupted mid-delivery", released)
         return await self.scheduler.ensure_all(self.clock.now())
 
     async def _loop(self) -> None:
@@ -222,7 +238,8 @@ class Dispatcher:
         self._pass_errors = 0
         seen: set[int] = set()
         while True:
-            rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size)
+            rows = [r for r in await self.store.due_sends(self.clock.now(), self.batch_size,
+                                                          self.lease)
                     if r.id not in seen]
             if not rows:
                 return handled
@@ -249,8 +266,8 @@ class Dispatcher:
             if not looked_before and row.kind == "week":
                 last = self.scheduler.overdue_through(sub, row.week, now)
                 kind = "catchup" if last > row.week else "week"
-            if not await self.store.claim(row.id, now, kind, last):
-                return  # paused, stopped or skipped since it was selected
+            if not await self.store.claim(row.id, now, kind, last, self.lease):
+                return  # paused, stopped, skipped or claimed elsewhere since selected
             row = replace(row, state="sending", kind=kind, last_week=last,
                           attempts=row.attempts + 1, first_attempt_at=row.first_attempt_at or now)
             try:
@@ -265,6 +282,10 @@ class Dispatcher:
         await self._check("after_claim", row)
         try:
             message = await self._send_once(sub, row, looked_before, now)
+        except LeaseLost:
+            log.warning("plan send %s: another process took it over; leaving it to that one",
+                        row.key)
+            return
         except DeliveryError as error:
             await self._failed(sub, row, error)
             return
@@ -274,7 +295,11 @@ class Dispatcher:
             await self._failed(sub, row, error)
             return
         await self._check("after_send", row)
-        await self.store.mark_sent(row.id, message.message_id, self.clock.now())
+        if not await self.store.mark_sent(row.id, message.message_id, self.clock.now()):
+            # Sent, but our lease ran out meanwhile: the process that took the row over
+            # finds this message in the history and records it; nothing more to do here.
+            log.warning("plan send %s: delivered after its lease expired", row.key)
+            return
         metrics.REMINDERS.labels(outcome="delivered").inc()
         await self._check("after_mark_sent", row)
         if row.kind in ("week", "catchup"):
@@ -332,7 +357,8 @@ class Dispatcher:
                 await self.store.set_coverage(row.id, kind, last)
                 row = replace(row, kind=kind, last_week=last)
         payload = await self.scheduler.compose(sub, row, await self._reviews_for(sub, row))
-        await self.store.start_attempt(row.id, self.clock.now())
+        if not await self.store.start_attempt(row.id, self.clock.now()):
+            raise LeaseLost(row.key)
         return await self.transport.send(row.target, payload, payload.nonce)
 
     async def _reviews_for(self, sub: Subscription, row: SendRow) -> int | None:

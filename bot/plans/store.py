@@ -1,5 +1,10 @@
 """SQL for plan subscriptions, their scheduled sends and task progress (migration 0003).
 
+Claims carry a lease (migration 0008): `lease_owner` names the process (this store's
+`owner`) and `lease_until` when another process may take the row over. Every write a
+delivery makes after its claim is conditional on still holding the lease, so a process
+that was presumed dead cannot overwrite the work of the one that took over.
+
 Every method is one statement that commits before returning (Database.execute), so each
 step of a delivery is durable on its own: the exactly-once argument in dispatcher.py
 relies on that, and on never needing two statements to be atomic together — anything
@@ -9,12 +14,14 @@ derived (the next week's row, the subscription's cursor) is recomputed idempoten
 from __future__ import annotations
 
 import logging
-import sqlite3
+import os
+import secrets
+import socket
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.plans.transport import Target
-from bot.storage.db import Database
+from bot.storage.db import Database, IntegrityError, sql_now
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +123,24 @@ _LIVE_ROW = """(
     OR (p.kind != 'snooze' AND s.status = 'active' AND p.week >= s.next_week)
 )"""
 _ACTIONABLE = f"p.state = 'pending' AND {_LIVE_ROW}"
+# A claimed row whose owner's lease ran out (the process died mid-send, or a release
+# before leases left it): any dispatcher may take it over, history check first.
+_ABANDONED = "p.state = 'sending' AND (p.lease_until IS NULL OR p.lease_until <= ?)"
+_MINE = "(lease_owner = ? OR lease_owner IS NULL)"
+# A pending row no other process has reserved (or whose reservation ran out).
+_FREE = "(p.lease_owner IS NULL OR p.lease_owner = ? OR p.lease_until <= ?)"
+LEASE_SECONDS = 300.0  # far longer than one send (Discord calls time out well before)
+
+
+def process_owner() -> str:
+    """Who holds a lease: host, pid and a random part (pids are reused across restarts)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class PlanStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, owner: str | None = None) -> None:
         self.db = db
+        self.owner = owner or process_owner()
 
     # --- time zones --------------------------------------------------------------------
 
@@ -143,9 +163,9 @@ class PlanStore:
 
     async def set_server_timezone(self, guild_id: int, timezone: str) -> None:
         await self.db.execute(
-            "INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?)"
+            "INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone,"
-            " updated_at = CURRENT_TIMESTAMP", (guild_id, timezone))
+            " updated_at = excluded.updated_at", (guild_id, timezone, sql_now()))
 
     # --- subscriptions -----------------------------------------------------------------
 
@@ -155,7 +175,7 @@ class PlanStore:
                                   anchor_date: date, now: datetime,
                                   cadence: str = "weekly") -> int:
         try:
-            cursor = await self.db.execute(
+            new_id = await self.db.insert(
                 "INSERT INTO plan_subscriptions (guild_id, member_id, plan, target_kind,"
                 " target_id, timezone, timezone_source, weekday, local_time, start_date,"
                 " anchor_week, anchor_date, next_week, status, created_at, updated_at,"
@@ -164,10 +184,10 @@ class PlanStore:
                  timezone_source, weekday, local_time.strftime("%H:%M"),
                  start_date.isoformat(), anchor_date.isoformat(), to_db(now), to_db(now),
                  cadence))
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             raise PlanConflict(f"this {'DM' if target.kind == 'dm' else 'channel'} already "
                                "has a study plan; stop it first") from exc
-        return int(cursor.lastrowid)
+        return new_id
 
     async def subscription(self, subscription_id: int) -> Subscription | None:
         row = await self.db.fetchone(
@@ -231,10 +251,13 @@ class PlanStore:
                              now: datetime) -> None:
         """next_week only ever grows; past the last week an active plan is finished."""
         await self.db.execute(
-            "UPDATE plan_subscriptions SET next_week = MAX(next_week, ?),"
-            " status = CASE WHEN MAX(next_week, ?) > ? AND status = 'active' THEN 'finished'"
-            " ELSE status END, updated_at = ? WHERE id = ?",
-            (next_week, next_week, total_weeks, to_db(now), subscription_id))
+            # CASE, not MAX(a, b): the two-argument MAX is SQLite's alone.
+            "UPDATE plan_subscriptions SET"
+            " next_week = CASE WHEN next_week > ? THEN next_week ELSE ? END,"
+            " status = CASE WHEN (next_week > ? OR ? = 1) AND status = 'active'"
+            " THEN 'finished' ELSE status END, updated_at = ? WHERE id = ?",
+            (next_week, next_week, total_weeks, int(next_week > total_weeks), to_db(now),
+             subscription_id))
 
     async def repair_cursors(self) -> int:
         """After a crash between 'sent' and moving the cursor: move it now."""
@@ -283,7 +306,7 @@ class PlanStore:
                 " VALUES (?, ?, 'snooze', ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
                 (subscription_id, key, week, week, member_id, target.kind, target.id,
                  to_db(due), to_db(due), to_db(now)))
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             return False
         return True
 
@@ -309,62 +332,115 @@ class PlanStore:
             (subscription_id, week))
         return SendRow.from_row(row) if row else None
 
-    async def due_sends(self, now: datetime, limit: int) -> list[SendRow]:
+    async def due_sends(self, now: datetime, limit: int,
+                        lease_seconds: float = LEASE_SECONDS) -> list[SendRow]:
+        """Pending rows due now, and claimed rows whose lease has run out.
+
+        On PostgreSQL the batch is also reserved for this process (its lease on rows still
+        pending), picked with FOR UPDATE SKIP LOCKED: processes share the due rows out
+        instead of all working through the same batch and losing most claims."""
+        if self.db.is_sqlite:  # one dispatching process: nothing to share out
+            rows = await self.db.fetchall(
+                "SELECT p.* FROM plan_sends p JOIN plan_subscriptions s"
+                " ON s.id = p.subscription_id"
+                f" WHERE (({_ACTIONABLE} AND p.run_at <= ?) OR ({_ABANDONED} AND {_LIVE_ROW}))"
+                " ORDER BY p.run_at, p.id LIMIT ?", (to_db(now), to_db(now), limit))
+            return [SendRow.from_row(r) for r in rows]
+        until = to_db(now + timedelta(seconds=lease_seconds))
         rows = await self.db.fetchall(
-            "SELECT p.* FROM plan_sends p JOIN plan_subscriptions s ON s.id = p.subscription_id"
-            f" WHERE {_ACTIONABLE} AND p.run_at <= ? ORDER BY p.run_at, p.id LIMIT ?",
-            (to_db(now), limit))
-        return [SendRow.from_row(r) for r in rows]
+            "UPDATE plan_sends SET lease_owner = ?, lease_until = ? WHERE id IN ("
+            " SELECT p.id FROM plan_sends p JOIN plan_subscriptions s"
+            " ON s.id = p.subscription_id"
+            f" WHERE (({_ACTIONABLE} AND p.run_at <= ? AND {_FREE})"
+            f" OR ({_ABANDONED} AND {_LIVE_ROW}))"
+            " ORDER BY p.run_at, p.id LIMIT ? FOR UPDATE OF p SKIP LOCKED) RETURNING *",
+            (self.owner, until, to_db(now), self.owner, to_db(now), to_db(now), limit))
+        found = [SendRow.from_row(r) for r in rows]
+        return sorted(found, key=lambda r: (r.run_at, r.id))  # RETURNING keeps no order
 
     async def next_run_at(self) -> datetime | None:
+        """The earliest pending run_at, or lease expiry of a row another process holds."""
+        # A row another process reserved is ours to act on only when its lease ends.
         row = await self.db.fetchone(
-            "SELECT MIN(p.run_at) AS at FROM plan_sends p"
-            f" JOIN plan_subscriptions s ON s.id = p.subscription_id WHERE {_ACTIONABLE}")
-        return from_db(row["at"]) if row else None
+            "SELECT MIN(CASE WHEN p.lease_owner IS NOT NULL AND p.lease_owner != ?"
+            " AND p.lease_until > p.run_at THEN p.lease_until ELSE p.run_at END) AS at"
+            " FROM plan_sends p JOIN plan_subscriptions s ON s.id = p.subscription_id"
+            f" WHERE {_ACTIONABLE}", (self.owner,))
+        lease = await self.db.fetchone(
+            "SELECT MIN(lease_until) AS at FROM plan_sends WHERE state = 'sending'"
+            " AND lease_owner != ?", (self.owner,))
+        times = [from_db(r["at"]) for r in (row, lease) if r is not None and r["at"]]
+        return min(times) if times else None
 
-    async def claim(self, send_id: int, now: datetime, kind: str, last_week: int) -> bool:
-        """pending → sending, in one statement that re-checks the row is still actionable
-        (a pause, stop or skip may have happened since it was selected)."""
-        cursor = await self.db.execute(
-            "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
-            " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?"
-            " WHERE id = ? AND state = 'pending' AND EXISTS ("
-            "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
-            "  ON s.id = p.subscription_id"
-            f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})",
-            (to_db(now), kind, last_week, send_id))
-        return cursor.rowcount == 1
+    async def claim(self, send_id: int, now: datetime, kind: str, last_week: int,
+                    lease_seconds: float = LEASE_SECONDS) -> bool:
+        """pending (or sending with an expired lease) → sending under this store's lease,
+        re-checking that the row is still actionable (a pause, stop or skip may have
+        happened since it was selected).
+
+        On PostgreSQL the row is locked first with FOR UPDATE SKIP LOCKED: a row another
+        process is claiming this instant is skipped, not waited for. SQLite has a single
+        writer (and one dispatching process), so the conditional UPDATE alone decides."""
+        until = to_db(now + timedelta(seconds=lease_seconds))
+        async with self.db.transaction() as tx:
+            if not self.db.is_sqlite:
+                locked = await tx.fetchone(
+                    "SELECT id FROM plan_sends WHERE id = ? FOR UPDATE SKIP LOCKED", (send_id,))
+                if locked is None:
+                    return False
+            cursor = await tx.execute(
+                "UPDATE plan_sends SET state = 'sending', attempts = attempts + 1,"
+                " first_attempt_at = COALESCE(first_attempt_at, ?), kind = ?, last_week = ?,"
+                " lease_owner = ?, lease_until = ?"
+                # Free, ours (reserved by due_sends), or a lease that ran out.
+                " WHERE id = ? AND (state = 'pending' OR state = 'sending')"
+                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL"
+                "  OR lease_until <= ?) AND EXISTS ("
+                "  SELECT 1 FROM plan_sends p JOIN plan_subscriptions s"
+                "  ON s.id = p.subscription_id"
+                f" WHERE p.id = plan_sends.id AND {_LIVE_ROW})",
+                (to_db(now), kind, last_week, self.owner, until, send_id, self.owner,
+                 to_db(now)))
+            return cursor.rowcount == 1
 
     async def set_coverage(self, send_id: int, kind: str, last_week: int) -> None:
         await self.db.execute(
-            "UPDATE plan_sends SET kind = ?, last_week = ? WHERE id = ? AND state = 'sending'",
-            (kind, last_week, send_id))
+            "UPDATE plan_sends SET kind = ?, last_week = ? WHERE id = ? AND state = 'sending'"
+            f" AND {_MINE}", (kind, last_week, send_id, self.owner))
 
-    async def start_attempt(self, send_id: int, now: datetime) -> None:
-        """Committed before the send: the history check after a crash reads from here."""
-        await self.db.execute(
-            "UPDATE plan_sends SET attempt_at = ? WHERE id = ? AND state = 'sending'",
-            (to_db(now), send_id))
+    async def start_attempt(self, send_id: int, now: datetime) -> bool:
+        """Committed before the send: the history check after a crash reads from here.
+        False if the lease was lost (another process took the row over)."""
+        cursor = await self.db.execute(
+            "UPDATE plan_sends SET attempt_at = ? WHERE id = ? AND state = 'sending'"
+            f" AND {_MINE}", (to_db(now), send_id, self.owner))
+        return cursor.rowcount == 1
 
     async def mark_sent(self, send_id: int, message_id: int, now: datetime) -> bool:
         cursor = await self.db.execute(
             "UPDATE plan_sends SET state = 'sent', message_id = ?, sent_at = ?, last_error = NULL"
-            " WHERE id = ? AND state = 'sending'", (message_id, to_db(now), send_id))
+            f" WHERE id = ? AND state = 'sending' AND {_MINE}",
+            (message_id, to_db(now), send_id, self.owner))
         return cursor.rowcount == 1
 
     async def retry_later(self, send_id: int, run_at: datetime, error: str) -> None:
         await self.db.execute(
+            # The lease goes: any process may make the retry.
             "UPDATE plan_sends SET state = 'pending', run_at = ?, retries = retries + 1,"
-            " last_error = ? WHERE id = ? AND state = 'sending'",
-            (to_db(run_at), error[:500], send_id))
+            " last_error = ?, lease_owner = NULL, lease_until = NULL"
+            f" WHERE id = ? AND state = 'sending' AND {_MINE}",
+            (to_db(run_at), error[:500], send_id, self.owner))
 
     async def fail(self, send_id: int, error: str) -> None:
         await self.db.execute(
             "UPDATE plan_sends SET state = 'failed', last_error = ? WHERE id = ?"
-            " AND state IN ('sending', 'pending')", (error[:500], send_id))
+            f" AND (state = 'pending' OR (state = 'sending' AND {_MINE}))",
+            (error[:500], send_id, self.owner))
 
     async def sending_rows(self) -> list[SendRow]:
-        rows = await self.db.fetchall("SELECT * FROM plan_sends WHERE state = 'sending'")
+        """Rows this process (or a release before leases) left 'sending'."""
+        rows = await self.db.fetchall(
+            f"SELECT * FROM plan_sends WHERE state = 'sending' AND {_MINE}", (self.owner,))
         return [SendRow.from_row(r) for r in rows]
 
     async def retrying_count(self) -> int:
@@ -414,8 +490,8 @@ class PlanStore:
                        member_id: int, done: bool, now: datetime) -> None:
         if done:
             await self.db.execute(
-                "INSERT OR IGNORE INTO plan_progress (subscription_id, week, task_index,"
-                " member_id, done_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO plan_progress (subscription_id, week, task_index,"
+                " member_id, done_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (subscription_id, week, task_index, member_id, to_db(now)))
         else:
             await self.db.execute(

@@ -7,7 +7,7 @@
   runs it reads the member's answers from stdin itself (one line each; `/stop` ends).
 
 The console plays as one fixed member (CONSOLE_MEMBER_ID) in a fixed guild and channel, in
-the same SQLite file as the bot (settings.database_path), so practice queues persist.
+the same database as the bot (settings.database_target), so practice queues persist.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def console_commands() -> dict[str, ConsoleHandler]:
 def _run(settings: Settings, body: Callable[[QuizService], Awaitable[str]]) -> str:
     async def main() -> str:
         knowledge = KnowledgeBase.load(settings.knowledge_dir)
-        db = await Database.open(settings.database_path)
+        db = await Database.open(settings.database_target)
         try:
             return await body(QuizService.create(db, knowledge, SystemClock()))
         finally:

@@ -29,7 +29,6 @@ import hashlib
 import json
 import logging
 import random
-import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -50,7 +49,7 @@ from bot.quiz.scoring import (
 )
 from bot.quiz.srs import SpacedRepetition
 from bot.quiz.times import from_seconds, to_seconds, to_text
-from bot.storage.db import Database
+from bot.storage.db import Database, IntegrityError
 
 log = logging.getLogger(__name__)
 
@@ -237,16 +236,13 @@ class SessionStore:
 
     async def create(self, session: QuizSession, now: datetime) -> int:
         try:
-            cursor = await self.db.execute(
+            session_id = await self.db.insert(
                 "INSERT INTO quiz_sessions (guild_id, channel_id, started_by, mode, topic, status, "
                 "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)",
                 (session.guild_id, session.channel_id, session.started_by, session.mode,
                  session.topic, session.to_json(), to_text(now), to_text(now)))
-        except sqlite3.IntegrityError as exc:
-            await self.db.connection.rollback()
+        except IntegrityError as exc:  # the statement's transaction is already rolled back
             raise QuizError("exists", "a quiz is already running in this channel") from exc
-        session_id = cursor.lastrowid
-        assert session_id is not None
         session.session_id = session_id
         await self.save(session, now)
         return session_id
@@ -277,9 +273,10 @@ class SessionStore:
                 for r in results]
         if rows:
             await self.db.executemany(
-                "INSERT OR IGNORE INTO quiz_answers (session_id, round, member_id, guild_id, "
+                "INSERT INTO quiz_answers (session_id, round, member_id, guild_id, "
                 "channel_id, question_id, topic, mode, response, correct, points, answered_at, "
-                "revealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                "revealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING", rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,10 +93,12 @@ class SpacedRepetition:
     async def due_items(self, member_id: int, now: datetime,
                         limit: int | None = None) -> list[SrsItem]:
         """Items due at `now`, most overdue first."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM srs_items WHERE member_id = ? AND due_at <= ? "
-            "ORDER BY due_at, question_id LIMIT ?",
-            (member_id, to_text(now), -1 if limit is None else limit))
+        sql = ("SELECT * FROM srs_items WHERE member_id = ? AND due_at <= ? "
+               "ORDER BY due_at, question_id")
+        params: tuple = (member_id, to_text(now))
+        if limit is not None:  # no LIMIT -1 for "all": PostgreSQL refuses it
+            sql, params = sql + " LIMIT ?", (*params, limit)
+        rows = await self.db.fetchall(sql, params)
         return [_item(r) for r in rows]
 
     async def known_question_ids(self, member_id: int) -> set[str]:
@@ -134,8 +136,8 @@ class SpacedRepetition:
     async def review_summary(self, member_id: int, now: datetime) -> ReviewSummary:
         row = await self.db.fetchone(
             "SELECT COUNT(*) AS total, "
-            "SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) AS due_now, "
-            "SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) AS due_week, "
+            "CAST(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) AS BIGINT) AS due_now, "
+            "CAST(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) AS BIGINT) AS due_week, "
             "MIN(CASE WHEN due_at > ? THEN due_at END) AS next_due "
             "FROM srs_items WHERE member_id = ?",
             (to_text(now), to_text(now + timedelta(days=7)), to_text(now), member_id))

@@ -102,6 +102,12 @@ class MissReport:
     topics: tuple[TopicMiss, ...]
 
 
+# Aggregates written out where they are used: PostgreSQL allows an output name alone in
+# ORDER BY, not inside an expression; SUM of integers is NUMERIC there, so cast it back.
+MISSED = "CAST(SUM(1 - correct) AS BIGINT)"
+MISS_RATE = "CAST(SUM(1 - correct) AS REAL) / COUNT(*)"
+
+
 class QuizStats:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -112,7 +118,9 @@ class QuizStats:
         """Members by points, then correct answers; scope channel needs channel_id."""
         where, params = _filters(guild_id, now, scope, period, channel_id)
         rows = await self.db.fetchall(
-            "SELECT member_id, SUM(points) AS points, SUM(correct) AS correct, "
+            # SUM of integers is NUMERIC on PostgreSQL (a Decimal): cast it back.
+            "SELECT member_id, CAST(SUM(points) AS BIGINT) AS points,"
+            " CAST(SUM(correct) AS BIGINT) AS correct, "
             "COUNT(*) AS answered, COUNT(DISTINCT session_id) AS games FROM quiz_answers "
             f"WHERE {where} GROUP BY member_id "
             "ORDER BY points DESC, correct DESC, member_id LIMIT ?", (*params, limit))
@@ -149,15 +157,15 @@ class QuizStats:
         """The server's most-missed questions and topics (wrong answers, not silence)."""
         where, params = _filters(guild_id, now, "server", period, None)
         questions = await self.db.fetchall(
-            "SELECT question_id, topic, COUNT(*) AS answered, SUM(1 - correct) AS missed "
+            f"SELECT question_id, topic, COUNT(*) AS answered, {MISSED} AS missed "
             f"FROM quiz_answers WHERE {where} GROUP BY question_id, topic "
-            "HAVING COUNT(*) >= ? AND SUM(1 - correct) > 0 "
-            "ORDER BY missed DESC, CAST(missed AS REAL) / answered DESC, question_id LIMIT ?",
+            f"HAVING COUNT(*) >= ? AND {MISSED} > 0 "
+            f"ORDER BY missed DESC, {MISS_RATE} DESC, question_id LIMIT ?",
             (*params, min_answers, limit))
         topics = await self.db.fetchall(
-            "SELECT topic, COUNT(*) AS answered, SUM(1 - correct) AS missed "
+            f"SELECT topic, COUNT(*) AS answered, {MISSED} AS missed "
             f"FROM quiz_answers WHERE {where} GROUP BY topic "
-            "ORDER BY CAST(missed AS REAL) / answered DESC, missed DESC, topic", params)
+            f"ORDER BY {MISS_RATE} DESC, missed DESC, topic", params)
         return MissReport(
             guild_id=guild_id,
             since=now - WEEK if period == "week" else None,

@@ -8,7 +8,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 
-from bot.storage.db import Database
+from bot.storage.db import Database, sql_now
 
 log = logging.getLogger(__name__)
 
@@ -53,21 +53,20 @@ class AnswerStore:
         if row:
             return row["value"]
         salt = secrets.token_hex(16)
-        await self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('user_salt', ?)",
-                              (salt,))
+        await self.db.execute("INSERT INTO meta (key, value) VALUES ('user_salt', ?)"
+                              " ON CONFLICT DO NOTHING", (salt,))
         row = await self.db.fetchone("SELECT value FROM meta WHERE key = 'user_salt'")
         return row["value"]
 
     async def record_answer(self, *, guild_id: int | None, channel_id: int | None, user_id: int,
                             question: str, context: str, language: str, status: str,
                             passage_ids: list[str]) -> int:
-        cursor = await self.db.execute(
+        return await self.db.insert(
             "INSERT INTO answers (guild_id, channel_id, user_hash, question, context, language,"
             " status, passage_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (guild_id, channel_id, await self.user_hash(user_id), question, context, language,
              status, json.dumps(passage_ids)),
         )
-        return int(cursor.lastrowid)
 
     async def get_answer(self, answer_id: int) -> StoredAnswer | None:
         row = await self.db.fetchone("SELECT * FROM answers WHERE id = ?", (answer_id,))
@@ -82,16 +81,16 @@ class AnswerStore:
             "INSERT INTO feedback (answer_id, guild_id, user_hash, question, passage_ids, rating)"
             " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (answer_id, user_hash) WHERE answer_id IS NOT NULL"
-            " DO UPDATE SET rating = excluded.rating, created_at = CURRENT_TIMESTAMP",
+            " DO UPDATE SET rating = excluded.rating, created_at = ?",
             (answer.answer_id, answer.guild_id, await self.user_hash(user_id), answer.question,
-             json.dumps(answer.passage_ids), rating),
+             json.dumps(answer.passage_ids), rating, sql_now()),
         )
 
     async def register_thread(self, thread_id: int, guild_id: int | None,
                               parent_channel_id: int | None) -> None:
         await self.db.execute(
-            "INSERT OR IGNORE INTO bot_threads (thread_id, guild_id, parent_channel_id)"
-            " VALUES (?, ?, ?)", (thread_id, guild_id, parent_channel_id))
+            "INSERT INTO bot_threads (thread_id, guild_id, parent_channel_id)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (thread_id, guild_id, parent_channel_id))
 
     async def is_bot_thread(self, thread_id: int) -> bool:
         row = await self.db.fetchone("SELECT 1 FROM bot_threads WHERE thread_id = ?",
@@ -132,13 +131,13 @@ class GuildSettingsStore:
         await self.db.execute(
             "INSERT INTO guild_settings (guild_id, answer_channels, use_threads, ask_per_minute,"
             " moderator_role_id, quiz_master_role_id, timezone, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
             " use_threads = excluded.use_threads, ask_per_minute = excluded.ask_per_minute,"
             " moderator_role_id = excluded.moderator_role_id,"
             " quiz_master_role_id = excluded.quiz_master_role_id,"
-            " timezone = excluded.timezone, updated_at = CURRENT_TIMESTAMP",
+            " timezone = excluded.timezone, updated_at = excluded.updated_at",
             (settings.guild_id, json.dumps(settings.answer_channels), int(settings.use_threads),
              settings.ask_per_minute, settings.moderator_role_id, settings.quiz_master_role_id,
-             settings.timezone),
+             settings.timezone, sql_now()),
         )

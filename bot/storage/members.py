@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.quiz.session import QuizSession
-from bot.storage.db import Database
+from bot.storage.db import Database, sql_now
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,9 @@ class MemberLanguages:
         if language not in LANGUAGES or self._known.get(member_id) == language:
             return
         await self.db.execute(
-            "INSERT INTO member_languages (member_id, language) VALUES (?, ?)"
+            "INSERT INTO member_languages (member_id, language, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT(member_id) DO UPDATE SET language = excluded.language,"
-            " updated_at = CURRENT_TIMESTAMP", (member_id, language))
+            " updated_at = excluded.updated_at", (member_id, language, sql_now()))
         self._known[member_id] = language
 
     def forget(self, member_id: int) -> None:

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.storage.db import Database, DatabaseError, available_migrations
+from bot.storage.db import Database, DatabaseError
+from bot.storage.schema import head
 from tests.conftest import BOT_TOKEN, free_port
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
-NEWEST = max(version for version, _, _ in available_migrations())
+NEWEST = int(head())
 
 
 def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:

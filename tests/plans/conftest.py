@@ -1,4 +1,4 @@
-"""Fixtures for the plan tests: real knowledge, real SQLite on tmp_path, a fake clock."""
+"""Plan test fixtures: real knowledge, real SQLite on tmp_path or PostgreSQL, a fake clock."""
 
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "plans.sqlite3"
+def db_path(db_target):
+    """The test's database: a SQLite file or a PostgreSQL URL (both backends, via the
+    `backend` fixture); Database.open takes either."""
+    return db_target
 
 
 @pytest.fixture

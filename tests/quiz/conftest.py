@@ -1,4 +1,4 @@
-"""Fixtures for the quiz tests: the real chapter and bank, a real SQLite file, a fake clock."""
+"""Quiz test fixtures: the chapter and bank, real SQLite or PostgreSQL, a fake clock."""
 
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "quiz.sqlite3"
+def db_path(db_target):
+    """The test's database: a SQLite file or a PostgreSQL URL (both backends, via the
+    `backend` fixture); Database.open takes either."""
+    return db_target
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import re
 import time
@@ -170,7 +171,9 @@ class Ask(commands.Cog):
         per_minute = None
         if guild_id:
             per_minute = (await self.bot.guild_settings.get(guild_id)).ask_per_minute
-        return self.bot.ask_limiter.take(user_id, per_minute)
+        wait = self.bot.ask_limiter.take(user_id, per_minute)
+        # The stored bucket (PostgreSQL, shared by processes) answers asynchronously.
+        return await wait if inspect.isawaitable(wait) else wait
 
     # --- /ask ------------------------------------------------------------------------------
 
