@@ -1,11 +1,13 @@
 """/ask figures against the local fake Discord; prints each, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_discord.py [--burst 50] [--rounds 30]
+    .venv/bin/python benchmarks/bench_discord.py [--burst 50] [--rounds 30] [--postgres]
 
 - answer latency from interaction dispatch to the answer (callback, or followup after a
   defer), p50 and p95, one question at a time and in a burst of N at once;
 - the longest event-loop stall during the burst (the bot's watchdog);
 - RSS after the burst.
+With --postgres the bot stores into a throwaway PostgreSQL server (tests/pgserver.py, needs
+postgresql-15) instead of its SQLite file, so the two backends can be compared.
 The fake runs in the same process and event loop as the bot, so its own work is included.
 """
 
@@ -44,7 +46,7 @@ async def one(fake, user, question: str) -> float:
     return time.perf_counter() - started
 
 
-async def measure(burst: int, rounds: int) -> None:
+async def measure(burst: int, rounds: int, database_url: str = "") -> None:
     from bot.config import load_settings
     from bot.discordbot.client import TutorBot, point_discord_at
     from bot.tutor import Tutor
@@ -56,7 +58,8 @@ async def measure(burst: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeDiscord(callback_deadline=None) as fake:
             settings = dataclasses.replace(base, data_dir=Path(tmp), api_base=fake.api_base,
-                                           gateway_url=fake.gateway_url, ask_per_minute=10_000)
+                                           gateway_url=fake.gateway_url, ask_per_minute=10_000,
+                                           database_url=database_url)
             point_discord_at(settings)
             bot = TutorBot(settings, tutor=tutor, guild_ready_timeout=0.1)
             async with running_bot(bot, fake):
@@ -85,8 +88,21 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--burst", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    asyncio.run(measure(args.burst, args.rounds))
+    if not args.postgres:
+        print("backend: SQLite")
+        asyncio.run(measure(args.burst, args.rounds))
+        return 0
+    from tests.pgserver import PostgresServer
+
+    server = PostgresServer()
+    server.start()
+    try:
+        print("backend: PostgreSQL (a throwaway server on 127.0.0.1)")
+        asyncio.run(measure(args.burst, args.rounds, server.new_database()))
+    finally:
+        server.stop()
     return 0
 
 
