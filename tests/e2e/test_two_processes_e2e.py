@@ -4,8 +4,11 @@ Discord: the issue's "prove it" test.
 - `/ask` and a channel quiz work in a guild on each shard, answered by the owning process.
 - 1,000 study-plan reminders come due at once; both processes send them, and every one
   arrives exactly once (the fake's record of messages: one per member's DMs).
-- 300 more come due; process 1 is killed (SIGKILL) while it holds claimed reminders; once
-  the lease runs out process 0 completes them: 0 duplicates, 0 losses, in the fake's record.
+- 300 more come due; process 1 is killed (SIGKILL) while it holds claimed reminders, some
+  of them already posted (the fake answers message posts half a second late, so the
+  process never learnt it); once the lease runs out process 0 completes them, recording
+  the posted ones from the channel history instead of sending them again: 0 duplicates,
+  0 losses, in the fake's record.
 - Process 1 restarts: it resumes its own quiz (shard 1's guild), not process 0's.
 
 The reminders are real plans (the project's PlanService) for fake members, started with a
@@ -41,6 +44,7 @@ SECOND_BATCH = 300
 LEASE = 10.0  # seconds (reminder_lease_seconds); the default is 300
 QUESTION = "What accuracy did the CNN reach for skin cancer diagnosis?"
 RESTARTED = "I restarted"
+MESSAGE_POSTS = r"^/channels/\d+/messages$"
 
 
 class BotProcess:
@@ -108,14 +112,13 @@ class BotProcess:
                    if "was already delivered" in line.get("message", ""))
 
 
-async def seed_plans(url: str, members: list[int], run_at: datetime) -> list[int]:
+async def seed_plans(url: str, members: list[int]) -> list[int]:
     """A DM plan for each member, week 1 already due (started with a clock set back), held
-    until `run_at`; the ids of their pending rows."""
+    back for now (a day); the ids of their pending rows."""
     from bot.clock import FakeClock
     from bot.config import PROJECT_ROOT
     from bot.plans.library import load_library
     from bot.plans.service import PlanService
-    from bot.plans.store import to_db
     from bot.storage.db import Database
 
     started = datetime.now(UTC) - timedelta(minutes=3)
@@ -130,14 +133,23 @@ async def seed_plans(url: str, members: list[int], run_at: datetime) -> list[int
                                          at=f"{due:%H:%M}", timezone="UTC")
             ids.append(status.subscription_id)
         marks = ",".join("?" * len(ids))
-        await db.execute(f"UPDATE plan_sends SET run_at = ? WHERE subscription_id IN ({marks})",
-                         (to_db(run_at), *ids))
-        rows = await db.fetchall(f"SELECT id, due_at FROM plan_sends WHERE subscription_id IN"
+        rows = await db.fetchall(f"SELECT id FROM plan_sends WHERE subscription_id IN"
                                  f" ({marks})", tuple(ids))
         assert len(rows) == len(ids)
-        return [r["id"] for r in rows]
+        rows = [r["id"] for r in rows]
+        await hold_until(db, rows, datetime.now(UTC) + timedelta(days=1))
+        return rows
     finally:
         await db.close()
+
+
+async def hold_until(db, rows: list[int], run_at: datetime) -> None:
+    """The rows come due at `run_at` (their week is due already: it is only held back)."""
+    from bot.plans.store import to_db
+
+    marks = ",".join("?" * len(rows))
+    await db.execute(f"UPDATE plan_sends SET run_at = ? WHERE id IN ({marks})",
+                     (to_db(run_at), *rows))
 
 
 async def held_by(url: str, pid: int, ids: list[int] | None = None) -> dict[str, int]:
@@ -147,7 +159,7 @@ async def held_by(url: str, pid: int, ids: list[int] | None = None) -> dict[str,
     from bot.storage.db import Database
 
     where = f" AND id IN ({','.join('?' * len(ids))})" if ids else ""
-    db = await Database.open(url)
+    db = await Database.open(url, migrate=False)
     try:
         row = await db.fetchone(
             "SELECT COALESCE(SUM(CASE WHEN state = 'sending' THEN 1 ELSE 0 END), 0) AS sending,"
@@ -159,6 +171,24 @@ async def held_by(url: str, pid: int, ids: list[int] | None = None) -> dict[str,
         return {key: int(row[key]) for key in ("sending", "started", "reserved")}
     finally:
         await db.close()
+
+
+async def delivered_unrecorded(url: str, fake, pid: int) -> list[int]:
+    """Rows process `pid` claimed whose reminder the fake already holds, though the row is
+    not recorded as sent: the process does not know yet that the send went through."""
+    from bot.storage.db import Database
+
+    db = await Database.open(url, migrate=False)
+    try:
+        rows = await db.fetchall(
+            "SELECT id, target_id FROM plan_sends WHERE state = 'sending'"
+            " AND attempt_at IS NOT NULL AND lease_owner LIKE ?", (f"%:{pid}:%",))
+    finally:
+        await db.close()
+    if not rows:
+        return []
+    users = [fake.state.users[int(r["target_id"])] for r in rows]
+    return [r["id"] for r, n in zip(rows, reminder_counts(fake, users), strict=True) if n]
 
 
 def reminder_counts(fake, users) -> list[int]:
@@ -190,21 +220,28 @@ async def test_two_processes_share_shards_reminders_and_a_kill(fake, tutor, post
 
     # Both batches are in the database before either process starts: each process, once
     # up, sleeps until the earliest run_at, so both wake for the batch at the same moment.
+    from bot.storage.db import Database
+
     begun = time.monotonic()
-    now = datetime.now(UTC)
-    first_at, second_at = now + timedelta(seconds=45), now + timedelta(seconds=105)
-    await seed_plans(pg_url, [u.id for u in first], first_at)
-    second_rows = await seed_plans(pg_url, [u.id for u in second], second_at)
+    first_rows = await seed_plans(pg_url, [u.id for u in first])
+    second_rows = await seed_plans(pg_url, [u.id for u in second])
     seeded = time.monotonic() - begun
+    now = datetime.now(UTC)
+    first_at, second_at = now + timedelta(seconds=30), now + timedelta(seconds=90)
+    db = await Database.open(pg_url, migrate=False)
+    await hold_until(db, first_rows, first_at)
+    await hold_until(db, second_rows, second_at)
+    await db.close()
 
     bots = [BotProcess(tutor, tmp_path, fake, pg_url, shard) for shard in (0, 1)]
+    launched = time.monotonic()
     try:
         for bot in bots:
             await bot.start()
         for bot in bots:
             health = await bot.healthy()
             assert list(health["shards"]) == [str(bot.shard)]
-        ready = time.monotonic() - begun
+        ready = time.monotonic() - launched
         assert datetime.now(UTC) < first_at, f"processes took {ready:.0f} s to start"
 
         # /ask and a channel quiz in each shard's guild, each answered by its owner.
@@ -231,31 +268,40 @@ async def test_two_processes_share_shards_reminders_and_a_kill(fake, tutor, post
         assert sum(shares) == FIRST_BATCH and min(shares) > 0, shares
 
         # 300 more; kill -9 process 1 while it holds claims, then process 0 finishes them.
+        # Message posts are answered half a second late (the message already exists), so
+        # process 1 can be killed after a reminder reached Discord and before it learnt so.
+        fake.slow_replies("POST", MESSAGE_POSTS, 0.5)
         victim = bots[1]
         deadline = time.monotonic() + 150
-        # Killed mid-send: a claimed row whose send has begun (or any claim, at the end).
-        while (await held_by(pg_url, victim.pid))["started"] == 0:
-            assert time.monotonic() < deadline, "process 1 never claimed a reminder"
+        while not await delivered_unrecorded(pg_url, fake, victim.pid):
+            assert time.monotonic() < deadline, "process 1 never had a send in flight"
             await asyncio.sleep(0.01)
+        await asyncio.sleep(0.15)  # its other sends in flight reach the fake too
         victim.kill()
         killed_at = time.monotonic()
         await victim.process.wait()
+        await asyncio.sleep(0.5)  # let the fake finish requests that were under way
         held = await held_by(pg_url, victim.pid, second_rows)
+        unrecorded = len(await delivered_unrecorded(pg_url, fake, victim.pid))
         before_kill = victim.delivered()
         await wait_for_all(fake, second, timeout=120)
         takeover = time.monotonic() - killed_at
         counts = reminder_counts(fake, second)
+        found = bots[0].took_over_found()
         print(f"{SECOND_BATCH} more; process 1 killed (SIGKILL) after sending "
               f"{before_kill - shares[1]} of them, holding {held['sending']} claimed "
-              f"({held['started']} mid-send) and "
-              f"{held['reserved']} reserved (lease {LEASE:.0f} s); all delivered "
+              f"({held['started']} with the send begun, {unrecorded} of those already in the "
+              f"fake) and {held['reserved']} reserved (lease {LEASE:.0f} s); all delivered "
               f"{takeover:.1f} s after the kill; duplicates "
               f"{sum(c - 1 for c in counts if c > 1)}, losses {counts.count(0)}; "
-              f"found already delivered by the history check: {bots[0].took_over_found()}")
-        assert held['sending'] > 0
+              f"found already delivered by process 0's history check: {found}")
+        assert held['sending'] > 0 and unrecorded > 0
+        assert found >= unrecorded  # recorded from the history, not sent again
         assert counts == [1] * SECOND_BATCH
         assert takeover >= LEASE - 1  # B's rows waited for the lease, then A sent them
         assert reminder_counts(fake, first) == [1] * FIRST_BATCH  # nothing re-sent
+
+        fake.slow_replies("POST", MESSAGE_POSTS, 0)
 
         # Process 1 restarts: it resumes shard 1's quiz; shard 0's is left to process 0.
         await victim.start()
@@ -270,7 +316,8 @@ async def test_two_processes_share_shards_reminders_and_a_kill(fake, tutor, post
             stop = await fake.slash(fake.moderator, "quiz stop", channel=channel, timeout=30)
             assert not stop.rejected
         print(f"seeded {FIRST_BATCH + SECOND_BATCH} plans in {seeded:.1f} s; both processes "
-              f"ready {ready:.1f} s after the start; whole test {time.monotonic() - begun:.0f} s")
+              f"healthy {ready:.1f} s after their launch; "
+              f"whole test {time.monotonic() - begun:.0f} s")
     finally:
         codes = [await bot.stop() for bot in bots]
     assert codes[0] == 0
