@@ -203,6 +203,26 @@ def reminder_counts(fake, users) -> list[int]:
     return [per_channel.get(dms.get(user.id, -1), 0) for user in users]
 
 
+async def wait_until_sent(url: str, rows: list[int], timeout: float = 30) -> None:
+    """Until every row is recorded as sent: a message reaches the fake before its sender
+    records it (and logs it), and a reminder found in the history adds no message."""
+    from bot.storage.db import Database
+
+    marks = ",".join("?" * len(rows))
+    deadline = time.monotonic() + timeout
+    db = await Database.open(url, migrate=False)
+    try:
+        while True:
+            row = await db.fetchone(f"SELECT COUNT(*) AS n FROM plan_sends WHERE id IN"
+                                    f" ({marks}) AND state = 'sent'", tuple(rows))
+            if row["n"] == len(rows):
+                return
+            assert time.monotonic() < deadline, f"{row['n']} of {len(rows)} recorded as sent"
+            await asyncio.sleep(0.2)
+    finally:
+        await db.close()
+
+
 async def wait_for_all(fake, users, timeout: float) -> float:
     started = time.monotonic()
     await fake.wait_until(lambda: all(reminder_counts(fake, users)), timeout=timeout,
@@ -259,6 +279,8 @@ async def test_two_processes_share_shards_reminders_and_a_kill(fake, tutor, post
         # 1,000 reminders due at once, both processes alive.
         await asyncio.sleep(max(0.0, (first_at - datetime.now(UTC)).total_seconds()))
         first_seconds = await wait_for_all(fake, first, timeout=120)
+        await wait_until_sent(pg_url, first_rows)
+        await asyncio.sleep(0.5)  # the log line follows the row's update
         counts = reminder_counts(fake, first)
         shares = [bot.delivered() for bot in bots]
         print(f"\n{FIRST_BATCH} reminders due at once: sent in {first_seconds:.1f} s after "
@@ -286,6 +308,8 @@ async def test_two_processes_share_shards_reminders_and_a_kill(fake, tutor, post
         before_kill = victim.delivered()
         await wait_for_all(fake, second, timeout=120)
         takeover = time.monotonic() - killed_at
+        await wait_until_sent(pg_url, second_rows)
+        await asyncio.sleep(0.5)
         counts = reminder_counts(fake, second)
         found = bots[0].took_over_found()
         print(f"{SECOND_BATCH} more; process 1 killed (SIGKILL) after sending "
