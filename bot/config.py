@@ -70,6 +70,10 @@ class Settings:
     # sqlite:///path or postgresql://user:password@host:port/db; empty = the SQLite file
     # data_dir/tutorbot.sqlite3, as before this setting existed.
     database_url: str = ""
+    # Seconds a process's claim on a due reminder lasts (PostgreSQL, several processes):
+    # when a process dies mid-send, another one takes its reminders over after this long.
+    # Longer than any one send; shorter = a quicker takeover.
+    reminder_lease_seconds: float = 300.0
     # Discord
     api_base: str = DEFAULT_API_BASE
     gateway_url: str = DEFAULT_GATEWAY_URL
@@ -138,6 +142,8 @@ class Settings:
         _check(self.log_level.upper() in logging.getLevelNamesMapping(), "log_level",
                "must be DEBUG, INFO, WARNING or ERROR")
         _check_timezone(self.default_timezone)
+        _check(5 <= self.reminder_lease_seconds <= 3600, "reminder_lease_seconds",
+               "must be between 5 and 3600 (seconds)")
         self._check_shards()
         self._check_database_url()
         return self

@@ -37,12 +37,19 @@ def test_broken_yaml_names_the_file(tmp_path):
     ("default_timezone: Mars/Olympus\n", "default_timezone"),
     ("token: abc\n", "token must not be in the config file"),
     ("- a list\n", "mapping"),
+    ("reminder_lease_seconds: 1\n", "reminder_lease_seconds"),
 ])
 def test_bad_settings_are_explained(tmp_path, text, fragment):
     path = tmp_path / "config.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=fragment):
         load_settings(path, environ={})
+
+
+def test_the_reminder_lease_comes_from_the_environment():
+    assert load_settings(environ={}).reminder_lease_seconds == 300
+    settings = load_settings(environ={"TUTORBOT_REMINDER_LEASE_SECONDS": "10"})
+    assert settings.reminder_lease_seconds == 10.0
 
 
 def test_missing_config_file_is_reported(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -100,6 +101,8 @@ class RestApi:
         self.expected_token = expected_token
         self.recorded: list[RecordedRequest] = []
         self.failures: list[FailureRule] = []
+        # (method or None, path regex, seconds): requests handled at once, answered late.
+        self.slow_replies: list[tuple[str | None, str, float]] = []
         self.crashes: list[str] = []
         self.bot_permissions: int | None = None  # None -> computed from the bot's roles
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -227,7 +230,17 @@ class RestApi:
             self.crashes.append(f"{rec.route}: {exc!r}")
             status, body = 400, {"message": f"fakediscord crashed: {exc!r}", "code": 0}
         rec.status, rec.response = status, body
+        delay = self._reply_delay(rec)
+        if delay:
+            await asyncio.sleep(delay)  # done (the message exists), but the answer is late
         return json_response(status, body)
+
+    def _reply_delay(self, rec: RecordedRequest) -> float:
+        for method, path_regex, seconds in self.slow_replies:
+            if (method is None or method.upper() == rec.method) and re.search(path_regex,
+                                                                                rec.path):
+                return seconds
+        return 0.0
 
     def _check_auth(self, rec: RecordedRequest) -> None:
         auth = rec.headers.get("Authorization")

@@ -376,6 +376,15 @@ class FakeDiscord:
         self.rest.failures.append(rule)
         return rule
 
+    def slow_replies(self, method: str | None, path_regex: str, seconds: float) -> None:
+        """Handle matching requests at once (a message is created, recorded and visible in
+        the history) but answer them ``seconds`` late: a client killed meanwhile has sent a
+        message it never learnt about. ``seconds=0`` removes the rule."""
+        rules = self.rest.slow_replies
+        rules[:] = [r for r in rules if r[:2] != (method, path_regex)]
+        if seconds > 0:
+            rules.append((method, path_regex, seconds))
+
     def close_dms(self, user: FakeUser, closed: bool = True) -> None:
         """Make DMs to ``user`` fail with 403 / 50007 until reopened."""
         user.dm_open = not closed

@@ -374,7 +374,8 @@ class Plans(commands.Cog):
                               practice=self._practice_for)
         transport = DiscordTransport(bot, render=self._render_reminder)
         dispatcher = Dispatcher(service.store, service.scheduler, transport, bot.clock,
-                                reviews_due=self._reviews_due)
+                                reviews_due=self._reviews_due,
+                                lease=bot.settings.reminder_lease_seconds)
         service.set_wake(dispatcher.wake)
         return PlanRuntime(service, dispatcher)
 
