@@ -81,6 +81,13 @@ class BotProcess:
     def pid(self) -> int:
         return self.process.pid
 
+    def rss_mb(self) -> float:
+        """The process's resident memory now (a figure printed, never asserted)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
 
@@ -285,7 +292,8 @@ async def test_two_processes_share_shards_reminders_and_a_kill(fake, tutor, post
         shares = [bot.delivered() for bot in bots]
         print(f"\n{FIRST_BATCH} reminders due at once: sent in {first_seconds:.1f} s after "
               f"they came due; per process {shares}; duplicates "
-              f"{sum(c - 1 for c in counts if c > 1)}, losses {counts.count(0)}")
+              f"{sum(c - 1 for c in counts if c > 1)}, losses {counts.count(0)}; RSS per "
+              f"process {[round(bot.rss_mb()) for bot in bots]} MB")
         assert counts == [1] * FIRST_BATCH
         assert sum(shares) == FIRST_BATCH and min(shares) > 0, shares
 
