@@ -19,7 +19,13 @@ from bot.config import Settings
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
 from bot.retrieval import specificity
-from bot.retrieval.answer import Answer, AnswerBuilder, clean_question, validate_question
+from bot.retrieval.answer import (
+    Answer,
+    AnswerBuilder,
+    NameForms,
+    clean_question,
+    validate_question,
+)
 from bot.retrieval.calibration import calibration_for
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.index import (
@@ -63,6 +69,8 @@ class Tutor:
         self.knowledge = knowledge
         self.embedder = embedder
         self.retriever = retriever
+        # Read from the glossary once: an answer builder is made per question (8 ms each).
+        self.name_forms = NameForms.of(retriever.glossary.terms)
         # Encoding and search hold the GIL only briefly; two workers keep one slow query
         # from queueing every other one behind it.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tutor")
@@ -173,7 +181,7 @@ class Tutor:
                                        use_dense=use_dense)
         started = time.perf_counter()
         builder = AnswerBuilder(self.knowledge, self.retriever,
-                                calibration_for(result.mode, self.settings))
+                                calibration_for(result.mode, self.settings), self.name_forms)
         answer = builder.build(question, result, k)
         answer.timings["assemble"] = time.perf_counter() - started
         return answer

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.glossary import Glossary, Term
+from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
-from bot.retrieval.lines import choose_quote
+from bot.retrieval.lines import KEY_RE, choose_quote
 from bot.retrieval.quotes import mark_terms
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
@@ -309,24 +309,16 @@ def own_spelling(question: str, word: str) -> str:
     return "".join(compound) if compound else word
 
 
-def _mentions(passage: Passage, subjects: list[Term]) -> bool:
-    """Whether the passage (heading path included) names one of the subjects, in any of
-    their forms."""
-    text = folded_form(f"{passage.path_text} {passage.text}")
-    return any(folded_form(form) in text for term in subjects
-               for form in (*term.japanese_forms, *term.english_forms))
-
-
-def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term] | None = None,
-                  names: NameForms | None = None, section: str = "") -> str | None:
+def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
+                  names: NameForms, section: str = "") -> str | None:
     """The kind of value the question asks for (a date, a place, a sum of money …) when no
     line quoted for the best passage holds one about the asked subject: "When was GPT-4
     released?" answered with GPT-4's parameter count would read as if the chapter knew."""
     kinds = result.lines.kinds if result.lines else ()
     if not kinds:
         return None
-    subjects = subjects or []
-    if subjects and not _mentions(best, subjects) and not _names_any(section, subjects):
+    if subjects and not _names_any(f"{best.path_text} {best.text}", subjects) \
+            and not _names_any(section, subjects):
         # A value about something else ("Which team won the Netflix Prize?" answered
         # from AlphaGo's matches) does not answer. The passage's section counts: the
         # skin cancer case names Stanford once, for all its passages.
@@ -358,9 +350,7 @@ HEADING_NUMBER_RE = re.compile(
     r"\b\d+(?:\.\d+)+\b|(?:Case Study|Trend|Path|Phase|フェーズ|問題|Week|Month|Year)\s*"
     r"\d+(?:\s*-\s*\d+)?", re.IGNORECASE)
 # Where an enumeration splits: "GPT-4(1.8兆パラメータ)、BERT、T5" gives GPT-4 its count,
-# not BERT.
-KEY_RE = re.compile(r"^([^:：]{1,30})[:：]")
-# A comma inside a number ("1,200万") splits nothing.
+# not BERT. A comma inside a number ("1,200万") splits nothing.
 ENUMERATION_RE = re.compile(r"[、，;；]|,(?!\d)")
 
 
@@ -393,6 +383,7 @@ def _top_level_parts(line: str) -> list[str]:
 
 
 def _names_any(text: str, subjects: list[Term]) -> bool:
+    """Whether the text names one of the subjects, in any of their forms."""
     folded = folded_form(text)
     return any(folded_form(form) in folded for term in subjects
                for form in (*term.japanese_forms, *term.english_forms))
@@ -454,24 +445,10 @@ class NameForms:
 # A name's English spelling starts with a capital and goes on in small letters ("Netflix",
 # "Lee Sedol"); an acronym ("FDA approval", "CNN") may as well be a concept's.
 TITLE_RE = re.compile(r"[A-Z][a-z]")
-_NAME_FORMS: dict[int, tuple[Glossary, NameForms]] = {}
-
-
-def name_forms_of(glossary: Glossary) -> NameForms:
-    """The glossary's NameForms, built once per glossary: an answer builder is made per
-    question, and reading ~3,000 forms each time cost 8 ms an answer."""
-    cached = _NAME_FORMS.get(id(glossary))
-    if cached is None or cached[0] is not glossary:
-        cached = _NAME_FORMS[id(glossary)] = (glossary, NameForms.of(glossary.terms))
-    return cached[1]
-
-
 NAME_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
-def _holds(line: str, kind: ValueKind, names: NameForms | None) -> bool:
-    if names is None:
-        return holds(line, kind)
+def _holds(line: str, kind: ValueKind, names: NameForms) -> bool:
     if kind.name == "name":
         return names.held(line)
     return holds(names.without_names(line), kind)
@@ -509,11 +486,11 @@ def highlight_terms(result: SearchResult) -> list[str]:
 
 class AnswerBuilder:
     def __init__(self, knowledge: KnowledgeBase, retriever: Retriever,
-                 calibration: Calibration) -> None:
+                 calibration: Calibration, name_forms: NameForms) -> None:
         self.knowledge = knowledge
         self.retriever = retriever
         self.calibration = calibration
-        self.name_forms = name_forms_of(retriever.glossary)
+        self.name_forms = name_forms
 
     def build(self, question: str, result: SearchResult, k: int) -> Answer:
         language = detect_language(question)

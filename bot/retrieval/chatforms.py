@@ -35,10 +35,11 @@ CHAT_FORMS = {
     "conf": "conference", "confs": "conferences", "intl": "international",
     "eval": "evaluation", "evals": "evaluations",
 }
-# A number with a unit run together: "3yr plan", "10hrs a week", "6mo".
-UNITS = {"yr": "year", "yrs": "years", "y": "year", "mo": "month", "mos": "months",
-         "wk": "week", "wks": "weeks", "hr": "hour", "hrs": "hours", "h": "hours",
-         "min": "minutes", "mins": "minutes"}
+# A number with a unit run together: "3yr plan", "10hrs a week", "6mo". The chat forms of
+# units, and the one-letter ones that only stand after a number.
+UNITS = {**{short: CHAT_FORMS[short] for short in ("yr", "yrs", "mo", "mos", "wk", "wks",
+                                                     "hr", "hrs", "mins")},
+         "y": "year", "h": "hours", "min": "minutes"}
 # "rec sys" and "ex3": shorthand over two words, or a word and a number.
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),

@@ -113,10 +113,9 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
     covers = [_cover(tokens, question) for tokens in token_sets]
     best = max(covers, default=0.0) or 1.0
     block_best: dict[int, float] = {}
+    block_items: dict[int, int] = {}
     for line, cover in zip(lines, covers, strict=True):
         block_best[line.block] = max(block_best.get(line.block, 0.0), cover)
-    block_items: dict[int, int] = {}
-    for line in lines:
         if line.kind in ("item", "row"):
             block_items[line.block] = block_items.get(line.block, 0) + 1
     rows = []
