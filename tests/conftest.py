@@ -12,6 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings, load_settings
+from tests.pgserver import (  # free_port: the e2e and startup tests import it from here
+    MissingPostgres,
+    PostgresServer,
+    free_port,  # noqa: F401
+)
 
 # Copies of the chapter text and the dev question sets kept beside the project on our
 # machines, so a clone with nothing beside it passes its tests.
@@ -30,14 +35,6 @@ def get_json(url: str) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_settings(tmp: Path, **changes) -> Settings:
@@ -96,8 +93,6 @@ async def fake():
 def postgres():
     """A PostgreSQL server for the session (tests/pgserver.py); missing binaries fail the
     tests that need it, in one line, never skip them."""
-    from tests.pgserver import MissingPostgres, PostgresServer
-
     try:
         server = PostgresServer()
     except MissingPostgres as exc:
