@@ -35,7 +35,7 @@ MODEL_FILE = Path(__file__).with_name("models") / "lines.json"
 FEATURES = ("cover", "relative_cover", "kind_held", "kind_missing", "digit", "label",
             "reference_unasked", "reference_asked", "first", "row", "item", "length",
             "label_cover", "block_cover", "other_kind", "key_match", "item_heading",
-            "first_block", "list_item", "count_match")
+            "first_block", "list_item", "count_match", "reference_of_subject")
 # Kinds of value whose presence, unasked, marks a look-alike line ("精度10%向上で100万ドル
 # 賞金" is about a prize when the accuracy was asked).
 DISTINCT_KINDS = ("money", "percent", "date", "duration")
@@ -70,6 +70,9 @@ class LineQuestion:
     citation_asked: bool
     wants_list: bool
     list_size: int | None = None  # "the 3 projects": the size of the list asked for
+    # The starts of the reference entries ("Bojarski, M., et al. (2016)") that back the
+    # sections whose subject the question names: "the Tesla paper" is the Bojarski entry.
+    cited: tuple[str, ...] = ()
     scored: dict[tuple[str, str], list[ScoredLine]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -149,6 +152,8 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
             float(question.wants_list and line.kind in ("item", "row")),
             float(question.list_size is not None and line.kind in ("item", "row", "label")
                   and block_items.get(line.block) == question.list_size),
+            float(question.citation_asked
+                  and any(start in line.text for start in question.cited)),
         ))
     return rows
 

@@ -11,6 +11,7 @@ import logging
 import math
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ import numpy as np
 
 from bot.config import Settings
 from bot.knowledge.chunking import Chunk
-from bot.knowledge.glossary import Glossary, Term
+from bot.knowledge.glossary import Glossary, Term, fold
 from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import ReferenceMap
@@ -88,6 +89,17 @@ def load_ranking(path: Path = RANKING_FILE) -> tuple[float, np.ndarray]:
     return float(data["bias"]), np.array([float(weights.get(n, 0.0)) for n in RANK_FEATURES])
 
 
+def _only_one(forms: Iterable[str], texts: list[str]) -> list[int]:
+    """The texts that one of the forms singles out: a form in exactly one of them. "Tesla"
+    or "皮膚癌" names one section's heading, "機械学習" or "arXiv" names none."""
+    found = []
+    for form in forms:
+        holding = [i for i, text in enumerate(texts) if len(form) >= 3 and form in text]
+        if len(holding) == 1:
+            found.extend(holding)
+    return found
+
+
 def expansion_tokens(query: str, query_tokens: list[str], expanded: list[str]) -> list[str]:
     """Tokens of the glossary's other names for the question's terms. A Japanese question
     already holds the chapter's words, so its synonyms add each new token once and do not
@@ -127,6 +139,7 @@ class Retriever:
                              for heading in intent.owns}
         self._token_weights: dict[str, float] = {}
         self._headings: dict[int, frozenset[str]] = {}
+        self._cited: list[tuple[str, str]] | None = None
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -161,9 +174,27 @@ class Retriever:
         lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
                              kinds=tuple(asked_kinds(query)),
                              citation_asked="citation" in intents, wants_list=wants_list(query),
-                             list_size=asked_list_size(query))
+                             list_size=asked_list_size(query),
+                             cited=self.cited_for(query) or self.cited_for(context))
         return QueryPlan(query, matched, expanded, tokens, self.intents.expected_answers(query),
                          lines)
+
+    def cited_for(self, text: str) -> tuple[str, ...]:
+        """The starts of the reference entries a text asks about: an entry the text names
+        (the glossary's "AlphaGo paper" is the entry's title), or one that backs a section
+        the text names by its heading: "the Tesla paper" is the entry references.yaml gives
+        for "Case Study 3: Tesla Autopilot(自動運転)"."""
+        if self._cited is None:
+            self._cited = [(ref.section_path.split(" › ")[-1], ref.entry)
+                           for refs in self.references.by_chapter.values() for ref in refs]
+        headings = [fold(heading) for heading, _ in self._cited]
+        entries = [entry for _, entry in self._cited]
+        chosen: set[int] = set()
+        for term in self.glossary.named(text):
+            chosen.update(_only_one(term.japanese_forms, entries))
+            chosen.update(_only_one([fold(f) for f in (*term.english_forms,
+                                                      *term.japanese_forms)], headings))
+        return tuple(entries[i].split('"')[0].strip().rstrip(".") for i in sorted(chosen))
 
     def lexical_scores(self, plan: QueryPlan) -> np.ndarray:
         retriever = self.index.lexical
