@@ -125,7 +125,7 @@ def steps(settings: Any) -> list[Step]:
             ("import faiss, bm25s (scipy.sparse), fugashi", imports_rest),
             ("knowledge + prebuilt index (FAISS vectors, BM25)", knowledge_and_index),
             ("tokenizer dictionary (unidic-lite)", tokenizer_dictionary),
-            ("word frequencies (wordfreq en + ja)", word_frequencies),
+            ("word frequencies (en + ja table, data/wordfreq.npz)", word_frequencies),
             ("embedding model loaded, in a thread", model),
             ("first 4 questions", first_questions), ("20 warm questions", warm_queries)]
 

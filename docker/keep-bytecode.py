@@ -3,9 +3,9 @@
 pip compiles every module it installs: ~245 MB of __pycache__, most of it for modules the
 bot never imports (transformers' hundreds of model families, scipy's and sympy's corners).
 This imports what the bot imports and exercises what it loads lazily (the packaged model,
-a Matplotlib figure, the tokenizer dictionary, the frequency lists), then deletes every
-__pycache__ in the venv and compiles again exactly the modules that were loaded. A module
-left out (another model family after a `model` change) still imports, from source.
+a Matplotlib figure, the tokenizer dictionary), then deletes every __pycache__ in the venv
+and compiles again exactly the modules that were loaded. A module left out (another model
+family after a `model` change) still imports, from source.
 
     /opt/venv/bin/python docker/keep-bytecode.py      (the Dockerfile's dependency layer)
 """
@@ -39,12 +39,10 @@ def exercise() -> None:
     import sqlalchemy.dialects.sqlite.aiosqlite
     import sqlalchemy.ext.asyncio  # noqa: F401
     import tzdata  # noqa: F401
-    import wordfreq
     import yaml  # noqa: F401
     from discord import app_commands, ui  # noqa: F401
 
     fugashi.Tagger().parse("機械学習の実世界への応用")
-    wordfreq.get_frequency_dict("en")
     for code in ("en", "ja"):  # place names (bot/retrieval/valuekinds.py)
         locale = babel.core.Locale(code)
         _ = locale.territories, locale.time_zones

@@ -39,8 +39,6 @@ rm -f "$site"/PIL/_avif.cpython-*.so "$site"/pillow.libs/libavif-*.so* \
     "$site"/pillow.libs/libharfbuzz-*.so*
 # transformers: only the model families a sentence-embedding model can be (~50 MB less).
 "$venv/bin/python" "$(dirname "$0")/prune-transformers.py"
-# wordfreq: the bot reads only the English and Japanese frequency lists.
-find "$site/wordfreq/data" -type f ! -name 'large_en.*' ! -name 'large_ja.*' -delete
 # Type stubs are for editors.
 find "$site" -name '*.pyi' -delete
 
