@@ -32,7 +32,7 @@ from bot.config import load_settings
 from bot.retrieval.evaluate import load_eval_items
 from bot.retrieval.lines import FEATURES, MODEL_FILE, line_features, load_weights
 from bot.retrieval.quotes import passage_lines
-from bot.retrieval.search import RANK_FEATURES, RANKING_FILE, load_ranking
+from bot.retrieval.search import OWNER_FEATURES, RANK_FEATURES, RANKING_FILE, load_ranking
 from bot.tutor import Tutor
 
 PASSAGES = 5  # passages per question that give examples
@@ -84,9 +84,22 @@ def ranking_examples(tutor: Tutor, path: Path) -> list[tuple[np.ndarray, np.ndar
             chunks = [tutor.retriever.chunks[int(i)] for i in pool]
             labels = np.array([any(e in c.text or e in c.path_text for e in item.evidence)
                                for c in chunks])
+            labels = primary_sources(labels, features)
             if labels.any():
                 groups.append((features, labels))
     return groups
+
+
+def primary_sources(labels: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """The passages a learner should be shown first. The chapter summary restates facts of
+    the sections ("年収600-1,200万円") in fewer words; when a section holds the fact too and
+    the question did not ask for the summary, the summary is not the answer to rank first.
+    (The exercises' model answers are not treated so: much of what they say is theirs
+    alone.)"""
+    summary = features[:, RANK_FEATURES.index(OWNER_FEATURES["summary"])] > 0
+    if (labels & ~summary).any():
+        return labels & ~summary
+    return labels
 
 
 def leave_one_set_out(by_set: dict, label: str) -> LogisticRegression:

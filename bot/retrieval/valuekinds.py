@@ -88,7 +88,9 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "place",
         _re(r"\bwhere (?:is|was|are|were|did|will)\b.*\b(?:held|played|take place|took place|"
-            r"located|based|hosted)\b|\b(?:which|what) (?:city|country|venue)\b|\bwhere .* from\b|"
+            r"located|based|hosted)\b|\b(?:which|what) (?:city|country|venue)\b|"
+            # "Where is it from?" asks; "a book where you learn by coding it from zero" does not.
+            r"\bwhere (?:is|are|was|were|do|does|did)\b.*\bfrom\b|"
             r"\bin what (?:city|country)\b|"
             r"どこで(?:開催|行われ|やった|対局|開か)|どこの(?:都市|国|会場)|どの(?:都市|国)|"
             r"開催地|開催場所|会場"),

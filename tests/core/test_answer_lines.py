@@ -104,6 +104,18 @@ def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
 
 
+@pytest.mark.parametrize("text", [
+    "any japanese book where you learn dl by coding it from scratch?",
+    "a course where you start from zero?",
+])
+def test_a_relative_where_asks_for_no_place(text):
+    assert "place" not in {kind.name for kind in asked_kinds(text)}
+
+
+def test_a_where_question_asks_for_a_place():
+    assert asked_kinds("where is the skin cancer dataset from?")[0].name == "place"
+
+
 def test_places_are_names_however_they_are_typed():
     assert places_in("how much is netflix in germany?") == {"germany"}
     assert places_in("is it approved in the UK") == {"uk"}
