@@ -327,18 +327,26 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # "Netflix" the name asked for in "Who founded Netflix?".
     named = sorted({*LATIN_WORD_RE.findall(result.query), *KATAKANA_RE.findall(result.query)},
                    key=len, reverse=True)
-    lines = [_about(line, subjects) for line in best.quote]
-    # The passage's own heading may hold the value ("Month 7-9" answers "from which
-    # month?"), but not its numbering ("Trend 1" counts nothing), nor the headings above
-    # it ("3つの主要動向" counts the trends, not BERT's parameters).
-    own_heading = best.heading_path[-1] if best.heading_path else ""
-    quoted = [_without(line, named) for line in lines]
+    # Several subjects each need their own value: "BERT's parameters compared to GPT-4"
+    # is not answered by "GPT-4(1.8兆パラメータ)、BERT、T5".
+    groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
     for kind in kinds:
-        heading = own_heading if kind.name in TIME_KINDS else HEADING_NUMBER_RE.sub(" ",
-                                                                                own_heading)
-        if any(_holds(line, kind, names) for line in (*quoted, _without(heading, named))):
+        if all(_quote_holds(best, kind, group, named, names) for group in groups):
             return None
     return kinds[0].name
+
+
+def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: list[str],
+                 names: NameForms) -> bool:
+    """Whether a line quoted for the passage holds a value of the kind about the subjects.
+    The passage's own heading may hold it ("Month 7-9" answers "from which month?"), but
+    not its numbering ("Trend 1" counts nothing), nor the headings above it ("3つの主要動向"
+    counts the trends, not BERT's parameters)."""
+    quoted = [_without(_about(line, subjects), named) for line in best.quote]
+    own_heading = best.heading_path[-1] if best.heading_path else ""
+    heading = own_heading if kind.name in TIME_KINDS else HEADING_NUMBER_RE.sub(" ",
+                                                                            own_heading)
+    return any(_holds(line, kind, names) for line in (*quoted, _without(heading, named)))
 
 
 # Kinds a heading's numbering answers: "Month 7-9" says when, "Trend 1" counts nothing.

@@ -56,7 +56,9 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "count",
         # 何 and a counter: 何人, 何台, 何ページ, 何冊 …
-        _re(r"\bhow many\b|\bnumber of\b|何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
+        # "param count", "the camera count": count the noun, not the verb ("count as").
+        _re(r"\bhow many\b|\bnumber of\b|\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
+            r"何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
             r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)|いくつ"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
         # calendar year ("Netflix Prize(2006-2009)" does not say how many teams).

@@ -95,6 +95,7 @@ def test_lines_know_labels_items_and_rows():
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("how much was the netflix prize", "money"), ("GNMTってエンコーダ何層?", "count"),
+    ("gpt-4 param count?", "count"),
     ("when did alphago beat ke jie", "date"),
     ("李世ドルとの対局ってどこの都市でやったの?", "place"),
     ("テスラのFSDって今バージョンいくつ?", "version"), ("who wrote the netflix paper", "name"),
@@ -110,6 +111,10 @@ def test_the_kind_of_value_asked_for(text, kind):
 ])
 def test_a_relative_where_asks_for_no_place(text):
     assert "place" not in {kind.name for kind in asked_kinds(text)}
+
+
+def test_count_as_a_verb_asks_for_no_number():
+    assert asked_kinds("does a kaggle medal count as experience?") == []
 
 
 def test_a_where_question_asks_for_a_place():

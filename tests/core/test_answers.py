@@ -148,6 +148,8 @@ def test_a_covered_question_names_no_missing_words(tutor):
 @pytest.mark.parametrize(("question", "opening"), [
     # The count in "GPT-4(1.8兆パラメータ)、BERT、T5" is GPT-4's, not BERT's.
     ("how many params does bert have", "The chapter doesn't state the number"),
+    # Compared with GPT-4, BERT still needs a count of its own.
+    ("is bert's parameter count close to gpt-4's?", "The chapter doesn't state the number"),
     # "AIベース診断デバイス" is a kind of device, not a company's name.
     ("which company made the fda approved skin cancer device?",
      "The chapter doesn't state the name"),
@@ -185,7 +187,7 @@ def test_a_reference_question_quotes_the_entry_of_the_asked_subject(tutor, quest
     assert answer.answered
     assert entry in " ".join(answer.passages[0].quote)
     for passage in answer.passages[:3]:
-        if passage.path_text.endswith("参考文献"):
+        if passage.path_text.endswith("参考文献") and entry in passage.text:
             assert entry in " ".join(passage.quote)
 
 
