@@ -18,8 +18,8 @@ from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
-from bot.retrieval.lines import KEY_RE, choose_quote
-from bot.retrieval.quotes import mark_terms
+from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
+from bot.retrieval.quotes import mark_terms, passage_lines
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
 from bot.retrieval.specificity import specificity
@@ -331,18 +331,29 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # is not answered by "GPT-4(1.8兆パラメータ)、BERT、T5".
     groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
     for kind in kinds:
-        if all(_quote_holds(best, kind, group, named, names) for group in groups):
+        if all(_quote_holds(best, kind, group, named, names, result) for group in groups):
             return None
     return kinds[0].name
 
 
+def _answer_lines(best: Passage, result: SearchResult) -> list[str]:
+    """The quoted line that answers, with its label: a short list is quoted whole, but a
+    value in its other lines is about their own items ("Multimodal:GPT-4V" beside BERT)."""
+    line = best_scored_line(best.text, result.lines, best.path_text) if result.lines else None
+    if line is None or line.line.text not in best.quote:
+        return best.quote
+    lines = passage_lines(best.text)
+    label = lines[line.line.label].text if line.line.label is not None else None
+    return [text for text in best.quote if text in (line.line.text, label)]
+
+
 def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: list[str],
-                 names: NameForms) -> bool:
+                 names: NameForms, result: SearchResult) -> bool:
     """Whether a line quoted for the passage holds a value of the kind about the subjects.
     The passage's own heading may hold it ("Month 7-9" answers "from which month?"), but
     not its numbering ("Trend 1" counts nothing), nor the headings above it ("3つの主要動向"
     counts the trends, not BERT's parameters)."""
-    quoted = [_without(_about(line, subjects), named) for line in best.quote]
+    quoted = [_without(_about(line, subjects), named) for line in _answer_lines(best, result)]
     own_heading = best.heading_path[-1] if best.heading_path else ""
     heading = own_heading if kind.name in TIME_KINDS else HEADING_NUMBER_RE.sub(" ",
                                                                             own_heading)

@@ -41,6 +41,8 @@ FEATURES = ("cover", "relative_cover", "kind_held", "kind_missing", "digit", "la
 DISTINCT_KINDS = ("money", "percent", "date", "duration")
 # "精度:約75%", "| 精度 | 91% |": the key before the value names what the value is.
 KEY_RE = re.compile(r"^\|?\s*([^:|]{1,24})(?::|\s\|)")
+# A list or table of at most this many lines is quoted whole, even for one value.
+SHORT_LIST = 3
 # Questions that ask for several things: the list, not one item of it.
 LIST_RE = re.compile(
     r"\b(what are|which|list|all the|benefits|advantages|pros|skills|books?|courses|steps|"
@@ -204,7 +206,11 @@ def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
     if line.kind == "label":
         return block
     if line.kind in ("item", "row"):
-        if not question.kinds:  # a value question wants its one line, list or not
+        siblings = [i for i in block if lines[i].kind == line.kind]
+        # A value question wants its one line, unless the list is short enough to read as
+        # one statement: a route and its total ("博士(3-5年) …" / "計8-12年"), a model's
+        # row beside the doctors' row.
+        if not question.kinds or len(siblings) <= SHORT_LIST:
             return block
         return [i for i in (line.label, best) if i is not None]
     if question.wants_list and not question.kinds:

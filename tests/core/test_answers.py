@@ -198,3 +198,14 @@ def test_a_word_every_reference_has_names_no_entry(tutor):
     assert retriever.cited_for("テスラの論文") == ("Bojarski, M., et al. (2016)",)
     assert retriever.cited_for("皮膚がんの論文") == ("Esteva, A., et al. (2017)",)
     assert retriever.cited_for("機械学習の論文") == ()
+
+
+@pytest.mark.parametrize(("question", "lines"), [
+    # A route and its total are one statement; either line alone answers half of it.
+    ("how long is a phd in the researcher route?", ("博士(3-5年)", "計8-12年の学術経験")),
+    # A two-row table: the model's figure reads against the doctors'.
+    ("what sensitivity did the skin cancer model reach?", ("| CNNモデル |", "| 皮膚科医(平均) |")),
+])
+def test_a_short_list_is_quoted_whole_for_one_value(tutor, question, lines):
+    quote = " ".join(tutor.ask(question).passages[0].quote)
+    assert all(line in quote for line in lines)
