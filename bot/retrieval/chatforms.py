@@ -44,6 +44,7 @@ UNITS = {**{short: CHAT_FORMS[short] for short in ("yr", "yrs", "mo", "mos", "wk
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
     (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),
+    (re.compile(r"\bch\.?\s*(\d)\b", re.IGNORECASE), r"chapter \1"),
     (re.compile(r"\bq(\d)\b", re.IGNORECASE), r"question \1"),
     (re.compile(r"\b(\d+)\s*-?(" + "|".join(UNITS) + r")\b", re.IGNORECASE),
      lambda m: f"{m.group(1)} {UNITS[m.group(2).lower()]}"),

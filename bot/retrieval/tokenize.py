@@ -15,7 +15,7 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v11"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v12"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -131,9 +131,13 @@ def cjk_bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
+# Nouns whose singular is their plural: "series" is no "sery".
+SAME_PLURAL = frozenset({"series", "species"})
+
+
 def stem(word: str) -> str:
     """A crude English stem, so "accidents" meets "accident" and "systems" meets "system"."""
-    if not word.isalpha() or len(word) <= 4:
+    if not word.isalpha() or len(word) <= 4 or word in SAME_PLURAL:
         return word
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -12,6 +12,7 @@ from bot.retrieval.chatforms import standardize
     ("year 2 of the 3yr plan", "year 2 of the 3 year plan"),
     ("10hrs a week enough?", "10 hours a week enough?"),
     ("gimme the numbers", "give me the numbers"),
+    ("what was in ch3 again", "what was in chapter 3 again"),
     ("what r the 3 projects", "what are the 3 projects"),
     ("Week1-4って何やる?", "Week 1-4って何やる?"),
     ("ex3 hint", "exercise 3 hint"),
@@ -33,3 +34,10 @@ def test_a_clipped_loanword_is_no_missing_word(tutor, question, clipped):
     answer = tutor.ask(question)
     assert answer.answered
     assert clipped not in answer.unmentioned, answer.message
+
+
+def test_a_question_about_the_series_is_answered_from_its_overview(tutor):
+    # "series" is its own singular, and "ch2" is chapter 2.
+    answer = tutor.ask("what did ch2 of this series cover?")
+    assert answer.answered
+    assert any("第2章" in line for p in answer.passages[:3] for line in p.quote)

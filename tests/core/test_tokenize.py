@@ -1,4 +1,4 @@
-from bot.retrieval.tokenize import content_words, english_phrases, normalize, tokenize
+from bot.retrieval.tokenize import content_words, english_phrases, normalize, stem, tokenize
 
 
 def test_japanese_is_split_into_words_and_bigrams():
@@ -74,3 +74,9 @@ def test_a_hiragana_noun_that_names_a_section_is_kept():
     assert "おわり" in content_words("おわりにでは何が身についたと書いてある?")
     assert "まとめ" in content_words("本章のまとめは?")
     assert content_words("これはどうなの?") == []
+
+
+def test_plurals_meet_their_singulars_but_series_stays_series():
+    assert stem("accidents") == stem("accident")
+    assert stem("technologies") == "technology"
+    assert stem("series") == "series"
