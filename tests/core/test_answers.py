@@ -209,3 +209,10 @@ def test_a_word_every_reference_has_names_no_entry(tutor):
 def test_a_short_list_is_quoted_whole_for_one_value(tutor, question, lines):
     quote = " ".join(tutor.ask(question).passages[0].quote)
     assert all(line in quote for line in lines)
+
+
+def test_a_learner_word_for_the_career_route_finds_it(tutor):
+    # 「経路」 is how learners say the chapter's キャリアルート (glossary ask_forms).
+    answer = tutor.ask("AI研究者ってどういう経路でなるの?")
+    assert answer.outcome == "answered"
+    assert answer.passages[0].path_text.endswith("Path 3: AI研究者 › キャリアルート")
