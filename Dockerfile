@@ -19,7 +19,8 @@ COPY docker/requirements.lock docker/prune-venv.sh docker/prune-transformers.py 
     docker/keep-bytecode.py /tmp/build/
 # One RUN, so the layer holds only the end: the locked set installed, pruned (pip too, and
 # torch's debug symbols with binutils, removed again), Matplotlib's font list built,
-# bytecode kept only for the modules the bot imports.
+# bytecode kept only for the modules the bot imports, and scipy's, scikit-learn's and
+# sympy's subpackages that it never imports deleted (docker/keep-bytecode.py).
 RUN export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1 \
         HF_HUB_OFFLINE=1 MPLCONFIGDIR=/opt/venv/share/tutorbot/matplotlib \
     && apt-get update \

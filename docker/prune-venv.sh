@@ -41,6 +41,14 @@ rm -f "$site"/PIL/_avif.cpython-*.so "$site"/pillow.libs/libavif-*.so* \
 "$venv/bin/python" "$(dirname "$0")/prune-transformers.py"
 # Type stubs are for editors.
 find "$site" -name '*.pyi' -delete
+# What only building extensions reads (~11 MB): Cython sources and declarations (.pyx,
+# .pxd, .pxi: scipy, scikit-learn, asyncpg, aiohttp), the C and C++ sources of compiled
+# modules (fontTools ships 8 MB of Cython-generated C beside its Python modules; greenlet,
+# numpy's f2py and distutils checks), numpy's static libraries. Python never imports or
+# opens them; the compiled extension modules stay. Not torch's: its compiler's templates.
+find "$site" -type f \( -name '*.pyx' -o -name '*.pxd' -o -name '*.pxi' -o -name '*.c' \
+    -o -name '*.cpp' -o -name '*.a' \) ! -path "$site/torch/*" ! -path "$site/torchgen/*" \
+    -delete
 
 # Debug symbols in torch's libraries: about 90 MB (libtorch_cpu). Only torch's: the other
 # wheels' libraries were rewritten by auditwheel (patchelf), and strip breaks those
