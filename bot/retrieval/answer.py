@@ -330,10 +330,21 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # Several subjects each need their own value: "BERT's parameters compared to GPT-4"
     # is not answered by "GPT-4(1.8兆パラメータ)、BERT、T5".
     groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
+    if _person_unstated(best, result, kinds):
+        return "name"
     for kind in kinds:
         if all(_quote_holds(best, kind, group, named, names, result) for group in groups):
             return None
     return kinds[0].name
+
+
+def _person_unstated(best: Passage, result: SearchResult, kinds: tuple[ValueKind, ...]) -> bool:
+    """A "who" question wants a person's name as the chapter writes one (the intent's
+    `expects`: "Silver, D., et al.", "(Andrew Ng)"): a course title in capitals ("Practical
+    Deep Learning for Coders" for "who teaches the fast.ai course") is a name of no one."""
+    if not result.expected or not any(kind.name == "name" for kind in kinds):
+        return False
+    return not any(pattern.search(line) for pattern in result.expected for line in best.quote)
 
 
 def _answer_lines(best: Passage, result: SearchResult) -> list[str]:

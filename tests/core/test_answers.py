@@ -155,6 +155,8 @@ def test_a_covered_question_names_no_missing_words(tutor):
      "The chapter doesn't state the name"),
     # "2017年5月" is when the match was, not how long it took.
     ("how long did each game vs ke jie last", "The chapter doesn't state the duration"),
+    # A course title in capitals is nobody's name.
+    ("fast.aiのコースって誰が教えてるの?", "この章には名前の記載がありません"),
     # "李世ドル" is a name, not a sum in dollars.
     ("AlphaGoとイ・セドルの対局の賞金っていくらだった?", "この章には金額の記載がありません"),
 ])
