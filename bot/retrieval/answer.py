@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 # Question words at least this specific are named when no passage shown contains them.
 UNMENTIONED_SPECIFICITY = 0.35
+YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 NEAREST_SHOWN = 3
 # How deep a price, a name or a formula may sit and still be the answer: an in-scope
 # question's answer is first or second; a near miss finds one only by chance, lower down.
@@ -194,9 +195,11 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     weigh fully, however common the word, since the question is about something else. A
     name the glossary translates ("the US" is 米国, "learn Go" is 囲碁) is the chapter's."""
     glossed = glossed_words(result)
-    # Places are names however they are typed: "germany" as much as "Germany".
+    # Places are names however they are typed: "germany" as much as "Germany". A year is
+    # the name of a time: "the 2022 world cup" is about something the chapter never dates.
     places = {stem(place) for place in places_in(result.query) if place.isascii()}
-    return {name for name in proper_nouns(result.query) | places
+    years = set(YEAR_RE.findall(normalize(result.query)))
+    return {name for name in proper_nouns(result.query) | places | years
             if not retriever.knows(name) and name not in glossed}
 
 
@@ -295,6 +298,9 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
                 and word not in glossed and not retriever.chapter_says(word) \
                 and not retriever.clipped_katakana(word):
             missing.append(own_spelling(result.query, word))
+    # Years are no content words, but one the chapter never names is missing all the same.
+    missing += [year for year in YEAR_RE.findall(normalize(result.query))
+                if year in names]
     return list(dict.fromkeys(missing))
 
 

@@ -218,3 +218,10 @@ def test_a_learner_word_for_the_career_route_finds_it(tutor):
     answer = tutor.ask("AI研究者ってどういう経路でなるの?")
     assert answer.outcome == "answered"
     assert answer.passages[0].path_text.endswith("Path 3: AI研究者 › キャリアルート")
+
+
+def test_a_year_the_chapter_never_names_is_said_to_be_missing(tutor):
+    answer = tutor.ask("how accurate was the netflix recommender in 2022?")
+    assert answer.outcome == "partial" and answer.unmentioned == ["2022"]
+    # A year the chapter names is no telltale.
+    assert "2016" not in tutor.ask("who did alphago play in 2016?").unmentioned
