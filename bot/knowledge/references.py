@@ -20,11 +20,15 @@ class Reference:
     entry: str  # the whole line of the chapter's reference list, verbatim
 
     @property
+    def head(self) -> str:
+        """The entry up to its quoted title: authors and year, "Bojarski, M., et al. (2016)"."""
+        return self.entry.split('"')[0].strip().rstrip(".")
+
+    @property
     def short(self) -> str:
         """Authors and year, then the DOI, URL or ISBN."""
-        head = self.entry.split('"')[0].strip().rstrip(".")
         links = LINK_RE.findall(self.entry)
-        return f"{head} — {links[0]}" if links else head
+        return f"{self.head} — {links[0]}" if links else self.head
 
     @property
     def url(self) -> str | None:

@@ -333,11 +333,11 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # "Netflix" the name asked for in "Who founded Netflix?".
     named = sorted({*LATIN_WORD_RE.findall(result.query), *KATAKANA_RE.findall(result.query)},
                    key=len, reverse=True)
+    if _person_unstated(best, result, kinds):
+        return "name"
     # Several subjects each need their own value: "BERT's parameters compared to GPT-4"
     # is not answered by "GPT-4(1.8兆パラメータ)、BERT、T5".
     groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
-    if _person_unstated(best, result, kinds):
-        return "name"
     for kind in kinds:
         if all(_quote_holds(best, kind, group, named, names, result) for group in groups):
             return None

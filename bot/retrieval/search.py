@@ -23,7 +23,7 @@ from bot.knowledge.chunking import Chunk
 from bot.knowledge.glossary import Glossary, Term, fold
 from bot.knowledge.intents import Intents
 from bot.knowledge.lang import detect_language
-from bot.knowledge.references import ReferenceMap
+from bot.knowledge.references import Reference, ReferenceMap
 from bot.retrieval.chatforms import standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
@@ -139,7 +139,7 @@ class Retriever:
                              for heading in intent.owns}
         self._token_weights: dict[str, float] = {}
         self._headings: dict[int, frozenset[str]] = {}
-        self._cited: list[tuple[str, str]] | None = None
+        self._cited: tuple[list[Reference], list[str], list[str]] | None = None
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -184,17 +184,23 @@ class Retriever:
         (the glossary's "AlphaGo paper" is the entry's title), or one that backs a section
         the text names by its heading: "the Tesla paper" is the entry references.yaml gives
         for "Case Study 3: Tesla Autopilot(自動運転)"."""
-        if self._cited is None:
-            self._cited = [(ref.section_path.split(" › ")[-1], ref.entry)
-                           for refs in self.references.by_chapter.values() for ref in refs]
-        headings = [fold(heading) for heading, _ in self._cited]
-        entries = [entry for _, entry in self._cited]
+        references, headings, entries = self._cited_sections()
         chosen: set[int] = set()
         for term in self.glossary.named(text):
             chosen.update(_only_one(term.japanese_forms, entries))
             chosen.update(_only_one([fold(f) for f in (*term.english_forms,
                                                       *term.japanese_forms)], headings))
-        return tuple(entries[i].split('"')[0].strip().rstrip(".") for i in sorted(chosen))
+        return tuple(references[i].head for i in sorted(chosen))
+
+    def _cited_sections(self) -> tuple[list[Reference], list[str], list[str]]:
+        """The chapter's cited references, with the folded own heading of the section each
+        backs and the entry's text: built once, asked twice per question."""
+        if self._cited is None:
+            references = [ref for refs in self.references.by_chapter.values() for ref in refs]
+            self._cited = (references,
+                           [fold(ref.section_path.split(" › ")[-1]) for ref in references],
+                           [ref.entry for ref in references])
+        return self._cited
 
     def lexical_scores(self, plan: QueryPlan) -> np.ndarray:
         retriever = self.index.lexical
