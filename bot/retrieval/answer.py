@@ -27,6 +27,7 @@ from bot.retrieval.tokenize import (
     LATIN_TERM_RE,
     content_words,
     japanese_compounds,
+    latin_terms,
     normalize,
     proper_nouns,
     stem,
@@ -221,7 +222,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     a missing "think"; a question of only everyday words counts them all equally. Only
     the passage's own words count as covering a question word, or a glossary term the
     question itself used."""
-    words = content_words(result.query)
+    words = judged_words(result.query)
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
@@ -241,6 +242,22 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing, asked)
+
+
+def judged_words(question: str) -> list[str]:
+    """The content words that coverage and the "not in the chapter" line judge. A compound
+    whose parts are words of the question too ("four-chapter", "acc/sens/spec") is judged
+    by its parts: the chapter says "chapter", never "four-chapter". A run of symbols
+    ("$$") names nothing."""
+    words = content_words(question)
+    present = set(words)
+    return [word for word in words if any(ch.isalnum() for ch in word)
+            and not _judged_by_parts(word, present)]
+
+
+def _judged_by_parts(word: str, present: set[str]) -> bool:
+    parts = latin_terms(word)[1:] if word.isascii() else []
+    return bool(parts) and all(part in present for part in parts)
 
 
 def _asked_noun_missing(retriever: Retriever, result: SearchResult, hit: Hit,
@@ -289,7 +306,7 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
     glossed = glossed_words(result)
     missing = []
-    for word in content_words(result.query):
+    for word in judged_words(result.query):
         if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or (
                 word not in names and specificity(word) < UNMENTIONED_SPECIFICITY):
             continue
@@ -331,8 +348,10 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
         return kinds[0].name
     # What the question itself names is no answer: the "4" of "GPT-4" is not a count, nor
     # "Netflix" the name asked for in "Who founded Netflix?".
-    named = sorted({*LATIN_WORD_RE.findall(result.query), *KATAKANA_RE.findall(result.query)},
-                   key=len, reverse=True)
+    # Units are no names: "what year of the plan" is answered by the heading "Year 3".
+    named = sorted({word for word in (*LATIN_WORD_RE.findall(result.query),
+                                      *KATAKANA_RE.findall(result.query))
+                    if word.lower() not in TIME_UNITS}, key=len, reverse=True)
     if _person_unstated(best, result, kinds):
         return "name"
     # Several subjects each need their own value: "BERT's parameters compared to GPT-4"
@@ -377,8 +396,9 @@ def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: li
     return any(_holds(line, kind, names) for line in (*quoted, _without(heading, named)))
 
 
+TIME_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days"})
 # Kinds a heading's numbering answers: "Month 7-9" says when, "Trend 1" counts nothing.
-TIME_KINDS = frozenset({"date", "duration"})
+TIME_KINDS = frozenset({"date", "year", "duration"})
 
 
 # Section numbering in a heading path: "4.2", "Case Study 3", "Trend 1", "Week 9-12".

@@ -42,8 +42,9 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "money",
         # "how much" alone may ask for a quantity ("by how much?"): money only as a price.
-        _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|\b(?:costs?|prices?|"
-            r"salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize|make in)\b|\$|"
+        _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|\b(?:cost(?:s|ing)?|"
+            r"pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize|"
+            r"make in)\b|\$|"
             r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル"),
         _re(r"[$¥€£]|(?<![ァ-ヴー])ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
         "the amount", "金額"),
@@ -66,11 +67,19 @@ KINDS: tuple[ValueKind, ...] = (
         "the number", "数"),
     ValueKind(
         "date",
-        _re(r"\bwhen\b(?!\s+(?:should|do|can|to)\b)|\bwhat year\b|\bwhich year\b|\bwhat date\b|"
-            r"いつ(?!まで|から)|何年に|何月|何[ヶか]月目|何カ月目|何週目|何年目"),
+        _re(r"\bwhen\b(?!\s+(?:should|do|can|to)\b)|\bwhat date\b|\b(?:what|which) year of\b|"
+            r"いつ(?!まで|から)|何月|何[ヶか]月目|何カ月目|何週目|何年目"),
         # A point of a study plan answers "when in the plan": "Month 7-9", "3ヶ月目".
         _re(r"(?:19|20)\d\d|\d+\s*月|\d+年(?!間)|\b(?:month|week|year)\s*\d|\d+\s*(?:[ヶか]月|週|年)目"),
         "the date", "時期"),
+    ValueKind(
+        "year",
+        # "Which year" wants a calendar year: a plan's "Month 1-3" or "Year 2" says when in
+        # the plan, not which year a book came out. "Which year of the plan" and 何年目 are
+        # dates, answered by the plan's points.
+        _re(r"\b(?:what|which) year\b(?!\s+of\b)|何年(?:に|から|頃|ごろ)"),
+        _re(r"(?:19|20)\d\d"),
+        "the year", "何年か"),
     ValueKind(
         "duration",
         _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes)\b|何年間|"
@@ -107,9 +116,9 @@ KINDS: tuple[ValueKind, ...] = (
         "the version", "バージョン"),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
-# A money, percentage, date, duration or version question also asks for a number:
+# A money, percentage, date, year, duration or version question also asks for a number:
 # count adds nothing beside them.
-SUBSUMES_COUNT = {"money", "percent", "date", "duration", "version"}
+SUBSUMES_COUNT = {"money", "percent", "date", "year", "duration", "version"}
 
 
 def asked_kinds(question: str) -> list[ValueKind]:

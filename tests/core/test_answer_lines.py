@@ -100,6 +100,10 @@ def test_lines_know_labels_items_and_rows():
     ("李世ドルとの対局ってどこの都市でやったの?", "place"),
     ("テスラのFSDって今バージョンいくつ?", "version"), ("who wrote the netflix paper", "name"),
     ("皮膚がんのCNNって学習に何時間かかったの?", "duration"),
+    ("google automl pricing per hour?", "money"), ("what's it priced at", "money"),
+    ("which year did the book come out", "year"), ("この本って何年に出たの?", "year"),
+    # A point of a plan is a date of the plan, not a calendar year.
+    ("what year of the 3 year plan has the paper?", "date"), ("Kaggleは何年目?", "date"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind

@@ -157,6 +157,9 @@ def test_a_covered_question_names_no_missing_words(tutor):
     ("how long did each game vs ke jie last", "The chapter doesn't state the duration"),
     # A course title in capitals is nobody's name.
     ("fast.aiのコースって誰が教えてるの?", "この章には名前の記載がありません"),
+    # A plan's "Month 1-3" or "Year 2" row says when in the plan, not when a book came out.
+    ("『ゼロから作るDeep Learning』って何年に出た本?", "この章には何年かの記載がありません"),
+    ("google automl pricing per hour?", "The chapter doesn't state the amount"),
     # "李世ドル" is a name, not a sum in dollars.
     ("AlphaGoとイ・セドルの対局の賞金っていくらだった?", "この章には金額の記載がありません"),
 ])
@@ -170,6 +173,7 @@ def test_a_value_about_something_else_is_no_answer(tutor, question, opening):
     "まとめではAI研究者の年収はどのくらいって書いてある?",  # the key "AI研究者:" owns the line
     "1年プランでKaggleに参加するのは何ヶ月目?",  # "Month 7-9" says when
     "What tool can I use for data version control?",  # a tool, not a version
+    "what year of the 3 year plan do i publish a paper?",  # "Year 3" is a unit, no name
 ])
 def test_the_value_asked_for_is_not_flagged_when_shown(tutor, question):
     answer = tutor.ask(question)
@@ -225,3 +229,16 @@ def test_a_year_the_chapter_never_names_is_said_to_be_missing(tutor):
     assert answer.outcome == "partial" and answer.unmentioned == ["2022"]
     # A year the chapter names is no telltale.
     assert "2016" not in tutor.ask("who did alphago play in 2016?").unmentioned
+
+
+@pytest.mark.parametrize(("question", "not_named"), [
+    # Judged by its parts: the chapter says "chapter" and "series", never "four-chapter".
+    ("What did the whole four-chapter series cover?", "four-chapter"),
+    ("When was an AI-based skin diagnosis device approved by the FDA?", "AI-based"),
+    # Symbols name nothing; "$" asks for a sum of money, which the answer holds.
+    ("how big was the netflix prize $$", "$$"),
+])
+def test_a_compound_or_symbols_are_not_missing_words(tutor, question, not_named):
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
+    assert not_named not in answer.message
