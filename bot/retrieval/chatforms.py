@@ -34,6 +34,23 @@ CHAT_FORMS = {
     "dunno": "don't know", "cam": "camera", "cams": "cameras", "convo": "conversation",
     "conf": "conference", "confs": "conferences", "intl": "international",
     "eval": "evaluation", "evals": "evaluations",
+    # Chat's asides and hedges say nothing about the topic: spelled out, they are everyday
+    # words that weigh nothing, where as unknown words they would count as missing. Not
+    # listed, for their second reading in ML chat: "dev" (a dev set), "prob" (probability),
+    # "def" (Python), "acc", "spec", "sens".
+    "esp": "especially", "rn": "right now", "tbh": "to be honest", "ngl": "not going to lie",
+    "imo": "in my opinion", "imho": "in my opinion", "btw": "by the way", "idk": "i don't know",
+    "iirc": "if i remember correctly", "afaik": "as far as i know", "fyi": "for your information",
+    "lol": "", "lmao": "", "omg": "", "smth": "something", "sth": "something",
+    "ofc": "of course",
+    "rly": "really", "srsly": "seriously", "ty": "thank you", "tysm": "thank you",
+    "nvm": "never mind", "kinda": "kind of", "sorta": "sort of", "gotta": "have to",
+    "tryna": "trying to", "b4": "before", "ez": "easy", "tldr": "in short",
+    "tl;dr": "in short", "devs": "developers", "ref": "reference",
+    "refs": "references", "prereq": "prerequisite", "prereqs": "prerequisites",
+    "intro": "introduction", "vid": "video", "vids": "videos", "repo": "repository",
+    "repos": "repositories", "lib": "library", "libs": "libraries", "fav": "favorite",
+    "fave": "favorite", "impl": "implementation", "yt": "youtube",
 }
 # A number with a unit run together: "3yr plan", "10hrs a week", "6mo". The chat forms of
 # units, and the one-letter ones that only stand after a number.
@@ -54,7 +71,7 @@ PHRASE_FORMS = (
     (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
     (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),
 )
-WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/|e\.g\.|i\.e\.|[A-Za-z]+)(?![\w/])")
+WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/|e\.g\.|i\.e\.|tl;dr|[A-Za-z][A-Za-z0-9]*)(?![\w/])")
 
 
 def standardize(question: str) -> str:

@@ -16,12 +16,16 @@ from bot.retrieval.chatforms import standardize
     ("what r the 3 projects", "what are the 3 projects"),
     ("Week1-4って何やる?", "Week 1-4って何やる?"),
     ("ex3 hint", "exercise 3 hint"),
+    ("sensitivity esp", "sensitivity especially"),
+    ("the DOI in the refs tbh", "the DOI in the references to be honest"),
+    ("what came b4 GNMT", "what came before GNMT"),
 ])
 def test_chat_shorthand_is_spelled_out(typed, read):
     assert standardize(typed) == read
 
 
-@pytest.mark.parametrize("kept", ["R and SQL for DS?", "H2O.ai", "GPT-4 params", "ResNet-152"])
+@pytest.mark.parametrize("kept", ["R and SQL for DS?", "H2O.ai", "GPT-4 params", "ResNet-152",
+                                  "GPT4 params", "dev set size?"])
 def test_names_and_numbers_are_left_alone(kept):
     assert standardize(kept).split()[0] == kept.split()[0]
 
@@ -41,3 +45,15 @@ def test_a_question_about_the_series_is_answered_from_its_overview(tutor):
     answer = tutor.ask("what did ch2 of this series cover?")
     assert answer.answered
     assert any("第2章" in line for p in answer.passages[:3] for line in p.quote)
+
+
+@pytest.mark.parametrize(("question", "aside"), [
+    ("the table in the skin cancer part, how did the cnn do vs the dermatologists? "
+     "sensitivity esp", "esp"),
+    ("quick q whats the DOI for the esteva dermatology paper in the refs", "refs"),
+    ("i'm a software engineer rn, what's the typical route into MLE?", "rn"),
+])
+def test_a_chat_aside_is_no_missing_word(tutor, question, aside):
+    # Before it was spelled out, each opened with "I couldn't find "…" in the chapter".
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
