@@ -1,7 +1,7 @@
 """Fit the answer-line model and the passage ranking on labelled question sets, each
 validated leave-one-set-out.
 
-    python benchmarks/fit_models.py tests/data/retrieval_*.yaml [--write]
+    python benchmarks/fit_models.py tests/data/retrieval_*.yaml [--write] [--ranking-only]
 
 Lines: for every in-scope question, each retrieved passage that holds an evidence string
 gives one example per line: the lines holding an evidence string are the answer lines.
@@ -130,13 +130,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--ranking-only", action="store_true",
+                        help="keep the line model as it is and fit the ranking on it")
     args = parser.parse_args()
     tutor = Tutor.open(load_settings())
     tutor.load_dense_in_background().join()
     sets = sorted(Path(f).stem for f in args.files)
-    by_set = {Path(f).stem: examples(tutor, Path(f)) for f in args.files}
-    save(leave_one_set_out(by_set, "best line right"), FEATURES, sets, MODEL_FILE, args.write)
-    load_weights.cache_clear()
+    if not args.ranking_only:
+        by_set = {Path(f).stem: examples(tutor, Path(f)) for f in args.files}
+        save(leave_one_set_out(by_set, "best line right"), FEATURES, sets, MODEL_FILE,
+             args.write)
+        load_weights.cache_clear()
     by_set = {Path(f).stem: ranking_examples(tutor, Path(f)) for f in args.files}
     save(leave_one_set_out(by_set, "R@1"), RANK_FEATURES, sets, RANKING_FILE, args.write)
     load_ranking.cache_clear()

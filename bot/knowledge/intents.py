@@ -54,6 +54,13 @@ class Intents:
         return {intent.name: set(intent.owns) for intent in self.intents
                 if intent.owns and intent.name not in asked}
 
+    def asked_names(self, question: str) -> set[str]:
+        return {intent.name for intent in self.matching(question)}
+
+    def owned_by(self, name: str) -> set[str]:
+        """The sections the named kind of question owns (none for an unknown name)."""
+        return {s for intent in self.intents if intent.name == name for s in intent.owns}
+
     def unasked_sections(self, question: str) -> set[str]:
         """Top-level sections owned by a kind of question this question is not."""
         asked = {intent.name for intent in self.matching(question)}

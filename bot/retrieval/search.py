@@ -44,7 +44,9 @@ OWNER_FEATURES = {"citation": "unasked_citation", "exercise": "unasked_exercise"
                   "summary": "unasked_summary", "hint": "unasked_hint"}
 RANK_FEATURES = ("lexical", "dense", "dense_ja", "fused", "inverse_rank", "position_mismatch",
                  *OWNER_FEATURES.values(), "unasked_prompt", "no_answer_kind", "phrase",
-                 "best_line", "line_kind_held", "heading_cover", "own_cover")
+                 "best_line", "line_kind_held", "heading_cover", "own_cover", "prompt_passed")
+# Kinds of question about what follows an exercise's prompt: its hints, its model answer.
+PAST_PROMPT_INTENTS = frozenset({"hint", "model_answer"})
 
 
 @dataclass(frozen=True)
@@ -369,8 +371,18 @@ class Retriever:
         return {**{feature: owned_by.get(feature, none).astype(np.float32)
                    for feature in OWNER_FEATURES.values()},
                 "unasked_prompt": (owned & (self._depths == 2)).astype(np.float32),
+                "prompt_passed": self._prompts_passed(plan),
                 "position_mismatch": mismatch, "no_answer_kind": lacking,
                 "phrase": self._verbatim_phrases(plan, candidates)}
+
+    def _prompts_passed(self, plan: QueryPlan) -> np.ndarray:
+        """Per passage, 1 for an exercise's own prompt when the question asks for its hints
+        or its model answer: "exercise 1 sample answer, which case study?" shares its
+        words with the prompt ("5つのケーススタディから…") but wants what follows it."""
+        if not self.intents.asked_names(plan.text) & PAST_PROMPT_INTENTS:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        exercises = self._under_any(self.intents.owned_by("exercise"))
+        return (exercises & (self._depths == 2)).astype(np.float32)
 
     def _under_any(self, headings: set[str]) -> np.ndarray:
         """Per passage, whether one of its headings (at any level) is one of these."""
@@ -420,6 +432,7 @@ class Retriever:
                 best.features[2] if best else 0.0,
                 self._covered(plan.tokens, heading) / total if question else 0.0,
                 self._covered(plan.tokens, own) / total if question else 0.0,
+                flags["prompt_passed"][i],
             ])
         return np.array(rows, dtype=np.float32)
 

@@ -1,5 +1,6 @@
 """Ranking behaviours a learner notices: the section asked about comes first."""
 
+import numpy as np
 import pytest
 
 from bot.retrieval.answer import gather_evidence
@@ -104,3 +105,28 @@ def test_a_question_whose_kind_of_answer_is_absent_is_declined(tutor, question):
 
 def test_the_closing_words_are_found_by_their_heading(tutor):
     assert top_paths(tutor, "おわりにでは何が身についたと書いてある?")[0].startswith("おわりに")
+
+
+@pytest.mark.parametrize("question", [
+    "in the model answer for problem 1, which case study was picked?",
+    "演習1の解答例ではどのケーススタディを選んでた?",
+])
+def test_a_model_answer_question_gets_the_answer_not_the_prompt(tutor, question):
+    # The prompt shares the question's words ("5つのケーススタディから…") but the
+    # question asks for what follows it: the fitted `prompt_passed` weighs that.
+    top = tutor.ask(question).passages[0]
+    assert "解答例" in top.heading_path, top.path_text
+
+
+def test_a_question_about_the_exercise_itself_still_gets_its_prompt(tutor):
+    top = tutor.ask("what does exercise 1 ask me to do?").passages[0]
+    assert top.path_text.endswith("問題1(難易度:easy)")
+
+
+def test_prompts_are_marked_only_when_hints_or_answers_are_asked(tutor):
+    retriever = tutor.retriever
+    asked = retriever._prompts_passed(retriever.plan("問題2の模範解答を見せて"))
+    plain = retriever._prompts_passed(retriever.plan("問題2って何を答える問題?"))
+    prompts = {retriever.chunks[i].path_text for i in np.flatnonzero(asked)}
+    assert prompts and all(p.endswith(")") and "演習問題" in p for p in prompts)
+    assert not plain.any()
