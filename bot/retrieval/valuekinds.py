@@ -44,8 +44,10 @@ KINDS: tuple[ValueKind, ...] = (
         # "how much" alone may ask for a quantity ("by how much?"): money only as a price.
         _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|\b(?:cost(?:s|ing)?|"
             r"pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize|"
-            r"make in)\b|\$|"
-            r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル"),
+            # Not "worth", "spend" or "budget": "worth following", "spend watching", "budget
+            # study time" ask for no sum.
+            r"make in|expensive|cheap(?:er|est)?|afford|revenues?)\b|\$|"
+            r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル|売上|収益"),
         _re(r"[$¥€£]|(?<![ァ-ヴー])ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
         "the amount", "金額"),
     ValueKind(
@@ -60,7 +62,9 @@ KINDS: tuple[ValueKind, ...] = (
         # "param count", "the camera count": count the noun, not the verb ("count as").
         _re(r"\bhow many\b|\bnumber of\b|\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
             r"何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
-            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)|いくつ"),
+            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)|いくつ|"
+            # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
+            r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
         # calendar year ("Netflix Prize(2006-2009)" does not say how many teams).
         _re(r"(?<![\d.,])(?!(?:19|20)\d\d(?![\d,]))(?![\d.,]+\s*(?:%|パーセント))\d"),
@@ -68,6 +72,7 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "date",
         _re(r"\bwhen\b(?!\s+(?:should|do|can|to)\b)|\bwhat date\b|\b(?:what|which) year of\b|"
+            r"\b(?:release|launch) date\b|発売日|公開日|リリース日|"
             r"いつ(?!まで|から)|何月|何[ヶか]月目|何カ月目|何週目|何年目"),
         # A point of a study plan answers "when in the plan": "Month 7-9", "3ヶ月目".
         _re(r"(?:19|20)\d\d|\d+\s*月|\d+年(?!間)|\b(?:month|week|year)\s*\d|\d+\s*(?:[ヶか]月|週|年)目"),

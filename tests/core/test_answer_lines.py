@@ -104,6 +104,8 @@ def test_lines_know_labels_items_and_rows():
     ("which year did the book come out", "year"), ("この本って何年に出たの?", "year"),
     # A point of a plan is a date of the plan, not a calendar year.
     ("what year of the 3 year plan has the paper?", "date"), ("Kaggleは何年目?", "date"),
+    ("Kaggleのユーザー数は?", "count"), ("how expensive is the nanodegree", "money"),
+    ("what's the release date of gpt-4", "date"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
@@ -115,6 +117,14 @@ def test_the_kind_of_value_asked_for(text, kind):
 ])
 def test_a_relative_where_asks_for_no_place(text):
     assert "place" not in {kind.name for kind in asked_kinds(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "nlp conferences worth following?", "how much time do they spend on kaggle?",
+    "how should i budget my study time?",
+])
+def test_worth_spend_and_budget_ask_for_no_sum(text):
+    assert "money" not in {kind.name for kind in asked_kinds(text)}
 
 
 def test_count_as_a_verb_asks_for_no_number():

@@ -160,6 +160,8 @@ def test_a_covered_question_names_no_missing_words(tutor):
     # A plan's "Month 1-3" or "Year 2" row says when in the plan, not when a book came out.
     ("『ゼロから作るDeep Learning』って何年に出た本?", "この章には何年かの記載がありません"),
     ("google automl pricing per hour?", "The chapter doesn't state the amount"),
+    # GNMT's "8層Encoder" is no layer count of BERT's.
+    ("BERTの層数は?", "この章には数の記載がありません"),
     # "李世ドル" is a name, not a sum in dollars.
     ("AlphaGoとイ・セドルの対局の賞金っていくらだった?", "この章には金額の記載がありません"),
 ])
