@@ -22,6 +22,7 @@ class Term:
     aliases_ja: tuple[str, ...] = ()
     ask_forms: tuple[str, ...] = ()  # how learners say it where the chapter does not
     note: str = ""
+    person: bool = False  # a person's name: what a who-question asks for
 
     @property
     def english_forms(self) -> tuple[str, ...]:
@@ -165,7 +166,15 @@ def _term(path: Path, index: int, entry: object) -> Term:
         aliases_ja=_string_list(where, entry, "aliases_ja"),
         ask_forms=_string_list(where, entry, "ask_forms"),
         note=str(entry.get("note") or "").strip(),
+        person=_flag(where, entry, "person"),
     )
+
+
+def _flag(where: str, entry: dict, key: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise KnowledgeError(f"{where}: field '{key}' must be true or false")
+    return value
 
 
 def _string_list(where: str, entry: dict, key: str) -> tuple[str, ...]:

@@ -238,7 +238,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     if _broken_compound(retriever, top, result.query, dict(zip(words, said, strict=True))):
         missing = 1.0
     asked = float(bool(names) or _asked_noun_missing(retriever, result, result.hits[0], bridged)
-                  or not retriever.has_answer_kind(top, result.expected))
+                  or not retriever.holds_answer(top, result.query, result.expected))
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing, asked)
@@ -333,12 +333,14 @@ def own_spelling(question: str, word: str) -> str:
 
 
 def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
-                  names: NameForms, section: str = "") -> str | None:
+                  names: NameForms, section: str = "", person_named: bool = False) -> str | None:
     """The kind of value the question asks for (a date, a place, a sum of money …) when no
     line quoted for the best passage holds one about the asked subject: "When was GPT-4
-    released?" answered with GPT-4's parameter count would read as if the chapter knew."""
+    released?" answered with GPT-4's parameter count would read as if the chapter knew.
+    `person_named`: the quote names a person of the glossary for a who-question about a
+    chapter subject (李世ドル for "AlphaGoに負けた世界チャンピオンは誰?")."""
     kinds = result.lines.kinds if result.lines else ()
-    if not kinds:
+    if not kinds or (person_named and all(kind.name == "name" for kind in kinds)):
         return None
     if subjects and not _names_any(f"{best.path_text} {best.text}", subjects) \
             and not _names_any(section, subjects):
@@ -563,10 +565,13 @@ class AnswerBuilder:
         shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
         unmentioned = unmentioned_words(self.retriever, result, shown)
         text = answered_message(language, unmentioned)
+        person_named = self.retriever.asks_person_of_subject(result.query) \
+            and self.retriever.names_person(" ".join(passages[0].quote))
         missing_kind = unstated_kind(result, passages[0],
                                      self.retriever.subject_terms(result.query),
                                      self.name_forms,
-                                     self.retriever.section_text(shown[0].position))
+                                     self.retriever.section_text(shown[0].position),
+                                     person_named)
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
                 else BY_NAME[missing_kind].label_en
@@ -579,7 +584,10 @@ class AnswerBuilder:
         """Whether one of the best two passages holds the kind of thing the question asks
         for: with no price among them, "What does FSD cost?" is not answered, however
         much else about FSD they say."""
-        return any(self.retriever.has_answer_kind(hit.position, result.expected)
+        # A person the glossary knows answers a who-question about a chapter subject in
+        # whatever script the chapter names them; without a subject ("who won the world
+        # cup?") a name in the chapter is no answer.
+        return any(self.retriever.holds_answer(hit.position, result.query, result.expected)
                    for hit in result.hits[:ANSWER_KIND_DEPTH])
 
     def confidence(self, result: SearchResult) -> float:

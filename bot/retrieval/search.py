@@ -122,6 +122,7 @@ class Retriever:
         self.index = index
         self.glossary = glossary
         self.intents = intents or Intents()
+        self._persons: tuple[str, ...] | None = None
         self.references = references or ReferenceMap({})
         self.settings = settings
         self.embedder = embedder
@@ -157,6 +158,34 @@ class Retriever:
         """The named things a text is about: glossary terms whose English name is a name
         ("Google Translate", "Netflix", not "accuracy"), however the text spells them."""
         return [term for term in self.glossary.named(text) if term.en[:1].isupper()]
+
+    def asks_person_of_subject(self, query: str) -> bool:
+        """A who-question, and nothing else its intents expect, about a named subject of the
+        chapter: "AlphaGoに負けた世界チャンピオンは誰?" (not "who won the world cup?")."""
+        return ("person" in self.intents.asked_names(query)
+                and len(self.intents.expected_answers(query)) == 1
+                and bool(self.subject_terms(query)))
+
+    def holds_answer(self, position: int, query: str,
+                     expected: list[re.Pattern[str]]) -> bool:
+        """Whether a passage holds the kinds of answer the question's intents expect; for a
+        who-question about a chapter subject, a person of the glossary in any script."""
+        return self.has_answer_kind(position, expected) or (
+            self.asks_person_of_subject(query)
+            and self.names_person(self.chunks[position].text))
+
+    def names_person(self, text: str) -> bool:
+        """Whether a text names a person of the glossary, in the chapter's own script:
+        李世ドル is a name as much as "Silver, D.", which the person intent's pattern sees."""
+        folded = fold(text)
+        return any(name in folded for name in self._person_names)
+
+    @property
+    def _person_names(self) -> tuple[str, ...]:
+        if self._persons is None:
+            self._persons = tuple(fold(form) for term in self.glossary.terms if term.person
+                                  for form in term.japanese_forms if len(form) >= 2)
+        return self._persons
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
         query = standardize(query)  # chat shorthand spelled out: "langs", "rec sys"

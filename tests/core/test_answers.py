@@ -244,3 +244,18 @@ def test_a_compound_or_symbols_are_not_missing_words(tutor, question, not_named)
     answer = tutor.ask(question)
     assert answer.outcome == "answered", answer.message
     assert not_named not in answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "AlphaGoに負けた世界チャンピオンは誰?", "who did alphago beat in 2016?",
+])
+def test_a_who_question_is_answered_by_a_name_in_the_chapters_script(tutor, question):
+    # 李世ドル is a person of the glossary (`person: true`); the person intent's own
+    # pattern knows Latin names only ("Silver, D.", "(Andrew Ng)").
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
+    assert "李世ドル" in " ".join(answer.passages[0].quote)
+
+
+def test_a_who_question_about_no_chapter_subject_is_still_declined(tutor):
+    assert tutor.ask("who won the world cup?").outcome == "abstained"

@@ -8,6 +8,7 @@ import yaml
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.document import KnowledgeError, load_chapter, load_chapters
+from bot.knowledge.glossary import load_glossary
 from tests.conftest import SEED_FILE
 
 
@@ -109,3 +110,17 @@ def test_knowledge_base_loads_from_a_copy(tmp_path, knowledge):
         shutil.copy(knowledge.directory / name, tmp_path / name)
     copy = KnowledgeBase.load(tmp_path)
     assert len(copy.glossary) == len(knowledge.glossary)
+
+
+def test_a_glossary_person_flag_must_be_true_or_false(tmp_path):
+    bad = tmp_path / "glossary.yaml"
+    bad.write_text("terms:\n  - en: Lee Sedol\n    ja: 李世ドル\n    person: yes please\n",
+                   encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"glossary\.yaml: terms\[0\]: field 'person'"):
+        load_glossary(bad)
+
+
+def test_the_glossary_knows_the_chapters_people(knowledge):
+    people = {term.en for term in knowledge.glossary.terms if term.person}
+    assert {"Lee Sedol", "Ke Jie", "Koki Saito"} <= people
+    assert "AlphaGo" not in people
