@@ -50,7 +50,7 @@ class Intents:
 
     def unasked_by_intent(self, question: str) -> dict[str, set[str]]:
         """Per kind of question this one is not, the sections that kind owns."""
-        asked = {intent.name for intent in self.matching(question)}
+        asked = self.asked_names(question)
         return {intent.name: set(intent.owns) for intent in self.intents
                 if intent.owns and intent.name not in asked}
 
@@ -63,7 +63,7 @@ class Intents:
 
     def unasked_sections(self, question: str) -> set[str]:
         """Top-level sections owned by a kind of question this question is not."""
-        asked = {intent.name for intent in self.matching(question)}
+        asked = self.asked_names(question)
         return {s for intent in self.intents if intent.name not in asked for s in intent.owns}
 
     def expected_answers(self, question: str) -> list[re.Pattern[str]]:

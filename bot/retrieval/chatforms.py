@@ -35,7 +35,7 @@ CHAT_FORMS = {
     "conf": "conference", "confs": "conferences", "intl": "international",
     "eval": "evaluation", "evals": "evaluations",
     # Chat's asides and hedges say nothing about the topic: spelled out, they are everyday
-    # words that weigh nothing, where as unknown words they would count as missing. Not
+    # words that weigh nothing, whereas unknown words would count as missing. Not
     # listed, for their second reading in ML chat: "dev" (a dev set), "prob" (probability),
     # "def" (Python), "acc", "spec", "sens".
     "esp": "especially", "rn": "right now", "tbh": "to be honest", "ngl": "not going to lie",
