@@ -238,7 +238,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     if _broken_compound(retriever, top, result.query, dict(zip(words, said, strict=True))):
         missing = 1.0
     asked = float(bool(names) or _asked_noun_missing(retriever, result, result.hits[0], bridged)
-                  or not retriever.holds_answer(top, result.query, result.expected))
+                  or not retriever.holds_answer(top, result))
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing, asked)
@@ -565,7 +565,7 @@ class AnswerBuilder:
         shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
         unmentioned = unmentioned_words(self.retriever, result, shown)
         text = answered_message(language, unmentioned)
-        person_named = self.retriever.asks_person_of_subject(result.query) \
+        person_named = result.asks_person \
             and self.retriever.names_person(" ".join(passages[0].quote))
         missing_kind = unstated_kind(result, passages[0],
                                      self.retriever.subject_terms(result.query),
@@ -587,7 +587,7 @@ class AnswerBuilder:
         # A person the glossary knows answers a who-question about a chapter subject in
         # whatever script the chapter names them; without a subject ("who won the world
         # cup?") a name in the chapter is no answer.
-        return any(self.retriever.holds_answer(hit.position, result.query, result.expected)
+        return any(self.retriever.holds_answer(hit.position, result)
                    for hit in result.hits[:ANSWER_KIND_DEPTH])
 
     def confidence(self, result: SearchResult) -> float:

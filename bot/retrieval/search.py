@@ -72,6 +72,8 @@ class SearchResult:
     # What an answer must contain, by the question's kind (intents.yaml `expects`).
     expected: list[re.Pattern[str]] = field(default_factory=list)
     lines: LineQuestion | None = None  # what answer-line choice needs of the question
+    # A who-question about a named subject of the chapter (Retriever.holds_answer).
+    asks_person: bool = False
 
 
 @dataclass
@@ -82,6 +84,8 @@ class QueryPlan:
     tokens: list[str]
     expected: list[re.Pattern[str]] = field(default_factory=list)
     lines: LineQuestion | None = None
+    intents: frozenset[str] = frozenset()  # the kinds of question it is (intents.yaml)
+    asks_person: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +126,9 @@ class Retriever:
         self.index = index
         self.glossary = glossary
         self.intents = intents or Intents()
-        self._persons: tuple[str, ...] | None = None
+        # The glossary's people as the chapter writes them (李世ドル), folded.
+        self._person_names = tuple(fold(form) for term in glossary.terms if term.person
+                                   for form in term.japanese_forms if len(form) >= 2)
         self.references = references or ReferenceMap({})
         self.settings = settings
         self.embedder = embedder
@@ -159,33 +165,17 @@ class Retriever:
         ("Google Translate", "Netflix", not "accuracy"), however the text spells them."""
         return [term for term in self.glossary.named(text) if term.en[:1].isupper()]
 
-    def asks_person_of_subject(self, query: str) -> bool:
-        """A who-question, and nothing else its intents expect, about a named subject of the
-        chapter: "AlphaGoに負けた世界チャンピオンは誰?" (not "who won the world cup?")."""
-        return ("person" in self.intents.asked_names(query)
-                and len(self.intents.expected_answers(query)) == 1
-                and bool(self.subject_terms(query)))
-
-    def holds_answer(self, position: int, query: str,
-                     expected: list[re.Pattern[str]]) -> bool:
+    def holds_answer(self, position: int, result: SearchResult) -> bool:
         """Whether a passage holds the kinds of answer the question's intents expect; for a
         who-question about a chapter subject, a person of the glossary in any script."""
-        return self.has_answer_kind(position, expected) or (
-            self.asks_person_of_subject(query)
-            and self.names_person(self.chunks[position].text))
+        return self.has_answer_kind(position, result.expected) or (
+            result.asks_person and self.names_person(self.chunks[position].text))
 
     def names_person(self, text: str) -> bool:
         """Whether a text names a person of the glossary, in the chapter's own script:
         李世ドル is a name as much as "Silver, D.", which the person intent's pattern sees."""
         folded = fold(text)
         return any(name in folded for name in self._person_names)
-
-    @property
-    def _person_names(self) -> tuple[str, ...]:
-        if self._persons is None:
-            self._persons = tuple(fold(form) for term in self.glossary.terms if term.person
-                                  for form in term.japanese_forms if len(form) >= 2)
-        return self._persons
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
         query = standardize(query)  # chat shorthand spelled out: "langs", "rec sys"
@@ -201,14 +191,18 @@ class Retriever:
             # Earlier turns count once, the new question twice: "what about its accuracy?"
             # after a question on Netflix's value is about accuracy first.
             tokens += tokens + [t for t in tokenize(context) if t not in tokens]
-        intents = {intent.name for intent in self.intents.matching(query)}
+        intents = frozenset(self.intents.asked_names(query))
+        expected = self.intents.expected_answers(query)
         lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
                              kinds=tuple(asked_kinds(query)),
                              citation_asked="citation" in intents, wants_list=wants_list(query),
                              list_size=asked_list_size(query),
                              cited=self.cited_for(query) or self.cited_for(context))
-        return QueryPlan(query, matched, expanded, tokens, self.intents.expected_answers(query),
-                         lines)
+        # A who-question, and nothing else its intents expect, about a named subject of the
+        # chapter: "AlphaGoに負けた世界チャンピオンは誰?", not "who won the world cup?".
+        asks_person = "person" in intents and len(expected) == 1 \
+            and bool(self.subject_terms(query))
+        return QueryPlan(query, matched, expanded, tokens, expected, lines, intents, asks_person)
 
     def cited_for(self, text: str) -> tuple[str, ...]:
         """The starts of the reference entries a text asks about: an entry the text names
@@ -408,7 +402,7 @@ class Retriever:
         """Per passage, 1 for an exercise's own prompt when the question asks for its hints
         or its model answer: "exercise 1 sample answer, which case study?" shares its
         words with the prompt ("5つのケーススタディから…") but wants what follows it."""
-        if not self.intents.asked_names(plan.text) & PAST_PROMPT_INTENTS:
+        if not plan.intents & PAST_PROMPT_INTENTS:
             return np.zeros(len(self.chunks), dtype=np.float32)
         exercises = self._under_any(self.intents.owned_by("exercise"))
         return (exercises & (self._depths == 2)).astype(np.float32)
@@ -519,4 +513,5 @@ class Retriever:
             dense_top=None if dense is None else float(dense.max()),
             expected=plan.expected,
             lines=plan.lines,
+            asks_person=plan.asks_person,
         )
