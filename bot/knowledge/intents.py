@@ -48,9 +48,9 @@ class Intents:
         text = unicodedata.normalize("NFKC", question).lower()
         return [intent for intent in self.intents if intent.matches(text)]
 
-    def unasked_by_intent(self, question: str) -> dict[str, set[str]]:
-        """Per kind of question this one is not, the sections that kind owns."""
-        asked = self.asked_names(question)
+    def unasked_by_intent(self, asked: frozenset[str]) -> dict[str, set[str]]:
+        """Per kind of question other than those asked (`asked_names`), the sections that
+        kind owns."""
         return {intent.name: set(intent.owns) for intent in self.intents
                 if intent.owns and intent.name not in asked}
 

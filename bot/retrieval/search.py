@@ -374,7 +374,7 @@ class Retriever:
         many of the kinds of answer the question expects the passage lacks; and a run of
         the question's English words held verbatim (a title). The fitted ranking weighs
         them."""
-        unasked = self.intents.unasked_by_intent(plan.text)
+        unasked = self.intents.unasked_by_intent(plan.intents)
         owned_by = {OWNER_FEATURES[name]: self._under_any(headings)
                     for name, headings in unasked.items() if name in OWNER_FEATURES}
         owned = self._under_any({h for hs in unasked.values() for h in hs})
