@@ -24,6 +24,7 @@ from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
 from bot.retrieval.specificity import specificity
 from bot.retrieval.tokenize import (
+    HIRAGANA_RE,
     LATIN_TERM_RE,
     content_words,
     japanese_compounds,
@@ -44,7 +45,9 @@ NEAREST_SHOWN = 3
 # How deep a price, a name or a formula may sit and still be the answer: an in-scope
 # question's answer is first or second; a near miss finds one only by chance, lower down.
 ANSWER_KIND_DEPTH = 2
-QUESTION_PREFIXES = ("何", "幾")  # 何語, 何人: the question word, not its topic
+# The Japanese question words (何語, 何人, いつごろ, どのくらい): what is asked, not its topic.
+QUESTION_PREFIXES = ("何", "幾", "誰", "いつ", "どこ", "どれ", "どの", "どう", "どんな", "だれ",
+                     "なに", "なん", "いくら", "いくつ")
 KATAKANA_RE = re.compile(r"[ァ-ヴー・]{2,}")
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
@@ -307,7 +310,9 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     glossed = glossed_words(result)
     missing = []
     for word in judged_words(result.query):
-        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or (
+        # A word in hiragana alone is everyday language (ふつう, いろいろ): the chapter
+        # has no name or term written that way to be missing.
+        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word) or (
                 word not in names and specificity(word) < UNMENTIONED_SPECIFICITY):
             continue
         if not any(_says(retriever, hit, word, bridges)

@@ -182,6 +182,15 @@ def test_the_value_asked_for_is_not_flagged_when_shown(tutor, question):
     assert answer.answered and not answer.unmentioned, answer.message
 
 
+@pytest.mark.parametrize("question", [
+    "ふつうのモデルと基盤モデルってどう違うの?",  # ふつう: everyday words are written in hiragana
+    "AGIはいつごろ実現するって予測されてる?",  # いつごろ asks when; 実現 is the chapter's word
+])
+def test_everyday_and_question_words_are_not_called_missing(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], answer.message
+
+
 @pytest.mark.parametrize(("question", "entry"), [
     ("テスラの自動運転の論文、arXivの番号って何?", "arXiv:1604.07316"),
     ("which journal published the skin cancer paper?", "Nature, 542(7639)"),
