@@ -44,8 +44,7 @@ OWNER_FEATURES = {"citation": "unasked_citation", "exercise": "unasked_exercise"
                   "summary": "unasked_summary", "hint": "unasked_hint"}
 RANK_FEATURES = ("lexical", "dense", "dense_ja", "fused", "inverse_rank", "position_mismatch",
                  *OWNER_FEATURES.values(), "unasked_prompt", "no_answer_kind", "phrase",
-                 "best_line", "line_kind_held", "heading_cover", "own_cover", "prompt_passed",
-                 "asked_heading")
+                 "best_line", "line_kind_held", "heading_cover", "own_cover", "prompt_passed")
 # Kinds of question about what follows an exercise's prompt: its hints, its model answer.
 PAST_PROMPT_INTENTS = frozenset({"hint", "model_answer"})
 
@@ -143,7 +142,6 @@ class Retriever:
         self._depths = np.array([len(c.heading_path) for c in self.chunks])
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
         self._under: dict[frozenset[str], np.ndarray] = {}
-        self._titled: dict[frozenset[str], np.ndarray] = {}
         self._katakana: frozenset[str] | None = None
         self._sections: dict[tuple[str, ...], str] = {}
         self._cross_topic = {heading for intent in self.intents.intents
@@ -397,7 +395,6 @@ class Retriever:
                    for feature in OWNER_FEATURES.values()},
                 "unasked_prompt": (owned & (self._depths == 2)).astype(np.float32),
                 "prompt_passed": self._prompts_passed(plan),
-                "asked_heading": self._asked_headings(plan),
                 "position_mismatch": mismatch, "no_answer_kind": lacking,
                 "phrase": self._verbatim_phrases(plan, candidates)}
 
@@ -409,19 +406,6 @@ class Retriever:
             return np.zeros(len(self.chunks), dtype=np.float32)
         exercises = self._under_any(self.intents.owned_by("exercise"))
         return (exercises & (self._depths == 2)).astype(np.float32)
-
-    def _asked_headings(self, plan: QueryPlan) -> np.ndarray:
-        """Per passage, 1 when its own heading names the kind of section the question asks
-        for: "why run it on the phone?" asks for a 利点 or 理由 block, "what's the
-        output?" for 成果物, whatever the rest of the question shares with the definition."""
-        words = frozenset(w for intent in self.intents.intents if intent.name in plan.intents
-                          for w in intent.adds)
-        found = self._titled.get(words)
-        if found is None:
-            found = self._titled[words] = np.array(
-                [bool(c.heading_path) and any(w in c.heading_path[-1] for w in words)
-                 for c in self.chunks], dtype=np.float32)
-        return found
 
     def _under_any(self, headings: set[str]) -> np.ndarray:
         """Per passage, whether one of its headings (at any level) is one of these."""
@@ -471,7 +455,7 @@ class Retriever:
                 best.features[2] if best else 0.0,
                 self._covered(plan.tokens, heading) / total if question else 0.0,
                 self._covered(plan.tokens, own) / total if question else 0.0,
-                flags["prompt_passed"][i], flags["asked_heading"][i],
+                flags["prompt_passed"][i],
             ])
         return np.array(rows, dtype=np.float32)
 
