@@ -22,7 +22,7 @@ from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
 from bot.retrieval.quotes import mark_terms, passage_lines
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
-from bot.retrieval.specificity import specificity
+from bot.retrieval.specificity import misspelled_common, specificity
 from bot.retrieval.tokenize import (
     HIRAGANA_RE,
     LATIN_TERM_RE,
@@ -312,7 +312,8 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     for word in judged_words(result.query):
         # A word in hiragana alone is everyday language (ふつう, いろいろ): the chapter
         # has no name or term written that way to be missing.
-        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word) or (
+        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word) \
+                or misspelled_common(own_spelling(result.query, word).lower()) or (
                 word not in names and specificity(word) < UNMENTIONED_SPECIFICITY):
             continue
         if not any(_says(retriever, hit, word, bridges)

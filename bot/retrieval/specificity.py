@@ -76,6 +76,30 @@ def specificity(word: str) -> float:
     return min(1.0, max(0.0, value))
 
 
+# A long word the lists lack, one keystroke from a word this common, is that word mistyped.
+TYPO_MIN_LENGTH = 6
+TYPO_ZIPF = 3.5
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=4096)
+def misspelled_common(word: str) -> bool:
+    """Whether an English word is a common word mistyped ("acording", "numbrs"): absent from
+    the lists, and one deletion, insertion, substitution or swap from a word at least as
+    common as TYPO_ZIPF. Names the lists lack ("Spotify") are no keystroke from one."""
+    if len(word) < TYPO_MIN_LENGTH or not word.isascii() or not word.isalpha() \
+            or zipf(word, "en") > 0:
+        return False
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    variants = {a + b[1:] for a, b in splits if b}
+    variants |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    variants |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    variants |= {a + c + b for a, b in splits for c in LETTERS}
+    variants.discard(word)
+    centibels = _centibels(tuple(variants), "en")
+    return centibels is not None and 9 - centibels / 100 >= TYPO_ZIPF
+
+
 def warm_up() -> None:
     _table()
 

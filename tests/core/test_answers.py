@@ -133,6 +133,11 @@ def test_a_word_the_chapter_has_elsewhere_is_not_called_missing(tutor):
     assert answer.message.startswith("Here is what the chapter says")
 
 
+def test_a_name_one_keystroke_from_no_common_word_is_still_missing(tutor):
+    answer = tutor.ask("How many subscribrs does Spotify have?")
+    assert answer.status == "abstained" and answer.unmentioned == ["Spotify"]
+
+
 def test_a_japanese_compound_is_named_whole(tutor):
     answer = tutor.ask("富士山の高さは?")
     assert answer.status == "abstained" and answer.unmentioned == ["富士山"]
@@ -185,6 +190,7 @@ def test_the_value_asked_for_is_not_flagged_when_shown(tutor, question):
 @pytest.mark.parametrize("question", [
     "ふつうのモデルと基盤モデルってどう違うの?",  # ふつう: everyday words are written in hiragana
     "AGIはいつごろ実現するって予測されてる?",  # いつごろ asks when; 実現 is the chapter's word
+    "what was the skin cancer cnn's sensitivty?",  # "sensitivity" mistyped
 ])
 def test_everyday_and_question_words_are_not_called_missing(tutor, question):
     answer = tutor.ask(question)

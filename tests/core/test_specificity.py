@@ -88,3 +88,13 @@ def test_every_word_weighs_as_with_wordfreq(language):
         assert specificity._centibels((word,), language) == centibels, word
     for word in [*list(whole[language])[::7], "carbonara", "株価", "think", "結果", "tire"]:
         assert specificity.specificity(word) == pytest.approx(reference(word, whole), abs=1e-9)
+
+
+@pytest.mark.parametrize(("word", "mistyped"), [
+    ("acording", True), ("numbrs", True), ("sensitivty", True),  # one keystroke off
+    ("spotify", False), ("kubernetes", False),  # names the lists lack, near no common word
+    ("according", False),  # a word of the lists is no typo
+    ("hulu", False),  # too short to tell from a word: "hull"
+])
+def test_a_common_word_mistyped_is_told_from_a_name(word, mistyped):
+    assert specificity.misspelled_common(word) is mistyped
