@@ -62,7 +62,8 @@ KINDS: tuple[ValueKind, ...] = (
         # "param count", "the camera count": count the noun, not the verb ("count as").
         _re(r"\bhow many\b|\bnumber of\b|\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
             r"何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
-            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)|いくつ|"
+            # "何社か教えて" asks for some companies, not how many: 何 + counter + か is "some".
+            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)(?!か)|いくつ|"
             # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
             r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
@@ -126,6 +127,47 @@ BY_NAME = {kind.name: kind for kind in KINDS}
 SUBSUMES_COUNT = {"money", "percent", "date", "year", "duration", "version"}
 
 
+# What a count counts: "何人" and "how many users" count people, and "1日1,000億語" (words)
+# does not answer them where "1日5億人" does. Japanese writes the counter after the number;
+# English questions name the noun, which maps to the chapter's counter.
+COUNTER_JA_RE = re.compile(
+    r"何(言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章])(?!か)")
+COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b")
+COUNTERS_EN = {
+    **dict.fromkeys(("people", "persons", "users", "members", "subscribers", "customers",
+                     "employees", "students", "researchers", "experts", "viewers"), "人"),
+    "languages": "言語", "words": "語", "companies": "社", "firms": "社", "books": "冊",
+    **dict.fromkeys(("devices", "cars", "vehicles", "cameras", "units"), "台"),
+    "layers": "層", "games": "局|試合", "matches": "局|試合", "posts": "記事",
+    "articles": "記事", "countries": "[カかヶケ]国",
+}
+
+
+def asked_counter(text: str) -> tuple[str, str] | None:
+    """The counter of what a count question counts, as a regex (人, 言語 …), with the
+    question's own English noun when it has one: None when it counts nothing named."""
+    match = COUNTER_JA_RE.search(text)
+    if match:
+        return _ja_counter(match.group(1)), ""
+    match = COUNTER_EN_RE.search(text)
+    if match and match.group(1) in COUNTERS_EN:
+        return COUNTERS_EN[match.group(1)], match.group(1)
+    return None
+
+
+def _ja_counter(counter: str) -> str:
+    return "[カかヶケ]国" if counter.endswith("国") else counter
+
+
+def counted(kind: ValueKind, counter: str, noun: str) -> ValueKind:
+    """The count kind narrowed to a counter: a number, at most two characters, then the
+    counter ("5億人", "103言語", "8層"), or the number and the question's own noun."""
+    english = rf"|\d[\d,.]*\+?\s*{re.escape(noun)}" if noun else ""
+    held = re.compile(rf"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?[^\s\d、,。:|]{{0,2}}?(?:{counter})"
+                      + english, re.IGNORECASE)
+    return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)
+
+
 def asked_kinds(question: str) -> list[ValueKind]:
     """The kinds of value the question asks for, most specific first."""
     text = unicodedata.normalize("NFKC", question).lower()
@@ -133,6 +175,9 @@ def asked_kinds(question: str) -> list[ValueKind]:
     names = {kind.name for kind in found}
     if names & SUBSUMES_COUNT:
         found = [kind for kind in found if kind.name != "count"]
+    counter = asked_counter(text) if "count" in names else None
+    if counter:
+        found = [counted(kind, *counter) if kind.name == "count" else kind for kind in found]
     return found
 
 

@@ -131,6 +131,27 @@ def test_count_as_a_verb_asks_for_no_number():
     assert asked_kinds("does a kaggle medal count as experience?") == []
 
 
+TRANSLATE_IMPACT = ("- 翻訳量:1日1,000億語以上\n- 利用者数:1日5億人以上\n"
+                    "- 多言語同時学習:103言語対応\n- 翻訳の種類:会話、カメラ翻訳")
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("翻訳アプリって1日に何人使ってる?", "利用者数:1日5億人以上"),
+    ("how many users does it have per day", "利用者数:1日5億人以上"),
+    ("how many languages at once?", "多言語同時学習:103言語対応"),
+    ("1日に何語くらい訳してる?", "翻訳量:1日1,000億語以上"),
+])
+def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
+    """Each line holds a number: the one that answers counts what was asked (people,
+    languages, words), whichever line shares more words with the question."""
+    assert choose_quote(TRANSLATE_IMPACT, question(text)) == [line]
+
+
+def test_some_of_a_counter_asks_for_no_number():
+    assert asked_kinds("MLEの企業例って何社か教えて") == []  # 何社か: "a few companies"
+    assert asked_kinds("MLEの企業って何社ある?")[0].name == "count"
+
+
 def test_a_where_question_asks_for_a_place():
     assert asked_kinds("where is the skin cancer dataset from?")[0].name == "place"
 
