@@ -9,6 +9,10 @@ from bot.knowledge.intents import load_intents
 @pytest.mark.parametrize(("question", "expected"), [
     ("What is AutoML?", "定義"),
     ("エッジAIとは?", "定義"),
+    ("what's automl?", "定義"),
+    ("what does edge ai mean", "定義"),
+    ("AutoMLってどういうこと?", "定義"),
+    ("エッジAIってどういう意味？", "定義"),
     ("What does a data scientist actually do?", "役割"),
     ("Where can I work as an AI researcher?", "組織例"),
     ("Which companies hire ML engineers?", "企業例"),
