@@ -51,6 +51,10 @@ CHAT_FORMS = {
     "intro": "introduction", "vid": "video", "vids": "videos", "repo": "repository",
     "repos": "repositories", "lib": "library", "libs": "libraries", "fav": "favorite",
     "fave": "favorite", "impl": "implementation", "yt": "youtube",
+    # Courtesies of Indian, Nigerian and other Englishes ("kindly tell what is automl",
+    # "good day madam"): politeness, not the topic, and rare enough in general text to be
+    # taken for a missing name.
+    "kindly": "please", "madam": "", "maam": "", "namaste": "hello", "greetings": "hello",
 }
 # A number with a unit run together: "3yr plan", "10hrs a week", "6mo". The chat forms of
 # units, and the one-letter ones that only stand after a number.
@@ -60,6 +64,7 @@ UNITS = {**{short: CHAT_FORMS[short] for short in ("yr", "yrs", "mo", "mos", "wk
 # "rec sys" and "ex3": shorthand over two words, or a word and a number.
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
+    (re.compile(r"\bdo the needful\b", re.IGNORECASE), "help"),
     (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),
     (re.compile(r"\bch\.?\s*(\d)\b", re.IGNORECASE), r"chapter \1"),
     (re.compile(r"\bq(\d)\b", re.IGNORECASE), r"question \1"),

@@ -13,16 +13,20 @@ import unicodedata
 log = logging.getLogger(__name__)
 
 _WORDS = {
-    "thanks": r"thanks?( you)?( so much| a lot)?|thx|ty|tysm|cheers|much appreciated|"
+    "thanks": r"thanks?( you| u)?( so much| a lot| very much)?|many thanks|thx|ty|tysm|cheers|"
+              r"much appreciated|thanks for (the|your) help|"
               r"ありがと(う|ー)?(ございます|ございました)?|あざす|あざっす|サンキュー?|助かる|"
               r"助かった|助かります|感謝(します)?",
-    "greeting": r"hi|hello|hey|yo|good (morning|afternoon|evening)|おはよう(ございます)?|"
+    "greeting": r"hi|hello|hey|yo|good (morning|afternoon|evening|day)|greetings|namaste|"
+                r"おはよう(ございます)?|"
                 r"こんにちは|こんばんは|はじめまして|よろしく(お願いします)?",
     "ok": r"ok(ay)?|got it|cool|nice|great|i see|makes sense|なるほど|了解|りょ|おk|OK|わかった|"
           r"わかりました|すごい|いいね",
 }
 _FILLER = r"[\s!！?？.。、,~〜ー笑w]*"
-PATTERNS = {kind: re.compile(rf"^{_FILLER}(?:{words})(?:{_FILLER}(?:bot|tutor|さん))?{_FILLER}$",
+# Whom it is said to: "thank you sir", "hello everyone", "good morning madam".
+_ADDRESSEE = r"bot|tutor|さん|sir|madam|ma'?am|everyone|all|guys|folks|team|bro"
+PATTERNS = {kind: re.compile(rf"^{_FILLER}(?:{words})(?:{_FILLER}(?:{_ADDRESSEE}))?{_FILLER}$",
                              re.IGNORECASE)
             for kind, words in _WORDS.items()}
 REPLIES = {

@@ -166,6 +166,8 @@ def test_places_are_names_however_they_are_typed():
 @pytest.mark.parametrize(("text", "kind"), [
     ("ありがとう!", "thanks"), ("thanks!!", "thanks"), ("こんにちは", "greeting"),
     ("👍", "emoji"), ("なるほど", "ok"), ("Netflixの精度は?", None), ("thanks, but why?", None),
+    ("thank you sir", "thanks"), ("namaste", "greeting"), ("hello everyone!", "greeting"),
+    ("hello, what is automl?", None),
 ])
 def test_small_talk_is_told_from_questions(text, kind):
     assert small_talk_kind(text) == kind

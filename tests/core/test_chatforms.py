@@ -52,6 +52,10 @@ def test_a_question_about_the_series_is_answered_from_its_overview(tutor):
      "sensitivity esp", "esp"),
     ("quick q whats the DOI for the esteva dermatology paper in the refs", "refs"),
     ("i'm a software engineer rn, what's the typical route into MLE?", "rn"),
+    # Courtesies: "kindly" was named missing, and "do the needful" declined the question.
+    ("kindly tell what is automl", "kindly"),
+    ("kindly do the needful and explain the alphago approach", "needful"),
+    ("good day madam, please what are the skills for data scientist", "madam"),
 ])
 def test_a_chat_aside_is_no_missing_word(tutor, question, aside):
     # Before it was spelled out, each opened with "I couldn't find "…" in the chapter".
