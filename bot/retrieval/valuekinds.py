@@ -47,7 +47,11 @@ KINDS: tuple[ValueKind, ...] = (
             # Not "worth", "spend" or "budget": "worth following", "spend watching", "budget
             # study time" ask for no sum.
             r"make in|expensive|cheap(?:er|est)?|afford|revenues?)\b|\$|"
-            r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル|売上|収益"),
+            # "Is it free?" asks about the price; "free time" and "feel free" do not.
+            r"\bfor free\b|\bfree of charge\b|\bfree\s*\??\s*$|"
+            r"\bfree (?:course|version|tier|plan|option)s?\b|"
+            r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル|売上|収益|"
+            r"無料|有料|タダ|安い|安く|安価|格安"),
         _re(r"[$¥€£]|(?<![ァ-ヴー])ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
         "the amount", "金額"),
     ValueKind(
@@ -63,7 +67,7 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"\bhow many\b|\bnumber of\b|\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
             r"何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
             # "何社か教えて" asks for some companies, not how many: 何 + counter + か is "some".
-            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)(?!か)|いくつ|"
+            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)(?!か)|いくつ|年齢|\bhow old\b|"
             # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
             r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
@@ -132,6 +136,7 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "duration", "version"}
 # English questions name the noun, which maps to the chapter's counter.
 COUNTER_JA_RE = re.compile(
     r"何(言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章])(?!か)")
+AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
 COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b")
 COUNTERS_EN = {
     **dict.fromkeys(("people", "persons", "users", "members", "subscribers", "customers",
@@ -149,6 +154,8 @@ def asked_counter(text: str) -> tuple[str, str] | None:
     match = COUNTER_JA_RE.search(text)
     if match:
         return _ja_counter(match.group(1)), ""
+    if AGE_RE.search(text):
+        return "歳", ""
     match = COUNTER_EN_RE.search(text)
     if match and match.group(1) in COUNTERS_EN:
         return COUNTERS_EN[match.group(1)], match.group(1)

@@ -106,6 +106,8 @@ def test_lines_know_labels_items_and_rows():
     ("what year of the 3 year plan has the paper?", "date"), ("Kaggleは何年目?", "date"),
     ("Kaggleのユーザー数は?", "count"), ("how expensive is the nanodegree", "money"),
     ("what's the release date of gpt-4", "date"),
+    ("is the udacity course free?", "money"), ("無料で受けられる講座ある?", "money"),
+    ("AutoMLのツールでいちばん安いのは?", "money"), ("AI研究者の平均年齢は?", "count"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
@@ -122,6 +124,8 @@ def test_a_relative_where_asks_for_no_place(text):
 @pytest.mark.parametrize("text", [
     "nlp conferences worth following?", "how much time do they spend on kaggle?",
     "how should i budget my study time?",
+    # "free" asks about the price only as "is it free?", "for free" or "free of charge".
+    "how should i use my free time to study?", "feel free to explain automl",
 ])
 def test_worth_spend_and_budget_ask_for_no_sum(text):
     assert "money" not in {kind.name for kind in asked_kinds(text)}

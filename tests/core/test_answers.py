@@ -169,6 +169,9 @@ def test_a_covered_question_names_no_missing_words(tutor):
     ("BERTの層数は?", "この章には数の記載がありません"),
     # "李世ドル" is a name, not a sum in dollars.
     ("AlphaGoとイ・セドルの対局の賞金っていくらだった?", "この章には金額の記載がありません"),
+    # The course table gives levels and weeks, no price: "free" is a price.
+    ("is the fast.ai course free?", "The chapter doesn't state the amount"),
+    ("AutoMLツールで一番安いのはどれ?", "この章には金額の記載がありません"),
 ])
 def test_a_value_about_something_else_is_no_answer(tutor, question, opening):
     answer = tutor.ask(question)
