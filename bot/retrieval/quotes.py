@@ -13,7 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-SENTENCE_RE = re.compile(r"[^。]+。?")
+# A sentence ends at 。 and takes the closing brackets after it; a quotation 「…。…。」 is
+# one sentence, so its closing bracket is never left on a line of its own.
+SENTENCE_RE = re.compile(r"(?:[^。「]|「[^」]*」)+。?[」』)）]*|「[^」]*」?")
 SEPARATOR_RE = re.compile(r"[|\-: ]+")
 REFERENCE_RE = re.compile(r"^(参考文献|出典|References?)\s*[:：]|arXiv:\d|doi\.org|https?://",
                           re.IGNORECASE)
@@ -47,9 +49,13 @@ def passage_lines(text: str) -> tuple[Line, ...]:
     block = -1
     label: int | None = None
     in_table = False
+    prose_before = False  # the line above was prose: Markdown joins them in one paragraph
     for n, line in enumerate(raw):
         if not line or SEPARATOR_RE.fullmatch(line):
+            prose_before = False
             continue
+        joins = prose_before
+        prose_before = False
         if line.startswith("|"):
             starts = n + 1 < len(raw) and bool(SEPARATOR_RE.fullmatch(raw[n + 1]))
             if starts or not in_table:
@@ -72,10 +78,13 @@ def passage_lines(text: str) -> tuple[Line, ...]:
                 block += 1
             lines.append(Line(body, "item", block, label))
         else:
-            block, label = block + 1, None
             kind = "reference" if REFERENCE_RE.search(body) else "prose"
+            if not (joins and kind == "prose" and lines and lines[-1].kind == "prose"):
+                block = block + 1
+            label = None
             lines.extend(Line(m.group(0).strip(), kind, block)
                          for m in SENTENCE_RE.finditer(body) if m.group(0).strip())
+            prose_before = kind == "prose"
     return tuple(lines)
 
 

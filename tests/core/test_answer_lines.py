@@ -93,6 +93,29 @@ def test_lines_know_labels_items_and_rows():
     assert [line.kind for line in passage_lines(TABLE)] == ["row", "row", "row"]
 
 
+CLOSING = ("あなたは今、旅をスタートする準備が整いました!\n"
+           "\"The best time to plant a tree was 20 years ago. The second best time is now.\" "
+           "- Chinese Proverb\n「木を植えるのに最適な時期は20年前だった。次善の時期は今だ。」\n"
+           "今日から行動を始めましょう。\n\n- GitHubアカウントを作成\n次の文。")
+
+
+def test_lines_of_one_paragraph_share_a_block_and_a_quotation_stays_whole():
+    lines = passage_lines(CLOSING)
+    assert "「木を植えるのに最適な時期は20年前だった。次善の時期は今だ。」" in [
+        line.text for line in lines]  # its closing bracket is on no line of its own
+    assert {line.block for line in lines[:4]} == {0}  # four Markdown lines, one paragraph
+    assert [line.kind for line in lines[4:]] == ["item", "prose"]
+    assert lines[5].block not in (0, lines[4].block)  # a blank line or a list ends it
+
+
+def test_a_line_comes_with_its_translation_beside_it():
+    """The chapter gives the proverb in English and then in Japanese, on adjacent lines
+    of one paragraph: an English question reads the English too."""
+    quote = choose_quote(CLOSING, question("what's that proverb about planting a tree?",
+                                           extra="木 植える"))
+    assert any("plant a tree" in line for line in quote)
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("how much was the netflix prize", "money"), ("GNMTってエンコーダ何層?", "count"),
     ("gpt-4 param count?", "count"),
