@@ -47,7 +47,9 @@ SHORT_LIST = 3
 LIST_RE = re.compile(
     r"\b(what are|which|list|all the|benefits|advantages|pros|skills|books?|courses|steps|"
     r"tips|tools|examples|conferences|projects|deliverables|ways|kinds|types|recommend\w*|"
-    r"resources|options|milestones|tasks|trends|stuff|things)\b|おすすめ|何がある|"
+    r"resources|options|milestones|tasks|trends|stuff|things|next steps?)\b|おすすめ|何がある|"
+    # "What should I do next?" is answered by the steps, not one of them.
+    r"\bwhat (?:should|do|can) (?:i|we) do\b|(?:何|なに)(?:を|から)?(?:すれば|したら|やれば|始め)|"
     r"どんな|一覧|挙げ|利点|メリット|スキル|書籍|ステップ|方法|ツール|成果物|カンファレンス|"
     r"学会|リソース|マイルストーン|課題|特徴|違い", re.IGNORECASE)
 # "the 3 projects", "3つのトレンド": a question that counts what it asks for names the size

@@ -138,6 +138,16 @@ def test_a_name_one_keystroke_from_no_common_word_is_still_missing(tutor):
     assert answer.status == "abstained" and answer.unmentioned == ["Spotify"]
 
 
+@pytest.mark.parametrize("question", [
+    "全部読み終わったら、次は何をすればいいですか?",
+    "ok i finished everything, what should i do next?",
+])
+def test_what_to_do_next_gets_the_steps_not_the_closing_words(tutor, question):
+    """The closing words ("このシリーズが、…") share "the series" with such a question."""
+    quote = tutor.ask(question).passages[0].quote
+    assert any("GitHubアカウントを作成" in line for line in quote), quote
+
+
 def test_a_japanese_compound_is_named_whole(tutor):
     answer = tutor.ask("富士山の高さは?")
     assert answer.status == "abstained" and answer.unmentioned == ["富士山"]

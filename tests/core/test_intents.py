@@ -13,6 +13,8 @@ from bot.knowledge.intents import load_intents
     ("what does edge ai mean", "定義"),
     ("AutoMLってどういうこと?", "定義"),
     ("エッジAIってどういう意味？", "定義"),
+    ("ok i finished everything, what should i do next?", "次のステップ"),
+    ("全部読み終わったら、次は何をすればいいですか?", "次のステップ"),
     ("What does a data scientist actually do?", "役割"),
     ("Where can I work as an AI researcher?", "組織例"),
     ("Which companies hire ML engineers?", "企業例"),
@@ -21,6 +23,10 @@ from bot.knowledge.intents import load_intents
 ])
 def test_question_forms_name_their_section(knowledge, question, expected):
     assert expected in knowledge.intents.expand(question)
+
+
+def test_what_to_do_in_a_plan_is_no_question_about_next_steps(knowledge):
+    assert "次のステップ" not in knowledge.intents.expand("3ヶ月プランの最初の1ヶ月って何する?")
 
 
 def test_an_ordinary_question_adds_nothing(knowledge):
