@@ -51,7 +51,7 @@ LIST_RE = re.compile(
     # "What should I do next?" is answered by the steps, not one of them.
     r"\bwhat (?:should|do|can) (?:i|we) do\b|(?:何|なに)(?:を|から)?(?:すれば|したら|やれば|始め)|"
     r"どんな|一覧|挙げ|利点|メリット|スキル|書籍|ステップ|方法|ツール|成果物|カンファレンス|"
-    r"学会|リソース|マイルストーン|課題|特徴|違い", re.IGNORECASE)
+    r"学会|リソース|マイルストーン|課題|特徴|違い|プロジェクト|種類|トレンド|タスク", re.IGNORECASE)
 # "the 3 projects", "3つのトレンド": a question that counts what it asks for names the size
 # of the list that answers it. Time units are plan positions, not list sizes ("3 months").
 COUNTED_EN_RE = re.compile(

@@ -56,8 +56,10 @@ def test_a_counted_list_question_gets_the_list_not_the_line_that_counts_it(text)
     assert "分類:Titanic生存予測" in quote and "クラスタリング:顧客セグメンテーション" in quote
 
 
-def test_a_list_question_answered_by_the_line_beside_a_list_gets_the_list_too():
-    quote = choose_quote(PROJECTS, question("what projects do we put on GitHub?"))
+@pytest.mark.parametrize("text", ["what projects do we put on GitHub?",
+                                  "GitHubに載せるプロジェクトって何?"])
+def test_a_list_question_answered_by_the_line_beside_a_list_gets_the_list_too(text):
+    quote = choose_quote(PROJECTS, question(text))
     assert "成果物:GitHubに3つのプロジェクトを公開" in quote
     assert "分類:Titanic生存予測" in quote
 
