@@ -79,8 +79,8 @@ def passage_lines(text: str) -> tuple[Line, ...]:
             lines.append(Line(body, "item", block, label))
         else:
             kind = "reference" if REFERENCE_RE.search(body) else "prose"
-            if not (joins and kind == "prose" and lines and lines[-1].kind == "prose"):
-                block = block + 1
+            if not (joins and kind == "prose"):
+                block += 1
             label = None
             lines.extend(Line(m.group(0).strip(), kind, block)
                          for m in SENTENCE_RE.finditer(body) if m.group(0).strip())

@@ -166,6 +166,7 @@ def _ja_counter(counter: str) -> str:
     return "[カかヶケ]国" if counter.endswith("国") else counter
 
 
+@lru_cache(maxsize=64)
 def counted(kind: ValueKind, counter: str, noun: str) -> ValueKind:
     """The count kind narrowed to a counter: a number, at most two characters, then the
     counter ("5億人", "103言語", "8層"), or the number and the question's own noun."""
