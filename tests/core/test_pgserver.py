@@ -20,8 +20,9 @@ def test_missing_binaries_are_one_line_naming_the_package(monkeypatch, tmp_path)
 
 
 def test_the_server_runs_on_loopback_not_as_root(postgres):
-    pid = postgres.psql("postgres", "SELECT pg_backend_pid()").stdout.strip()
-    owner = Path(f"/proc/{pid}/status").read_text().split("Uid:")[1].split()[0]
+    # The postmaster, which lives as long as the server: a backend's pid (pg_backend_pid())
+    # names a process that exits with its psql session, sometimes before /proc is read.
+    owner = Path(f"/proc/{postgres.process.pid}/status").read_text().split("Uid:")[1].split()[0]
     assert owner != "0"
     address = postgres.psql("postgres", "SELECT inet_server_addr()").stdout.strip()
     assert address == "127.0.0.1"
