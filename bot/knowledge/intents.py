@@ -39,10 +39,7 @@ class Intents:
     intents: tuple[Intent, ...] = ()
 
     def expand(self, question: str) -> list[str]:
-        found: list[str] = []
-        for intent in self.matching(question):
-            found.extend(w for w in intent.adds if w not in found)
-        return found
+        return added_words(self.matching(question))
 
     def matching(self, question: str) -> list[Intent]:
         text = unicodedata.normalize("NFKC", question).lower()
@@ -55,7 +52,7 @@ class Intents:
                 if intent.owns and intent.name not in asked}
 
     def asked_names(self, question: str) -> set[str]:
-        return {intent.name for intent in self.matching(question)}
+        return set(names_of(self.matching(question)))
 
     def owned_by(self, name: str) -> set[str]:
         """The sections the named kind of question owns (none for an unknown name)."""
@@ -68,7 +65,22 @@ class Intents:
 
     def expected_answers(self, question: str) -> list[re.Pattern[str]]:
         """What an answer to the question must contain, one pattern per matching intent."""
-        return [i.expects for i in self.matching(question) if i.expects is not None]
+        return expected_of(self.matching(question))
+
+
+# What the intents a question matches (`Intents.matching`) say of it: a caller that needs
+# several of these matches the patterns once.
+def added_words(matched: list[Intent]) -> list[str]:
+    """The heading words the matched intents add to the query, each once."""
+    return list(dict.fromkeys(word for intent in matched for word in intent.adds))
+
+
+def names_of(matched: list[Intent]) -> frozenset[str]:
+    return frozenset(intent.name for intent in matched)
+
+
+def expected_of(matched: list[Intent]) -> list[re.Pattern[str]]:
+    return [intent.expects for intent in matched if intent.expects is not None]
 
 
 def load_intents(path: Path) -> Intents:

@@ -312,9 +312,10 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     for word in judged_words(result.query):
         # A word in hiragana alone is everyday language (ふつう, いろいろ): the chapter
         # has no name or term written that way to be missing.
-        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word) \
-                or misspelled_common(own_spelling(result.query, word).lower()) or (
-                word not in names and specificity(word) < UNMENTIONED_SPECIFICITY):
+        # A common word mistyped ("acording") is no name either; checked last, as the dearest.
+        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word) or (
+                word not in names and specificity(word) < UNMENTIONED_SPECIFICITY) \
+                or misspelled_common(own_spelling(result.query, word).lower()):
             continue
         if not any(_says(retriever, hit, word, bridges)
                    for hit, bridges in zip(hits, bridged, strict=True)) \

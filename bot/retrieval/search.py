@@ -21,7 +21,7 @@ import numpy as np
 from bot.config import Settings
 from bot.knowledge.chunking import Chunk
 from bot.knowledge.glossary import Glossary, Term, fold
-from bot.knowledge.intents import Intents
+from bot.knowledge.intents import Intents, added_words, expected_of, names_of
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
 from bot.retrieval.chatforms import standardize
@@ -184,15 +184,16 @@ class Retriever:
             context = ""  # a new subject replaces the old one
         matched = self.glossary.matches(f"{context} {query}")
         expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
-        expanded += [w for w in self.intents.expand(query) if w not in expanded]
+        asked = self.intents.matching(query)  # the question's kinds, matched once
+        expanded += [w for w in added_words(asked) if w not in expanded]
         tokens = tokenize(query)
         tokens += expansion_tokens(query, tokens, expanded)
         if context:
             # Earlier turns count once, the new question twice: "what about its accuracy?"
             # after a question on Netflix's value is about accuracy first.
             tokens += tokens + [t for t in tokenize(context) if t not in tokens]
-        intents = frozenset(self.intents.asked_names(query))
-        expected = self.intents.expected_answers(query)
+        intents = names_of(asked)
+        expected = expected_of(asked)
         lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
                              kinds=tuple(asked_kinds(query)),
                              citation_asked="citation" in intents, wants_list=wants_list(query),
@@ -200,8 +201,7 @@ class Retriever:
                              cited=self.cited_for(query) or self.cited_for(context))
         # A who-question, and nothing else its intents expect, about a named subject of the
         # chapter: "AlphaGoに負けた世界チャンピオンは誰?", not "who won the world cup?".
-        asks_person = "person" in intents and len(expected) == 1 \
-            and bool(self.subject_terms(query))
+        asks_person = "person" in intents and len(expected) == 1 and bool(own_subjects)
         return QueryPlan(query, matched, expanded, tokens, expected, lines, intents, asks_person)
 
     def cited_for(self, text: str) -> tuple[str, ...]:
