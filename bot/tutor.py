@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from bot.config import Settings
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lang import detect_language
-from bot.retrieval import specificity
+from bot.retrieval import lexicon, specificity
 from bot.retrieval.answer import (
     Answer,
     AnswerBuilder,
@@ -135,8 +135,10 @@ class Tutor:
         return index
 
     def warm_up_lexical(self) -> None:
-        """Load the tokenizer dictionary and word frequencies now, not on the first question."""
+        """Load the tokenizer dictionary, word frequencies and the English-Japanese word
+        table now, not on the first question."""
         specificity.warm_up()
+        lexicon.warm_up()
         self.retriever.search("warm-up ウォームアップ", k=1, use_dense=False)
 
     @property

@@ -19,6 +19,7 @@ from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
+from bot.retrieval.naming import AbsentWord, load_naming, naming_features
 from bot.retrieval.quotes import mark_terms, passage_lines
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
@@ -38,8 +39,6 @@ from bot.retrieval.valuekinds import BY_NAME, ValueKind, holds, places_in
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-# Question words at least this specific are named when no passage shown contains them.
-UNMENTIONED_SPECIFICITY = 0.35
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 NEAREST_SHOWN = 3
 # How deep a price, a name or a formula may sit and still be the answer: an in-scope
@@ -300,32 +299,47 @@ def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> li
 
 
 def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit]) -> list[str]:
-    """The question's specific words (rare in general text, or names) that neither the
-    passages shown nor the rest of the chapter contain, in the question's own spelling:
+    """The question's words that neither the passages shown nor the rest of the chapter
+    contain and that say what it asks about (naming.py), in the question's own spelling:
     "How many subscribers does Netflix have?" is answered with what the chapter says about
     Netflix, and says plainly that subscribers are not in it. A word the chapter has
     elsewhere is not named: "not in the chapter" would be untrue."""
+    model = load_naming()
+    missing = [absent.spelling for absent in absent_words(retriever, result, hits)
+               if model.worth_naming(absent)]
+    # Years are no content words, but one the chapter never names is missing all the same.
+    names = foreign_names(retriever, result)
+    missing += [year for year in YEAR_RE.findall(normalize(result.query)) if year in names]
+    return list(dict.fromkeys(missing))
+
+
+def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit]) -> list[AbsentWord]:
+    """The question's words that neither the passages shown, the glossary terms it names
+    nor the rest of the chapter say, with what naming.py weighs them by."""
     names = foreign_names(retriever, result) | {asked_noun(result.query)}
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
     glossed = glossed_words(result)
-    missing = []
-    for word in judged_words(result.query):
+    words = judged_words(result.query)
+    absent = []
+    for position, word in enumerate(words):
         # A word in hiragana alone is everyday language (ふつう, いろいろ): the chapter
         # has no name or term written that way to be missing.
-        # A common word mistyped ("acording") is no name either; checked last, as the dearest.
-        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word) or (
-                word not in names and specificity(word) < UNMENTIONED_SPECIFICITY) \
-                or misspelled_common(own_spelling(result.query, word).lower()):
+        # A common word mistyped ("acording") is no name either.
+        if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word):
             continue
-        if not any(_says(retriever, hit, word, bridges)
-                   for hit, bridges in zip(hits, bridged, strict=True)) \
-                and word not in glossed and not retriever.chapter_says(word) \
-                and not retriever.clipped_katakana(word):
-            missing.append(own_spelling(result.query, word))
-    # Years are no content words, but one the chapter never names is missing all the same.
-    missing += [year for year in YEAR_RE.findall(normalize(result.query))
-                if year in names]
-    return list(dict.fromkeys(missing))
+        if any(_says(retriever, hit, word, bridges)
+               for hit, bridges in zip(hits, bridged, strict=True)) \
+                or word in glossed or retriever.chapter_says(word) \
+                or retriever.clipped_katakana(word):
+            continue
+        spelling = own_spelling(result.query, word)
+        if misspelled_common(spelling.lower()):
+            continue
+        features = naming_features(word, spelling, word in names,
+                                   retriever.says_in_japanese(spelling),
+                                   position / max(1, len(words) - 1))
+        absent.append(AbsentWord(word, spelling, features))
+    return absent
 
 
 def own_spelling(question: str, word: str) -> str:

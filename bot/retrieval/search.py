@@ -26,6 +26,7 @@ from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
 from bot.retrieval.chatforms import standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
+from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
 from bot.retrieval.tokenize import english_phrases, normalize, plan_positions, tokenize
 from bot.retrieval.valuekinds import asked_kinds
@@ -143,6 +144,7 @@ class Retriever:
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
         self._under: dict[frozenset[str], np.ndarray] = {}
         self._katakana: frozenset[str] | None = None
+        self._folded_chapter: str | None = None
         self._sections: dict[tuple[str, ...], str] = {}
         self._cross_topic = {heading for intent in self.intents.intents
                              for heading in intent.owns}
@@ -271,6 +273,16 @@ class Retriever:
             return False
         indexed = np.nonzero(self.index.lexical.get_scores([token]))[0]
         return any(self.passage_says(int(position), token) for position in indexed)
+
+    def says_in_japanese(self, word: str) -> bool:
+        """Whether the chapter has a common Japanese translation of an English word: it
+        says "cameras" as カメラ and "skin" as 皮膚 (lexicon.py)."""
+        if not word.isascii():
+            return False
+        if self._folded_chapter is None:
+            self._folded_chapter = "\n".join(self.passage_folded(i)
+                                              for i in range(len(self.chunks)))
+        return any(normalize(form) in self._folded_chapter for form in translations(word))
 
     def section_text(self, position: int) -> str:
         """The text of the section the passage belongs to (its first two headings): a
