@@ -202,8 +202,11 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     # the name of a time: "the 2022 world cup" is about something the chapter never dates.
     places = {stem(place) for place in places_in(result.query) if place.isascii()}
     years = set(YEAR_RE.findall(normalize(result.query)))
+    # A name the chapter writes in Japanese is the chapter's: "Go" is its 囲碁 (lexicon.py).
     return {name for name in proper_nouns(result.query) | places | years
-            if not retriever.knows(name) and name not in glossed}
+            if not retriever.knows(name) and name not in glossed
+            and not retriever.says_in_japanese(name)
+            and not retriever.writes(own_spelling(result.query, name))}
 
 
 def glossed_words(result: SearchResult) -> set[str]:

@@ -145,6 +145,7 @@ class Retriever:
         self._under: dict[frozenset[str], np.ndarray] = {}
         self._katakana: frozenset[str] | None = None
         self._folded_chapter: str | None = None
+        self._chapter_text: str | None = None
         self._sections: dict[tuple[str, ...], str] = {}
         self._cross_topic = {heading for intent in self.intents.intents
                              for heading in intent.owns}
@@ -283,6 +284,15 @@ class Retriever:
             self._folded_chapter = "\n".join(self.passage_folded(i)
                                               for i in range(len(self.chunks)))
         return any(normalize(form) in self._folded_chapter for form in translations(word))
+
+    def writes(self, spelling: str) -> bool:
+        """Whether the chapter writes a Latin word exactly as given, case and all, as a
+        whole word: "IT" of its 「IT企業」, which search reads as the stopword "it"."""
+        if self._chapter_text is None:
+            self._chapter_text = "\n".join(f"{c.path_text}\n{passage_text(c)}"
+                                            for c in self.chunks)
+        return re.search(rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])",
+                         self._chapter_text) is not None
 
     def section_text(self, position: int) -> str:
         """The text of the section the passage belongs to (its first two headings): a

@@ -119,6 +119,23 @@ def test_a_name_the_chapter_never_mentions_is_declined_by_name(tutor):
     assert answer.nearest and "Netflix" in answer.nearest[0]
 
 
+@pytest.mark.parametrize("question", [
+    "how did the Go engine learn by playing itself",  # the chapter's 囲碁
+    "Which big IT firms hire ML engineers?",  # its 「大手IT企業」, though "it" is a stopword
+])
+def test_a_name_the_chapter_writes_its_own_way_is_not_foreign(tutor, question):
+    """A capitalised word the chapter has in Japanese, or spelled as the question spells
+    it, is the chapter's name: the question is answered, not declined for a name it
+    "never mentions"."""
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], answer.message
+
+
+def test_a_name_without_a_japanese_form_in_the_chapter_is_still_foreign(tutor):
+    answer = tutor.ask("How much does a data scientist make in Germany?")
+    assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
+
+
 def test_a_word_the_chapter_lacks_is_named_in_the_question_spelling(tutor):
     answer = tutor.ask("How accurate was Netflix's deep learning recommender on smartwatches?")
     assert answer.answered and answer.unmentioned == ["smartwatches"]
