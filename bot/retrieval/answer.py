@@ -203,8 +203,11 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     places = {stem(place) for place in places_in(result.query) if place.isascii()}
     years = set(YEAR_RE.findall(normalize(result.query)))
     # A name the chapter writes in Japanese is the chapter's: "Go" is its 囲碁 (lexicon.py).
+    # A word in hiragana alone is no name, whatever the tagger reads into it (「しゅう」,
+    # a learner's 週, tagged as the name シュウ).
     return {name for name in proper_nouns(result.query) | places | years
             if not retriever.knows(name) and name not in glossed
+            and not HIRAGANA_RE.match(name)
             and not retriever.says_in_japanese(name)
             and not retriever.writes(own_spelling(result.query, name))}
 

@@ -28,7 +28,13 @@ from bot.retrieval.chatforms import standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
-from bot.retrieval.tokenize import english_phrases, normalize, plan_positions, tokenize
+from bot.retrieval.tokenize import (
+    english_phrases,
+    kana_spelled_nouns,
+    normalize,
+    plan_positions,
+    tokenize,
+)
 from bot.retrieval.valuekinds import asked_kinds
 
 log = logging.getLogger(__name__)
@@ -181,7 +187,7 @@ class Retriever:
         return any(name in folded for name in self._person_names)
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
-        query = standardize(query)  # chat shorthand spelled out: "langs", "rec sys"
+        query = self.kanji_spelled(standardize(query))  # chat shorthand spelled out
         own_subjects = self.subjects(query)
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
@@ -206,6 +212,24 @@ class Retriever:
         # chapter: "AlphaGoに負けた世界チャンピオンは誰?", not "who won the world cup?".
         asks_person = "person" in intents and len(expected) == 1 and bool(own_subjects)
         return QueryPlan(query, matched, expanded, tokens, expected, lines, intents, asks_person)
+
+    def kanji_spelled(self, query: str) -> str:
+        """The question with nouns left in hiragana written as the chapter writes them:
+        「さいしょの4週間は なにを べんきょうする?」 asks about 最初 and 勉強. Only a
+        spelling the chapter (or the index, glossary names included) uses replaces the
+        kana, so a misreading of the tagger (「れい」 as 礼, not 例) leaves the word as
+        typed."""
+        for surface, kanji in kana_spelled_nouns(query):
+            if self.chapter_writes(kanji) or self.knows(normalize(kanji)):
+                query = query.replace(surface, kanji, 1)
+        return query
+
+    def chapter_writes(self, text: str) -> bool:
+        """Whether the text occurs anywhere in the chapter, as search reads it."""
+        if self._folded_chapter is None:
+            self._folded_chapter = "\n".join(self.passage_folded(i)
+                                              for i in range(len(self.chunks)))
+        return normalize(text) in self._folded_chapter
 
     def cited_for(self, text: str) -> tuple[str, ...]:
         """The starts of the reference entries a text asks about: an entry the text names
@@ -278,12 +302,7 @@ class Retriever:
     def says_in_japanese(self, word: str) -> bool:
         """Whether the chapter has a common Japanese translation of an English word: it
         says "cameras" as カメラ and "skin" as 皮膚 (lexicon.py)."""
-        if not word.isascii():
-            return False
-        if self._folded_chapter is None:
-            self._folded_chapter = "\n".join(self.passage_folded(i)
-                                              for i in range(len(self.chunks)))
-        return any(normalize(form) in self._folded_chapter for form in translations(word))
+        return word.isascii() and any(self.chapter_writes(form) for form in translations(word))
 
     def writes(self, spelling: str) -> bool:
         """Whether the chapter writes a Latin word exactly as given, case and all, as a

@@ -46,6 +46,7 @@ ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS.split())
 JAPANESE_STOPWORDS = frozenset(_JAPANESE_STOPWORDS.split())
 RANGE_RE = re.compile(r"(\d+)\s*(?:〜|~|～|–|—|-|から|to)\s*(\d+)")
 HIRAGANA_RE = re.compile(r"^[\u3040-\u309fー]+$")
+HIRAGANA_WORD_RE = re.compile(r"[\u3040-\u309f]{2}")
 # Study-plan positions: "Week 5-8", "weeks 9-12", "Year 2", "5週目", "2年目", "第3週".
 # Bounded by Latin letters and digits only, not \b: Japanese around it is a word character
 # too, and "year 3って" or "month 10-12で" name a year and months all the same.
@@ -95,6 +96,23 @@ def _tag_detailed(run: str) -> list[tuple[str, str, str]]:
     # MeCab taggers are not thread-safe; searches run in worker threads.
     with _tagger_lock:
         return [(n.surface, n.feature.pos1, n.feature.pos2) for n in _tagger()(run)]
+
+
+KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+
+
+def kana_spelled_nouns(text: str) -> list[tuple[str, str]]:
+    """The nouns written in hiragana that UniDic spells in kanji, with that spelling (its
+    lemma): 「べんきょう」 勉強, 「さいしょ」 最初. Learners of Japanese, and phone
+    typing, leave words unconverted. One-kanji spellings (こと 事, とき 時) are left:
+    those words are grammar more often than topic."""
+    if not HIRAGANA_WORD_RE.search(text):
+        return []
+    with _tagger_lock:
+        nodes = [(n.surface, n.feature.pos1, n.feature.lemma) for n in _tagger()(text)]
+    return [(surface, lemma) for surface, pos, lemma in nodes
+            if pos == "名詞" and len(surface) >= 2 and HIRAGANA_RE.match(surface)
+            and lemma and len(lemma) >= 2 and KANJI_RE.search(lemma) and "-" not in lemma]
 
 
 def japanese_nouns(run: str) -> list[str]:

@@ -131,6 +131,15 @@ def test_a_name_the_chapter_writes_its_own_way_is_not_foreign(tutor, question):
     assert answer.answered and answer.unmentioned == [], answer.message
 
 
+def test_words_left_in_hiragana_are_read_as_the_chapter_writes_them(tutor):
+    """A learner of Japanese types 「さいしょ」 for 最初 and 「べんきょう」 for 勉強,
+    and 「しゅう」 (週), which the tagger takes for the name シュウ: the question is
+    answered from the three-month plan, not declined for a name the chapter lacks."""
+    answer = tutor.ask("3ヶ月プランの さいしょの しゅうは なにを べんきょうする?")
+    assert answer.answered and answer.unmentioned == [], answer.message
+    assert any("3ヶ月プラン" in p.path_text for p in answer.passages[:3])
+
+
 def test_a_name_without_a_japanese_form_in_the_chapter_is_still_foreign(tutor):
     answer = tutor.ask("How much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]

@@ -1,4 +1,13 @@
-from bot.retrieval.tokenize import content_words, english_phrases, normalize, stem, tokenize
+import pytest
+
+from bot.retrieval.tokenize import (
+    content_words,
+    english_phrases,
+    kana_spelled_nouns,
+    normalize,
+    stem,
+    tokenize,
+)
 
 
 def test_japanese_is_split_into_words_and_bigrams():
@@ -80,3 +89,17 @@ def test_plurals_meet_their_singulars_but_series_stays_series():
     assert stem("accidents") == stem("accident")
     assert stem("technologies") == "technology"
     assert stem("series") == "series"
+
+
+def test_nouns_left_in_hiragana_get_their_kanji_spelling():
+    assert kana_spelled_nouns("さいしょの4週間は なにを べんきょうしますか") == [
+        ("さいしょ", "最初"), ("べんきょう", "勉強")]
+
+
+@pytest.mark.parametrize("text", [
+    "どういうことですか",  # こと is 事: one kanji, grammar more often than topic
+    "Netflixの推薦システムの精度は?",  # nothing left in hiragana
+    "なにを勉強する?",  # なに is a pronoun, the question word
+])
+def test_grammar_and_written_words_are_left_alone(text):
+    assert kana_spelled_nouns(text) == []
