@@ -13,6 +13,8 @@ from bot.knowledge.intents import load_intents
     ("what does edge ai mean", "定義"),
     ("AutoMLってどういうこと?", "定義"),
     ("エッジAIってどういう意味？", "定義"),
+    ("AutoMLって何?", "定義"),
+    ("エッジAIってなに", "定義"),
     ("ok i finished everything, what should i do next?", "次のステップ"),
     ("全部読み終わったら、次は何をすればいいですか?", "次のステップ"),
     ("What does a data scientist actually do?", "役割"),
@@ -27,6 +29,14 @@ def test_question_forms_name_their_section(knowledge, question, expected):
 
 def test_what_to_do_in_a_plan_is_no_question_about_next_steps(knowledge):
     assert "次のステップ" not in knowledge.intents.expand("3ヶ月プランの最初の1ヶ月って何する?")
+
+
+@pytest.mark.parametrize("question", [
+    "transformerになって何が良くなったの?",  # なって + 何が: what improved
+    "Transformerって何がすごいの?",  # 何が: what about it is great
+])
+def test_what_about_a_thing_asks_no_definition(knowledge, question):
+    assert "定義" not in knowledge.intents.expand(question)
 
 
 def test_an_ordinary_question_adds_nothing(knowledge):
