@@ -34,7 +34,7 @@ from bot.retrieval.tokenize import (
     proper_nouns,
     stem,
 )
-from bot.retrieval.valuekinds import BY_NAME, ValueKind, holds, places_in
+from bot.retrieval.valuekinds import BY_NAME, ValueKind, asked_counter, holds, places_in
 
 log = logging.getLogger(__name__)
 
@@ -378,9 +378,13 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # What the question itself names is no answer: the "4" of "GPT-4" is not a count, nor
     # "Netflix" the name asked for in "Who founded Netflix?".
     # Units are no names: "what year of the plan" is answered by the heading "Year 3".
+    # The noun a count counts stays: "1.8兆パラメータ" answers "パラメータ何個".
+    counter = asked_counter(normalize(result.query))
+    counted_noun = counter[1] if counter else ""
     named = sorted({word for word in (*LATIN_WORD_RE.findall(result.query),
                                       *KATAKANA_RE.findall(result.query))
-                    if word.lower() not in TIME_UNITS}, key=len, reverse=True)
+                    if word.lower() not in TIME_UNITS and word.lower() != counted_noun},
+                   key=len, reverse=True)
     if _person_unstated(best, result, kinds):
         return "name"
     # Several subjects each need their own value: "BERT's parameters compared to GPT-4"

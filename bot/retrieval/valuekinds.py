@@ -134,7 +134,10 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "duration", "version"}
 # What a count counts: "何人" and "how many users" count people, and "1日1,000億語" (words)
 # does not answer them where "1日5億人" does. Japanese writes the counter after the number;
 # English questions name the noun, which maps to the chapter's counter.
+# The noun before 何 + counter is what is counted ("パラメータ何個", "GPUは何枚"): a line
+# may count it by name ("1.8兆パラメータ") as well as by the counter.
 COUNTER_JA_RE = re.compile(
+    r"([ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,})?(?:は|って|が|の)?\s*"
     r"何(言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章])(?!か)")
 AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
 COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b")
@@ -150,10 +153,10 @@ COUNTERS_EN = {
 
 def asked_counter(text: str) -> tuple[str, str] | None:
     """The counter of what a count question counts, as a regex (人, 言語 …), with the
-    question's own English noun when it has one: None when it counts nothing named."""
+    noun it counts when it names one: None when it counts nothing named."""
     match = COUNTER_JA_RE.search(text)
     if match:
-        return _ja_counter(match.group(1)), ""
+        return _ja_counter(match.group(2)), match.group(1) or ""
     if AGE_RE.search(text):
         return "歳", ""
     match = COUNTER_EN_RE.search(text)
@@ -169,8 +172,9 @@ def _ja_counter(counter: str) -> str:
 @lru_cache(maxsize=64)
 def counted(kind: ValueKind, counter: str, noun: str) -> ValueKind:
     """The count kind narrowed to a counter: a number, at most two characters, then the
-    counter ("5億人", "103言語", "8層"), or the number and the question's own noun."""
-    english = rf"|\d[\d,.]*\+?\s*{re.escape(noun)}" if noun else ""
+    counter ("5億人", "103言語", "8層"), or the number and the noun the question counts
+    ("1.8兆パラメータ" for "パラメータ何個", "50 cameras" for "how many cameras")."""
+    english = rf"|\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?{re.escape(noun)}" if noun else ""
     held = re.compile(rf"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?[^\s\d、,。:|]{{0,2}}?(?:{counter})"
                       + english, re.IGNORECASE)
     return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)

@@ -140,6 +140,15 @@ def test_words_left_in_hiragana_are_read_as_the_chapter_writes_them(tutor):
     assert any("3ヶ月プラン" in p.path_text for p in answer.passages[:3])
 
 
+def test_a_count_by_its_noun_answers_a_japanese_count_question(tutor):
+    """「パラメータ何個」 counts parameters: 「GPT-4(1.8兆パラメータ)」 answers it with
+    no 個 in sight, while BERT's count, which the chapter never gives, is flagged."""
+    answer = tutor.ask("GPT-4ってパラメータ何個って書いてあったっけ")
+    assert answer.answered and answer.unmentioned == [], answer.message
+    assert any("1.8兆パラメータ" in line for line in answer.passages[0].quote)
+    assert tutor.ask("BERTってパラメータ何個?").outcome == "partial"
+
+
 def test_a_name_without_a_japanese_form_in_the_chapter_is_still_foreign(tutor):
     answer = tutor.ask("How much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
