@@ -4,9 +4,9 @@ leave-one-set-out.
     python benchmarks/fit_naming.py tests/data/retrieval_*.yaml [--write]
 
 Examples: every word of a labelled question that the passages shown and the rest of the
-chapter lack (answer.absent_words, NAMING_FEATURES of bot/retrieval/naming.py). A word of a
-near miss is a positive example, one of an in-scope question a negative; unrelated questions
-are left out (they are declined, whatever their words). The threshold is the lowest that
+chapter lack (answer.absent_words, NAMING_FEATURES of bot/retrieval/naming.py). A word of an
+out-of-scope question (a near miss's "subscribers", an unrelated question's "tire") is a
+positive example, one of an in-scope question a negative. The threshold is the lowest that
 names a missing word in at most MAX_IN_SCOPE_NAMED of the in-scope questions, judged
 leave-one-set-out: fitted on all sets but one, scored on the one left out.
 --write saves the fit on all sets to bot/retrieval/models/naming.json.
@@ -39,15 +39,13 @@ THRESHOLDS = np.round(np.arange(0.40, 0.951, 0.01), 2)
 
 @dataclass
 class Question:
-    near_miss: bool
+    near_miss: bool  # out of scope: a near miss or an unrelated question
     features: np.ndarray  # one row per absent word
 
 
 def questions(tutor: Tutor, path: Path) -> list[Question]:
     found = []
     for item in load_eval_items(path):
-        if item.kind == "unrelated":
-            continue
         result = tutor.retriever.search(item.question, k=5, use_dense=tutor.dense_ready)
         absent = absent_words(tutor.retriever, result, result.hits[:SHOWN])
         rows = np.array([a.features for a in absent]).reshape(len(absent), len(NAMING_FEATURES))

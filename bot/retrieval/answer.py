@@ -136,10 +136,18 @@ def message(key: str, language: str, **values: object) -> str:
     return MESSAGES[key][language].format(**values)
 
 
+# A space between two Japanese characters separates nothing: learners of Japanese space
+# their words (「どこの まちで ありましたか」) as English does.
+JAPANESE_SPACE_RE = re.compile(
+    r"(?<=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々ー、。])\s+"
+    r"(?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々ー])")
+
+
 def clean_question(raw: str) -> str:
-    """Strip control characters and collapse white space; keep everything else."""
+    """Strip control characters and collapse white space, dropping it between Japanese
+    words; keep everything else."""
     kept = (" " if unicodedata.category(c)[0] in "CZ" else c for c in raw)
-    return " ".join("".join(kept).split())
+    return JAPANESE_SPACE_RE.sub("", " ".join("".join(kept).split()))
 
 
 def validate_question(raw: str, language: str) -> Answer | None:
@@ -304,7 +312,8 @@ def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> li
     return bridged
 
 
-def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit]) -> list[str]:
+def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
+                      declined: bool = False) -> list[str]:
     """The question's words that neither the passages shown nor the rest of the chapter
     contain and that say what it asks about (naming.py), in the question's own spelling:
     "How many subscribers does Netflix have?" is answered with what the chapter says about
@@ -312,7 +321,7 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     elsewhere is not named: "not in the chapter" would be untrue."""
     model = load_naming()
     missing = [absent.spelling for absent in absent_words(retriever, result, hits)
-               if model.worth_naming(absent)]
+               if model.worth_naming(absent, declined)]
     # Years are no content words, but one the chapter never names is missing all the same.
     names = foreign_names(retriever, result)
     missing += [year for year in YEAR_RE.findall(normalize(result.query)) if year in names]
@@ -632,7 +641,8 @@ class AnswerBuilder:
             if path not in nearest:
                 nearest.append(path)
         # Naming what the chapter lacks ("Spotify") tells the user why, and what to drop.
-        unmentioned = unmentioned_words(self.retriever, result, result.hits[:NEAREST_SHOWN])
+        unmentioned = unmentioned_words(self.retriever, result, result.hits[:NEAREST_SHOWN],
+                                        declined=True)
         return Answer(question, language, "abstained", abstained_message(language, unmentioned),
                       nearest=nearest[:NEAREST_SHOWN], confidence=confidence,
                       unmentioned=unmentioned, mode=result.mode, timings=result.timings)

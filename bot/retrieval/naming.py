@@ -36,6 +36,7 @@ KANJI_WORD_RE = re.compile(r"[一-龯々]+")
 # "heavier"): how something is asked, rarely what.
 INFLECTED_RE = re.compile(r"(?:ly|ed|ing|er|est)$")
 MAX_ZIPF = 7.0
+DECLINED_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,13 @@ class NamingModel:
         z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def worth_naming(self, word: AbsentWord) -> bool:
-        return self.probability(word.features) >= self.threshold
+    def worth_naming(self, word: AbsentWord, declined: bool = False) -> bool:
+        """Whether to name the word. A declined question is already judged out of scope:
+        its missing words are named at even odds, which tells the learner why ("doesn't
+        mention 'tire'"); an answered one only above the fitted threshold, since naming
+        a word says the chapter does not cover what it answers."""
+        bar = DECLINED_THRESHOLD if declined else self.threshold
+        return self.probability(word.features) >= bar
 
 
 @lru_cache(maxsize=1)

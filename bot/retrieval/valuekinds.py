@@ -113,7 +113,8 @@ KINDS: tuple[ValueKind, ...] = (
             # "Where is it from?" asks; "a book where you learn by coding it from zero" does not.
             r"\bwhere (?:is|are|was|were|do|does|did)\b.*\bfrom\b|"
             r"\bin what (?:city|country)\b|"
-            r"どこで(?:開催|行われ|やった|対局|開か)|どこの(?:都市|国|会場)|どの(?:都市|国)|"
+            r"どこで(?:開催|行われ|やった|対局|開か)|どこの(?:都市|国|会場|町|街|まち)|"
+            r"どの(?:都市|国|町|街|まち)|"
             r"開催地|開催場所|会場"),
         _re(r"(?!x)x"),  # lines are checked against the place names instead
         "the place", "場所"),
@@ -125,6 +126,7 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"\bv\d|version|バージョン|\d+\.\d+\.\d+"),
         "the version", "バージョン"),
 )
+
 BY_NAME = {kind.name: kind for kind in KINDS}
 # A money, percentage, date, year, duration or version question also asks for a number:
 # count adds nothing beside them.

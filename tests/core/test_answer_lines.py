@@ -133,6 +133,7 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("what's the release date of gpt-4", "date"),
     ("is the udacity course free?", "money"), ("無料で受けられる講座ある?", "money"),
     ("AutoMLのツールでいちばん安いのは?", "money"), ("AI研究者の平均年齢は?", "count"),
+    ("李世ドルとの試合はどこの町であったの?", "place"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind

@@ -1,6 +1,7 @@
 """What a member pastes is searched for its words: terminal colours are not words."""
 
 from bot.render_text import answer_to_json, render_answer
+from bot.retrieval.answer import clean_question
 
 
 def test_escape_sequences_in_a_question_are_not_searched(tutor):
@@ -15,3 +16,12 @@ def test_escape_sequences_in_a_question_are_not_searched(tutor):
 def test_a_question_of_escape_sequences_alone_is_refused_politely(tutor):
     answer = tutor.ask("\x1b[31m\x1b[0m")
     assert answer.status == "invalid" and answer.message
+
+
+def test_spaces_between_japanese_words_are_dropped():
+    """Learners of Japanese space their words as English does; Japanese does not, and a
+    space inside 「どこの まちで」 would split what search and the question forms read."""
+    assert clean_question("AlphaGoの しあいは どこの まちで ありましたか") == \
+        "AlphaGoのしあいはどこのまちでありましたか"
+    assert clean_question("データサイエンティストの salaryは いくら") == \
+        "データサイエンティストの salaryはいくら"  # beside a Latin word, a space separates
