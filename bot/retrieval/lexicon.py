@@ -21,7 +21,6 @@ upgrading them (the `tables` extra), set the versions below and regenerate:
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import re
@@ -31,6 +30,8 @@ import threading
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+
+from bot.retrieval.generated import build_command
 
 TABLE_FILE = Path(__file__).with_name("data") / "lexicon.json.gz"
 SOURCES = {"jamdict-data": "1.5", "lemminflect": "0.2.3", "wordfreq": "3.1.1"}
@@ -149,9 +150,4 @@ def build() -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="Generate the English-Japanese word table.")
-    parser.add_argument("--build", action="store_true", help="write " + TABLE_FILE.name)
-    if not parser.parse_args().build:
-        parser.print_help()
-        sys.exit(2)
-    sys.exit(build())
+    build_command("Generate the English-Japanese word table.", TABLE_FILE, build)

@@ -16,7 +16,6 @@ wordfreq (the dev extra), set WORDFREQ_VERSION to it and regenerate:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import math
 import sys
@@ -26,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from bot.retrieval.generated import build_command
 
 COMMON_ZIPF = 5.0  # words this frequent ("think", "change", "結果") weigh nothing
 RARE_ZIPF = 2.5  # words this rare or rarer ("carbonara", "株価" is 4.1) weigh fully
@@ -164,9 +165,4 @@ def build() -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="Generate the word-frequency table.")
-    parser.add_argument("--build", action="store_true", help="write " + TABLE_FILE.name)
-    if not parser.parse_args().build:
-        parser.print_help()
-        sys.exit(2)
-    sys.exit(build())
+    build_command("Generate the word-frequency table.", TABLE_FILE, build)
