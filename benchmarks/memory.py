@@ -2,8 +2,8 @@
 
 For each stage (python and config, import torch, import transformers, import
 sentence-transformers, faiss/bm25s/fugashi, knowledge and the prebuilt index, tokenizer
-dictionary, word frequencies, the embedding model, the first questions, 20 warm questions)
-it prints the resident memory from /proc/self/smaps_rollup (RSS, and of it anonymous memory:
+dictionary, word frequencies, the English-Japanese word table, the embedding model, the
+first questions, 20 warm questions) it prints the resident memory from /proc/self/smaps_rollup (RSS, and of it anonymous memory:
 Python objects, tensors, malloc arenas; the rest is mapped files: libraries, the model's
 weights, the dictionary) and the Python heap that stage allocated (tracemalloc, in a second
 process: tracing costs memory of its own). Then the resident mappings of the warm process by
@@ -90,6 +90,11 @@ def steps(settings: Any) -> list[Step]:
 
         specificity.warm_up()
 
+    def english_japanese_table() -> None:
+        from bot.retrieval import lexicon
+
+        lexicon.warm_up()
+
     def model() -> None:
         embedder = state["parts"][1]
 
@@ -126,6 +131,7 @@ def steps(settings: Any) -> list[Step]:
             ("knowledge + prebuilt index (FAISS vectors, BM25)", knowledge_and_index),
             ("tokenizer dictionary (unidic-lite)", tokenizer_dictionary),
             ("word frequencies (en + ja table, data/wordfreq.npz)", word_frequencies),
+            ("English-Japanese words (JMdict table, data/lexicon.npz)", english_japanese_table),
             ("embedding model loaded, in a thread", model),
             ("first 4 questions", first_questions), ("20 warm questions", warm_queries)]
 

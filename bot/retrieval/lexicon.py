@@ -11,7 +11,7 @@ It also holds what each common English word can be (noun, verb, adjective, adver
 missing "subscribers" or "publisher" is what a near miss asks about, a missing "ditch" or
 "realistically" is how a learner talks (naming.py weighs that).
 
-data/lexicon.json.gz is generated from JMdict (jamdict-data, © the Electronic Dictionary
+data/lexicon.npz is generated from JMdict (jamdict-data, © the Electronic Dictionary
 Research and Development Group, CC BY-SA 4.0), LemmInflect's inflection and lemma tables
 and wordfreq's English word list, and committed, so the bot imports none of them. After
 upgrading them (the `tables` extra), set the versions below and regenerate:
@@ -21,19 +21,22 @@ upgrading them (the `tables` extra), set the versions below and regenerate:
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import sqlite3
 import sys
 import threading
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.retrieval.generated import build_command
+import numpy as np
 
-TABLE_FILE = Path(__file__).with_name("data") / "lexicon.json.gz"
+from bot.retrieval.generated import build_command
+from bot.retrieval.specificity import word_hash, write_npz
+
+TABLE_FILE = Path(__file__).with_name("data") / "lexicon.npz"
 SOURCES = {"jamdict-data": "1.5", "lemminflect": "0.2.3", "wordfreq": "3.1.1"}
 POS_LETTERS = {"NOUN": "n", "PROPN": "n", "VERB": "v", "AUX": "v", "ADJ": "a", "ADV": "r"}
 POS_MIN_ZIPF = 2.5  # the English words whose parts of speech are kept (as specificity.py)
@@ -43,24 +46,62 @@ POS_MIN_ZIPF = 2.5  # the English words whose parts of speech are kept (as speci
 GLOSS_WORD_RE = re.compile(r"[a-z][a-z-]*[a-z]")
 GLOSS_PARENS_RE = re.compile(r"\([^)]*\)")
 GLOSS_ARTICLE_RE = re.compile(r"^(?:to|a|an|the) ")
+LICENSE = "JMdict: CC BY-SA 4.0, the Electronic Dictionary Research and Development Group"
 _lock = threading.Lock()
 
 
+# The table, as specificity.py keeps its own (a Python dict of it took 30 MB of a serving
+# process): the English words as sorted 64-bit hashes; per word its parts of speech as
+# bits of POS_LETTERS, and the span of its translations, tab-separated, in one UTF-8 blob.
+POS_BITS = {letter: 1 << n for n, letter in enumerate("nvar")}
+FORM_SEPARATOR = "\t"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    hashes: np.ndarray  # uint64, sorted
+    pos: np.ndarray  # uint8 bits of POS_BITS; 0: no part of speech known
+    starts: np.ndarray  # uint32: each word's translations in `forms`
+    ends: np.ndarray
+    forms: bytes  # UTF-8
+
+    def row(self, word: str) -> int | None:
+        key = np.uint64(word_hash(word.lower()))
+        position = int(np.searchsorted(self.hashes, key))
+        if position < len(self.hashes) and self.hashes[position] == key:
+            return position
+        return None
+
+
 @lru_cache(maxsize=1)
-def _table() -> dict[str, dict[str, object]]:
-    with _lock, gzip.open(TABLE_FILE, "rt", encoding="utf-8") as handle:
-        return json.load(handle)
+def _table() -> Lexicon:
+    with _lock, np.load(TABLE_FILE, allow_pickle=False) as data:
+        return Lexicon(data["hashes"], data["pos"], data["starts"], data["ends"],
+                       data["forms"].tobytes())
+
+
+def _sources() -> dict[str, str]:
+    with np.load(TABLE_FILE, allow_pickle=False) as data:
+        return json.loads(str(data["sources"]))
 
 
 def translations(word: str) -> tuple[str, ...]:
     """The common Japanese words JMdict gives for an English word, or ()."""
-    return tuple(_table()["words"].get(word.lower(), ()))
+    table = _table()
+    row = table.row(word)
+    if row is None or table.starts[row] == table.ends[row]:
+        return ()
+    text = table.forms[int(table.starts[row]):int(table.ends[row])].decode("utf-8")
+    return tuple(text.split(FORM_SEPARATOR))
 
 
 def parts_of_speech(word: str) -> str | None:
     """What a common English word can be, as letters of POS_LETTERS ("nv" for "ditch",
     "r" for "realistically"); None for a word the table lacks (a name, a rare word)."""
-    return _table()["pos"].get(word.lower())
+    table = _table()
+    row = table.row(word)
+    bits = int(table.pos[row]) if row is not None else 0
+    return "".join(letter for letter, bit in POS_BITS.items() if bits & bit) or None
 
 
 def warm_up() -> None:
@@ -120,8 +161,28 @@ def build_parts_of_speech() -> dict[str, str]:
             continue
         letters = {POS_LETTERS[tag] for tag in getAllLemmas(word) if tag in POS_LETTERS}
         if letters:
-            kept[word] = "".join(sorted(letters))
+            kept[word] = "".join(letter for letter in POS_BITS if letter in letters)
     return dict(sorted(kept.items()))
+
+
+def pack(words: dict[str, list[str]], pos: dict[str, str]) -> dict[str, np.ndarray]:
+    """The arrays of the table file (see Lexicon) for the words and parts of speech."""
+    rows = sorted((word_hash(w), w) for w in set(words) | set(pos))
+    hashes = np.array([h for h, _ in rows], dtype=np.uint64)
+    if len(np.unique(hashes)) != len(hashes):
+        raise ValueError("two English words share a hash: use a longer digest")
+    blob = bytearray()
+    starts, ends, bits = [], [], []
+    for _, word in rows:
+        starts.append(len(blob))
+        blob += FORM_SEPARATOR.join(words.get(word, ())).encode("utf-8")
+        ends.append(len(blob))
+        bits.append(sum(POS_BITS[letter] for letter in pos.get(word, "")))
+    return {"hashes": hashes, "pos": np.array(bits, dtype=np.uint8),
+            "starts": np.array(starts, dtype=np.uint32), "ends": np.array(ends, dtype=np.uint32),
+            "forms": np.frombuffer(bytes(blob), dtype=np.uint8),
+            "sources": np.array(json.dumps(SOURCES, sort_keys=True)),
+            "license": np.array(LICENSE)}
 
 
 def build() -> int:
@@ -137,13 +198,13 @@ def build() -> int:
 
     words = build_words(Path(jamdict_data.__file__).with_name("jamdict.db"))
     pos = build_parts_of_speech()
-    payload = {"sources": SOURCES, "license": "JMdict: CC BY-SA 4.0, EDRDG", "words": words,
-               "pos": pos}
-    TABLE_FILE.parent.mkdir(exist_ok=True)
-    # mtime=0: the same dictionary gives the same bytes.
-    with gzip.GzipFile(TABLE_FILE, "wb", mtime=0) as out:
-        out.write(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    write_npz(TABLE_FILE, pack(words, pos))
     _table.cache_clear()
+    for word in set(words) | set(pos):  # every word reads back as generated
+        if translations(word) != tuple(words.get(word, ())) \
+                or parts_of_speech(word) != pos.get(word):
+            print(f"{word!r} reads back wrong: a hash collision?", file=sys.stderr)
+            return 1
     print(f"wrote {TABLE_FILE.name} ({TABLE_FILE.stat().st_size / 1e6:.2f} MB; "
           f"{len(words):,} English words translated, {len(pos):,} with parts of speech)")
     return 0

@@ -1,5 +1,5 @@
 """The English-Japanese word table generated from JMdict, LemmInflect and wordfreq
-(data/lexicon.json.gz): an English word the chapter says in Japanese is not missing."""
+(data/lexicon.npz): an English word the chapter says in Japanese is not missing."""
 
 from __future__ import annotations
 
@@ -42,13 +42,21 @@ def test_a_name_has_no_part_of_speech():
 
 
 def test_the_table_is_the_generators():
-    table = lexicon._table()
-    assert table["sources"] == lexicon.SOURCES
+    assert lexicon._sources() == lexicon.SOURCES
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]["tables"]
     for package, version in lexicon.SOURCES.items():  # what the generator needs, pinned
         assert f"{package}=={version}" in extras
-    assert "CC BY-SA" in table["license"]
+
+
+def test_the_packed_table_reads_back_what_it_holds():
+    arrays = lexicon.pack({"skin": ["皮膚", "スキン"], "camera": ["カメラ"]},
+                          {"skin": "nv", "quickly": "r"})
+    assert "CC BY-SA" in str(arrays["license"])
+    table = lexicon.Lexicon(arrays["hashes"], arrays["pos"], arrays["starts"],
+                            arrays["ends"], arrays["forms"].tobytes())
+    assert table.row("skin") is not None and table.row("Skin") == table.row("skin")
+    assert table.row("tire") is None
 
 
 @pytest.mark.parametrize(("gloss", "word"), [
