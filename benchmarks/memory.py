@@ -3,15 +3,15 @@
 For each stage (python and config, import torch, import transformers, import
 sentence-transformers, faiss/bm25s/fugashi, knowledge and the prebuilt index, tokenizer
 dictionary, word frequencies, the English-Japanese word table, the embedding model, the
-first questions, 20 warm questions) it prints the resident memory from /proc/self/smaps_rollup (RSS, and of it anonymous memory:
-Python objects, tensors, malloc arenas; the rest is mapped files: libraries, the model's
-weights, the dictionary) and the Python heap that stage allocated (tracemalloc, in a second
-process: tracing costs memory of its own). Then the resident mappings of the warm process by
-owner (/proc/self/smaps) and the peak of a one-shot `tutorbot ask`. The imports are separate
-stages only to say what each costs: the bot imports them all when it loads the model
-(bot/retrieval/embedder.py). Every measurement runs in a fresh process; none builds an index
-(the bot loads the prebuilt one), so these are warm figures, not the peak of a process that
-built one.
+first questions, 20 warm questions) it prints the resident memory from
+/proc/self/smaps_rollup (RSS, and of it anonymous memory: Python objects, tensors, malloc
+arenas; the rest is mapped files: libraries, the model's weights, the dictionary) and the
+Python heap that stage allocated (tracemalloc, in a second process: tracing costs memory of
+its own). Then the resident mappings of the warm process by owner (/proc/self/smaps) and the
+peak of a one-shot `tutorbot ask`. The imports are separate stages only to say what each
+costs: the bot imports them all when it loads the model (bot/retrieval/embedder.py). Every
+measurement runs in a fresh process; none builds an index (the bot loads the prebuilt one),
+so these are warm figures, not the peak of a process that built one.
 
     .venv/bin/python benchmarks/memory.py            (also run by bench_retrieval.py)
     MALLOC_ARENA_MAX=2 .venv/bin/python benchmarks/memory.py   (as in the image)
