@@ -320,18 +320,22 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     Netflix, and says plainly that subscribers are not in it. A word the chapter has
     elsewhere is not named: "not in the chapter" would be untrue."""
     model = load_naming()
-    missing = [absent.spelling for absent in absent_words(retriever, result, hits)
+    names = foreign_names(retriever, result)
+    missing = [absent.spelling for absent in absent_words(retriever, result, hits, names)
                if model.worth_naming(absent, declined)]
     # Years are no content words, but one the chapter never names is missing all the same.
-    names = foreign_names(retriever, result)
     missing += [year for year in YEAR_RE.findall(normalize(result.query)) if year in names]
     return list(dict.fromkeys(missing))
 
 
-def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit]) -> list[AbsentWord]:
+def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
+                 foreign: set[str] | None = None) -> list[AbsentWord]:
     """The question's words that neither the passages shown, the glossary terms it names
-    nor the rest of the chapter say, with what naming.py weighs them by."""
-    names = foreign_names(retriever, result) | {asked_noun(result.query)}
+    nor the rest of the chapter say, with what naming.py weighs them by. `foreign`: the
+    question's foreign_names, when the caller has them already."""
+    if foreign is None:
+        foreign = foreign_names(retriever, result)
+    names = foreign | {asked_noun(result.query)}
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
     glossed = glossed_words(result)
     words = judged_words(result.query)

@@ -52,7 +52,7 @@ _lock = threading.Lock()
 
 # The table, as specificity.py keeps its own (a Python dict of it took 30 MB of a serving
 # process): the English words as sorted 64-bit hashes; per word its parts of speech as
-# bits of POS_LETTERS, and the span of its translations, tab-separated, in one UTF-8 blob.
+# POS_BITS, and the span of its translations, tab-separated, in one UTF-8 blob.
 POS_BITS = {letter: 1 << n for n, letter in enumerate("nvar")}
 FORM_SEPARATOR = "\t"
 

@@ -142,7 +142,8 @@ class Retriever:
         self.chunks = index.chunks
         self._by_id = {chunk.chunk_id: chunk for chunk in self.chunks}
         # Per passage, filled on first use: most passages are never anyone's best answer.
-        self._own: dict[int, tuple[str, set[str]]] = {}
+        self._folded: dict[int, str] = {}
+        self._own: dict[int, set[str]] = {}
         self._heading_positions = [set(plan_positions(normalize(c.path_text)))
                                    for c in self.chunks]
         self._positioned = [i for i, own in enumerate(self._heading_positions) if own]
@@ -265,17 +266,21 @@ class Retriever:
         """Whether the passage's own words (heading path and body) include the token. The
         glossary names added to the index for search do not count: "subscriber churn" is
         indexed with the churn passage, which still says nothing about subscribers."""
-        return token in self._own_words(position)[1]
+        return token in self._own_words(position)
 
     def passage_folded(self, position: int) -> str:
-        """The passage as search reads it (searchable_text), normalised."""
-        return self._own_words(position)[0]
+        """The passage as search reads it (searchable_text), normalised. Kept apart from
+        its tokens: reading the whole chapter's text (chapter_writes) tokenizes nothing."""
+        folded = self._folded.get(position)
+        if folded is None:
+            folded = self._folded[position] = normalize(
+                searchable_text(self.chunks[position], self.references))
+        return folded
 
-    def _own_words(self, position: int) -> tuple[str, set[str]]:
+    def _own_words(self, position: int) -> set[str]:
         own = self._own.get(position)
         if own is None:
-            folded = normalize(searchable_text(self.chunks[position], self.references))
-            own = self._own[position] = (folded, set(tokenize(folded)))
+            own = self._own[position] = set(tokenize(self.passage_folded(position)))
         return own
 
     def has_answer_kind(self, position: int, expected: list[re.Pattern[str]]) -> bool:
@@ -483,7 +488,7 @@ class Retriever:
             chunk = self.chunks[i]
             best = best_scored_line(chunk.text, question, chunk.path_text) if question else None
             heading = self._heading_tokens(int(i))
-            own = self._own_words(int(i))[1]
+            own = self._own_words(int(i))
             rows.append([
                 lexical_norm[i], 0.0 if dense is None or japanese else dense[i],
                 0.0 if dense is None or not japanese else dense[i], fused[i],

@@ -176,9 +176,9 @@ def counted(kind: ValueKind, counter: str, noun: str) -> ValueKind:
     """The count kind narrowed to a counter: a number, at most two characters, then the
     counter ("5億人", "103言語", "8層"), or the number and the noun the question counts
     ("1.8兆パラメータ" for "パラメータ何個", "50 cameras" for "how many cameras")."""
-    english = rf"|\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?{re.escape(noun)}" if noun else ""
+    by_noun = rf"|\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?{re.escape(noun)}" if noun else ""
     held = re.compile(rf"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?[^\s\d、,。:|]{{0,2}}?(?:{counter})"
-                      + english, re.IGNORECASE)
+                      + by_noun, re.IGNORECASE)
     return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)
 
 
