@@ -48,6 +48,13 @@ ANSWER_KIND_DEPTH = 2
 QUESTION_PREFIXES = ("何", "幾", "誰", "いつ", "どこ", "どれ", "どの", "どう", "どんな", "だれ",
                      "なに", "なん", "いくら", "いくつ")
 KATAKANA_RE = re.compile(r"[ァ-ヴー・]{2,}")
+# The asker describing themself ("as a PM wanting to...", "I'm a retiree, so"): who asks,
+# not what is asked, so the chapter need not mention it.
+PERSONA_RE = re.compile(
+    r"(?:^|(?<=[.!?,;])|(?<=\bso)|(?<=\bok)|(?<=\bhi)|(?<=\bhey))"
+    r"\s*(?:as an?|i'?m an?|i am an?)\s+[\w\-' ]{1,40}?"
+    r"(?=\s*(?:[,.!?;]|\b(?:and|who|wanting|trying|looking|learning|with|so|but|i)\b))",
+    re.IGNORECASE)
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
 MESSAGES = {
@@ -206,18 +213,30 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     weigh fully, however common the word, since the question is about something else. A
     name the glossary translates ("the US" is 米国, "learn Go" is 囲碁) is the chapter's."""
     glossed = glossed_words(result)
+    # "As a German student, ..." says who asks, not what about.
+    asked = PERSONA_RE.sub(" ", result.query)
     # Places are names however they are typed: "germany" as much as "Germany". A year is
     # the name of a time: "the 2022 world cup" is about something the chapter never dates.
-    places = {stem(place) for place in places_in(result.query) if place.isascii()}
+    places = {stem(place) for place in places_in(asked) if place.isascii()}
     years = set(YEAR_RE.findall(normalize(result.query)))
     # A name the chapter writes in Japanese is the chapter's: "Go" is its 囲碁 (lexicon.py).
     # A word in hiragana alone is no name, whatever the tagger reads into it (「しゅう」,
     # a learner's 週, tagged as the name シュウ).
-    return {name for name in proper_nouns(result.query) | places | years
+    return {name for name in proper_nouns(asked) | places | years
             if not retriever.knows(name) and name not in glossed
             and not HIRAGANA_RE.match(name)
             and not retriever.says_in_japanese(name)
-            and not retriever.writes(own_spelling(result.query, name))}
+            and not retriever.writes(own_spelling(result.query, name))
+            and not retriever.abbreviates(own_spelling(result.query, name))
+            and not _said_by_parts(retriever, name)}
+
+
+def _said_by_parts(retriever: Retriever, name: str) -> bool:
+    """Whether a hyphenated name is made of words the chapter says ("English-language":
+    its 英語 and 言語): the name is no subject of its own."""
+    parts = [stem(part) for part in name.split("-") if part]
+    return len(parts) > 1 and all(retriever.knows(part) or retriever.says_in_japanese(part)
+                                  for part in parts)
 
 
 def glossed_words(result: SearchResult) -> set[str]:
@@ -265,7 +284,7 @@ def judged_words(question: str) -> list[str]:
     whose parts are words of the question too ("four-chapter", "acc/sens/spec") is judged
     by its parts: the chapter says "chapter", never "four-chapter". A run of symbols
     ("$$") names nothing."""
-    words = content_words(question)
+    words = content_words(PERSONA_RE.sub(" ", question))
     present = set(words)
     return [word for word in words if any(ch.isalnum() for ch in word)
             and not _judged_by_parts(word, present)]
@@ -352,7 +371,7 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
                 or retriever.clipped_katakana(word):
             continue
         spelling = own_spelling(result.query, word)
-        if misspelled_common(spelling.lower()):
+        if misspelled_common(spelling.lower()) or retriever.abbreviates(spelling):
             continue
         features = naming_features(word, spelling, word in names,
                                    retriever.says_in_japanese(spelling),

@@ -44,6 +44,10 @@ RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
 LINE_LOGIT_SCALE = 10.0
 KATAKANA_WORD_RE = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
+# A run of capitalised English words, the way the chapter writes a name in full
+# ("Collaborative Filtering", "Over-The-Air"): what an acronym abbreviates.
+TITLE_RUN_RE = re.compile(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+")
+ACRONYM_RE = re.compile(r"[A-Za-z]{2,6}")
 SECTION_DEPTH = 2  # "4.1 5つの詳細ケーススタディ › Case Study 5: 医療診断(皮膚癌検出)"
 # Sections owned by a kind of question (knowledge/intents.yaml `owns`), one feature per
 # kind: the fit weighs an unasked reference list apart from an unasked summary.
@@ -153,6 +157,7 @@ class Retriever:
         self._katakana: frozenset[str] | None = None
         self._folded_chapter: str | None = None
         self._chapter_text: str | None = None
+        self._initialisms: frozenset[str] | None = None
         self._sections: dict[tuple[str, ...], str] = {}
         self._cross_topic = {heading for intent in self.intents.intents
                              for heading in intent.owns}
@@ -317,6 +322,22 @@ class Retriever:
                                             for c in self.chunks)
         return re.search(rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])",
                          self._chapter_text) is not None
+
+    def abbreviates(self, spelling: str) -> bool:
+        """Whether a word is the acronym of a name the chapter writes in full: "CF" is its
+        Collaborative Filtering and "OTA" its Over-The-Air, though it never writes them so."""
+        return bool(ACRONYM_RE.fullmatch(spelling)) and spelling.upper() in self._acronyms()
+
+    def _acronyms(self) -> frozenset[str]:
+        if self._initialisms is None:
+            self.writes("")  # builds the chapter text
+            found = set()
+            for run in TITLE_RUN_RE.findall(self._chapter_text or ""):
+                initials = "".join(word[0] for word in re.split(r"[ \-]", run))
+                found.update(initials[start:end] for start in range(len(initials))
+                             for end in range(start + 2, min(len(initials), start + 6) + 1))
+            self._initialisms = frozenset(found)
+        return self._initialisms
 
     def section_text(self, position: int) -> str:
         """The text of the section the passage belongs to (its first two headings): a

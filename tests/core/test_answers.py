@@ -149,6 +149,34 @@ def test_a_count_by_its_noun_answers_a_japanese_count_question(tutor):
     assert tutor.ask("BERTってパラメータ何個?").outcome == "partial"
 
 
+@pytest.mark.parametrize("question", [
+    "What did Netflix's CF phase reach in accuracy?",  # Collaborative Filtering
+    "Is there an English-language book on deep learning theory?",  # 英語, 言語
+])
+def test_an_acronym_or_compound_of_the_chapters_words_is_not_foreign(tutor, question):
+    """"CF" abbreviates a name the chapter writes in full, and "English-language" is made
+    of words it says: neither is a subject the chapter lacks."""
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "As a barista learning at night, which online course is for beginners?",
+    "I'm an accountant, so which role fits me, data scientist or ML engineer?",
+    "I'm a retired teacher, so which beginner course is the shortest?",
+])
+def test_who_the_learner_is_is_not_what_they_ask(tutor, question):
+    """A learner saying who they are ("as a barista") asks about the chapter, not about
+    baristas: the answer neither declines nor names the self-description."""
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], answer.message
+
+
+def test_a_persona_does_not_hide_a_missing_name(tutor):
+    answer = tutor.ask("As a student, how much does a data scientist make in Germany?")
+    assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
+
+
 def test_a_name_without_a_japanese_form_in_the_chapter_is_still_foreign(tutor):
     answer = tutor.ask("How much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
