@@ -412,7 +412,7 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # Units are no names: "what year of the plan" is answered by the heading "Year 3".
     # The noun a count counts stays: "1.8兆パラメータ" answers "パラメータ何個".
     counter = asked_counter(normalize(result.query))
-    counted_noun = counter[1] if counter else ""
+    counted_noun = counter.noun if counter else ""
     named = sorted({word for word in (*LATIN_WORD_RE.findall(result.query),
                                       *KATAKANA_RE.findall(result.query))
                     if word.lower() not in TIME_UNITS and word.lower() != counted_noun},

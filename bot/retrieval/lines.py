@@ -126,9 +126,9 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
         if line.kind in ("item", "row"):
             block_items[line.block] = block_items.get(line.block, 0) + 1
     rows = []
-    # A year is a date: "2016年" is no look-alike for "which year".
+    # A year or a month is a date: "2016年" is no look-alike for "which year".
     asked = {kind.name for kind in question.kinds} | ({"date"} if any(
-        kind.name == "year" for kind in question.kinds) else set())
+        kind.name in ("year", "month") for kind in question.kinds) else set())
     unasked = [BY_NAME[name] for name in DISTINCT_KINDS if name not in asked]
     for n, (line, cover) in enumerate(zip(lines, covers, strict=True)):
         held = any(holds(line.text, kind) for kind in question.kinds)

@@ -78,7 +78,7 @@ KINDS: tuple[ValueKind, ...] = (
         "date",
         _re(r"\bwhen\b(?!\s+(?:should|do|can|to)\b)|\bwhat date\b|\b(?:what|which) year of\b|"
             r"\b(?:release|launch) date\b|発売日|公開日|リリース日|"
-            r"いつ(?!まで|から)|何月|何[ヶか]月目|何カ月目|何週目|何年目"),
+            r"いつ(?!まで|から)|何[ヶか]月目|何カ月目|何週目|何年目"),
         # A point of a study plan answers "when in the plan": "Month 7-9", "3ヶ月目".
         _re(r"(?:19|20)\d\d|\d+\s*月|\d+年(?!間)|\b(?:month|week|year)\s*\d|\d+\s*(?:[ヶか]月|週|年)目"),
         "the date", "時期"),
@@ -87,9 +87,18 @@ KINDS: tuple[ValueKind, ...] = (
         # "Which year" wants a calendar year: a plan's "Month 1-3" or "Year 2" says when in
         # the plan, not which year a book came out. "Which year of the plan" and 何年目 are
         # dates, answered by the plan's points.
-        _re(r"\b(?:what|which) year\b(?!\s+of\b)|何年(?:に|から|頃|ごろ)"),
+        _re(r"\b(?:what|which) year\b(?!\s+of\b)|何年(?:に|から|頃|ごろ)|\bfounding year\b|"
+            # The year of an event, as a compound noun: 「創業年」, 「発売年」.
+            r"(?:創業|設立|発売|公開|登場|開始|導入|発表|誕生|承認|完成|リリース)年(?!間|収|齢)"),
         _re(r"(?:19|20)\d\d"),
         "the year", "何年か"),
+    ValueKind(
+        "month",
+        # A month is finer than a year: 「2017以降」 does not say in which month.
+        _re(r"\b(?:what|which) month\b(?!\s+of\b)|\bin what month\b|何月(?!目)"),
+        _re(r"\d+\s*月(?!間)|\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|"
+            r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"),
+        "the month", "何月か"),
     ValueKind(
         "duration",
         _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes)\b|何年間|"
@@ -130,7 +139,7 @@ KINDS: tuple[ValueKind, ...] = (
 BY_NAME = {kind.name: kind for kind in KINDS}
 # A money, percentage, date, year, duration or version question also asks for a number:
 # count adds nothing beside them.
-SUBSUMES_COUNT = {"money", "percent", "date", "year", "duration", "version"}
+SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "version"}
 
 
 # What a count counts: "何人" and "how many users" count people, and "1日1,000億語" (words)
@@ -141,6 +150,10 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "duration", "version"}
 COUNTER_JA_RE = re.compile(
     r"([ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,})?(?:は|って|が|の)?\s*"
     r"何(言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章])(?!か)")
+# Or the noun after it: 「何台くらいの車」 counts cars.
+COUNTED_AFTER_JA_RE = re.compile(
+    r"何(?:言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章])"
+    r"(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{2,})")
 AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
 COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b")
 COUNTERS_EN = {
@@ -153,17 +166,31 @@ COUNTERS_EN = {
 }
 
 
-def asked_counter(text: str) -> tuple[str, str] | None:
-    """The counter of what a count question counts, as a regex (人, 言語 …), with the
-    noun it counts when it names one: None when it counts nothing named."""
+@dataclass(frozen=True)
+class Counted:
+    counter: str  # a regex: 人, 言語, [カかヶケ]国 …
+    noun: str = ""  # what is counted, when the question names it
+    # The noun follows the counter, 「何台の車」: a line's 「8台のカメラ」 counts something else.
+    noun_after: bool = False
+
+
+def asked_counter(text: str) -> Counted | None:
+    """What a count question counts: its counter, and the noun when it names one; None
+    when it counts nothing named."""
     match = COUNTER_JA_RE.search(text)
     if match:
-        return _ja_counter(match.group(2)), match.group(1) or ""
+        counter = _ja_counter(match.group(2))
+        # 「テスラは何台の車に」: the noun after the counter says what is counted, the one
+        # before may be the topic.
+        after = COUNTED_AFTER_JA_RE.search(text)
+        if after:
+            return Counted(counter, after.group(1), True)
+        return Counted(counter, match.group(1) or "")
     if AGE_RE.search(text):
-        return "歳", ""
+        return Counted("歳")
     match = COUNTER_EN_RE.search(text)
     if match and match.group(1) in COUNTERS_EN:
-        return COUNTERS_EN[match.group(1)], match.group(1)
+        return Counted(COUNTERS_EN[match.group(1)], match.group(1))
     return None
 
 
@@ -172,13 +199,18 @@ def _ja_counter(counter: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def counted(kind: ValueKind, counter: str, noun: str) -> ValueKind:
+def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     """The count kind narrowed to a counter: a number, at most two characters, then the
     counter ("5億人", "103言語", "8層"), or the number and the noun the question counts
     ("1.8兆パラメータ" for "パラメータ何個", "50 cameras" for "how many cameras")."""
+    counter, noun = asked.counter, asked.noun
     by_noun = rf"|\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?{re.escape(noun)}" if noun else ""
+    # 「8台のカメラ」 counts cameras, not the cars of 「何台の車」: the counter, の, and a
+    # noun that is not (and does not end a compound with) the asked one.
+    other_noun = (rf"(?!\s*の(?![^\s\d、,。:|()()]*{re.escape(noun)}))"
+                  if asked.noun_after else "")
     held = re.compile(rf"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?[^\s\d、,。:|]{{0,2}}?(?:{counter})"
-                      + by_noun, re.IGNORECASE)
+                      + other_noun + by_noun, re.IGNORECASE)
     return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)
 
 
@@ -191,7 +223,7 @@ def asked_kinds(question: str) -> list[ValueKind]:
         found = [kind for kind in found if kind.name != "count"]
     counter = asked_counter(text) if "count" in names else None
     if counter:
-        found = [counted(kind, *counter) if kind.name == "count" else kind for kind in found]
+        found = [counted(kind, counter) if kind.name == "count" else kind for kind in found]
     return found
 
 

@@ -7,7 +7,7 @@ from bot.retrieval.lines import LineQuestion, asked_list_size, choose_quote, wan
 from bot.retrieval.quotes import passage_lines
 from bot.retrieval.smalltalk import small_talk_kind
 from bot.retrieval.tokenize import tokenize
-from bot.retrieval.valuekinds import asked_kinds, places_in
+from bot.retrieval.valuekinds import asked_kinds, holds, places_in
 
 PHASE = ("- Netflix Prize(2006-2009):精度10%向上で100万ドル賞金\n"
          "- 技術:Collaborative Filtering、Matrix Factorization\n- 精度:約75%\n"
@@ -134,6 +134,9 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("is the udacity course free?", "money"), ("無料で受けられる講座ある?", "money"),
     ("AutoMLのツールでいちばん安いのは?", "money"), ("AI研究者の平均年齢は?", "count"),
     ("李世ドルとの試合はどこの町であったの?", "place"),
+    # The year of an event as one noun; a month, finer than a year.
+    ("Courseraの設立年は?", "year"), ("what's the founding year of kaggle", "year"),
+    ("AlphaGoが李世ドルに勝ったのは何月?", "month"), ("which month was GNMT launched", "month"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
@@ -175,6 +178,18 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     """Each line holds a number: the one that answers counts what was asked (people,
     languages, words), whichever line shares more words with the question."""
     assert choose_quote(TRANSLATE_IMPACT, question(text)) == [line]
+
+
+@pytest.mark.parametrize(("text", "line", "answers"), [
+    ("GNMTの導入は何月?", "2016: ニューラル機械翻訳導入(GNMT)", False),
+    ("柯潔に勝ったのは何月?", "2017年5月:柯潔(世界最強棋士)に3-0で完勝", True),
+    # The noun after the counter is what is counted: 8 cameras are no count of cars.
+    ("テスラは何台の車に載ってる?", "8台のカメラによる360度視野", False),
+    ("何台のカメラで周りを見てる?", "8台のカメラによる360度視野", True),
+    ("何枚の画像で学習した?", "129,450枚の皮膚病変画像", True),
+])
+def test_a_line_answers_only_a_value_as_fine_and_of_the_same_thing(text, line, answers):
+    assert any(holds(line, kind) for kind in asked_kinds(text)) is answers
 
 
 def test_some_of_a_counter_asks_for_no_number():
