@@ -84,3 +84,31 @@ def standardize(question: str) -> str:
     for pattern, replacement in PHRASE_FORMS:
         question = pattern.sub(replacement, question)
     return WORD_RE.sub(lambda m: CHAT_FORMS.get(m.group(0).lower(), m.group(0)), question)
+
+
+# Latin letters as Japanese says them: 「エーアイ」 is AI and 「アイオーティー」 IoT when a
+# learner types them in katakana.
+LETTER_NAMES = {
+    "エー": "A", "エイ": "A", "ビー": "B", "シー": "C", "ディー": "D", "デー": "D", "イー": "E",
+    "エフ": "F", "ジー": "G", "エイチ": "H", "エッチ": "H", "アイ": "I", "ジェー": "J",
+    "ジェイ": "J", "ケー": "K", "ケイ": "K", "エル": "L", "エム": "M", "エヌ": "N", "オー": "O",
+    "ピー": "P", "キュー": "Q", "アール": "R", "エス": "S", "ティー": "T", "ユー": "U",
+    "ブイ": "V", "ヴィー": "V", "ダブリュー": "W", "エックス": "X", "ワイ": "Y", "ゼット": "Z",
+}
+LETTER_NAME_RE = "|".join(sorted(LETTER_NAMES, key=len, reverse=True))
+# Two letters or more, ending a katakana word: 「エッジエーアイ」 is エッジ and AI.
+SPELLED_LETTERS_RE = re.compile(rf"(?<![ァ-ヴー])([ァ-ヴー]{{2,}}?)??((?:{LETTER_NAME_RE}){{2,}})"
+                                r"(?![ァ-ヴー])")
+
+
+def spelled_letters(text: str) -> list[tuple[str, str]]:
+    """The katakana spellings of Latin letters in a text, with the letters they spell:
+    [("エーアイ", "AI")] for 「エッジエーアイの市場」. Whether the letters are meant is for
+    the caller to judge (アイ is also "eye")."""
+    found = []
+    for match in SPELLED_LETTERS_RE.finditer(text):
+        spelled = match.group(2)
+        letters = "".join(LETTER_NAMES[name] for name in re.findall(LETTER_NAME_RE, spelled))
+        found.append((spelled, letters))
+    return found
+

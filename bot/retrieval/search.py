@@ -24,7 +24,7 @@ from bot.knowledge.glossary import Glossary, Term, fold
 from bot.knowledge.intents import Intents, added_words, expected_of, names_of
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
-from bot.retrieval.chatforms import standardize
+from bot.retrieval.chatforms import spelled_letters, standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
@@ -193,7 +193,8 @@ class Retriever:
         return any(name in folded for name in self._person_names)
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
-        query = self.kanji_spelled(standardize(query))  # chat shorthand spelled out
+        # Chat shorthand spelled out, kana in the chapter's kanji and Latin letters.
+        query = self.latin_spelled(self.kanji_spelled(standardize(query)))
         own_subjects = self.subjects(query)
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
@@ -228,6 +229,18 @@ class Retriever:
         for surface, kanji in kana_spelled_nouns(query):
             if self.chapter_writes(kanji) or self.knows(normalize(kanji)):
                 query = query.replace(surface, kanji, 1)
+        return query
+
+    def latin_spelled(self, query: str) -> str:
+        """The question with Latin letters typed as katakana written as the chapter writes
+        them: 「エッジエーアイ」 is its エッジAI, 「アイオーティー」 its IoT. Letters the
+        chapter never writes as a word stay as typed (アイ is also "eye")."""
+        for spelled, letters in spelled_letters(query):
+            self.writes("")  # builds the chapter text
+            written = re.search(rf"(?<![A-Za-z0-9]){letters}(?![A-Za-z0-9])",
+                                self._chapter_text or "", re.IGNORECASE)
+            if written:
+                query = query.replace(spelled, written.group(0), 1)
         return query
 
     def chapter_writes(self, text: str) -> bool:

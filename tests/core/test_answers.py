@@ -177,6 +177,13 @@ def test_a_persona_does_not_hide_a_missing_name(tutor):
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
 
 
+def test_latin_letters_typed_in_katakana_are_the_chapters_names(tutor):
+    """「アイオーティー」 is IoT and 「エッジエーアイ」 エッジAI, as a learner types them."""
+    answer = tutor.ask("エッジエーアイの話で、アイオーティーの機械は2025年に何台になるって予測?")
+    assert answer.answered and answer.unmentioned == [], answer.message
+    assert any("750億台" in line for line in answer.passages[0].quote)
+
+
 def test_a_name_without_a_japanese_form_in_the_chapter_is_still_foreign(tutor):
     answer = tutor.ask("How much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]

@@ -3,7 +3,7 @@ chapter's own words, not words it lacks."""
 
 import pytest
 
-from bot.retrieval.chatforms import standardize
+from bot.retrieval.chatforms import spelled_letters, standardize
 
 
 @pytest.mark.parametrize(("typed", "read"), [
@@ -61,3 +61,14 @@ def test_a_chat_aside_is_no_missing_word(tutor, question, aside):
     # Before it was spelled out, each opened with "I couldn't find "…" in the chapter".
     answer = tutor.ask(question)
     assert answer.outcome == "answered", answer.message
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("エッジエーアイの市場", [("エーアイ", "AI")]),
+    ("アイオーティーの機械", [("アイオーティー", "IOT")]),
+    ("シーエヌエヌって何", [("シーエヌエヌ", "CNN")]),
+    # Words that only start or end with a letter's name are words.
+    ("アイデアとケースとディープラーニング", []),
+])
+def test_latin_letters_spelled_in_katakana(text, found):
+    assert spelled_letters(text) == found
