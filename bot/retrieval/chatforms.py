@@ -72,6 +72,17 @@ PHRASE_FORMS = (
      lambda m: f"{m.group(1)} {UNITS[m.group(2).lower()]}"),
     # "week9-12", "Month4": a plan position typed without its space.
     (re.compile(r"(?<![A-Za-z])(week|month|year)(\d)", re.IGNORECASE), r"\1 \2"),
+    # The learner's memory and certainty, not the topic: "I can't recall the sum" is no
+    # question about recall (再現率), nor "I believe it was 90%" about belief.
+    (re.compile(r"\b(?:i|we)\s+(?:(?:can'?t|cannot|couldn'?t|don'?t|do not|may|might)\s+)?"
+                r"(?:seem to\s+|quite\s+|be\s+)?(?:recall(?:ed)?|remember(?:ed)?|"
+                r"misremembering|believe|forgot|forget|(?:have|'ve)\s+forgotten|think|thought)"
+                r"\b(?:\s+that\b)?", re.IGNORECASE), ""),
+    (re.compile(r"\bif i (?:remember|recall)(?: (?:correctly|rightly))?\b|"
+                r"\b(?:i|we)(?:'ve| have) forgotten\b", re.IGNORECASE), ""),
+    (re.compile(r"\b(?:could|can|would) (?:some|any)(?:one|body) (?:please )?remind me\b|"
+                r"\bremind me\b|\b(?:is|was) that (?:right|correct)\b|"
+                r"\bi'?m not (?:sure|certain)\b", re.IGNORECASE), ""),
     # "r" is also the R language: only where it stands for "are".
     (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
     (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),

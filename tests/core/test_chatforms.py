@@ -72,3 +72,18 @@ def test_a_chat_aside_is_no_missing_word(tutor, question, aside):
 ])
 def test_latin_letters_spelled_in_katakana(text, found):
     assert spelled_letters(text) == found
+
+
+@pytest.mark.parametrize(("typed", "kept", "dropped"), [
+    ("I can't recall the sum of the prize", "the sum of the prize", "recall"),
+    ("I think it said 90%, is that right?", "it said 90%", "think"),
+    ("could someone remind me which books are listed", "which books are listed", "remind"),
+])
+def test_what_a_learner_remembers_or_believes_is_not_the_topic(typed, kept, dropped):
+    """"I can't recall" is no question about recall (再現率), the metric."""
+    read = standardize(typed)
+    assert kept in read and dropped not in read.lower()
+
+
+def test_recall_the_metric_is_kept():
+    assert "recall" in standardize("what recall did the skin cancer model reach?")
