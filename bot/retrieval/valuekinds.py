@@ -118,12 +118,12 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "place",
         _re(r"\bwhere (?:is|was|are|were|did|will)\b.*\b(?:held|played|take place|took place|"
-            r"located|based|hosted)\b|\b(?:which|what) (?:city|country|venue)\b|"
+            r"located|based|hosted)\b|\b(?:which|what) (?:city|country|venue|hospital|clinic)\b|"
             # "Where is it from?" asks; "a book where you learn by coding it from zero" does not.
             r"\bwhere (?:is|are|was|were|do|does|did)\b.*\bfrom\b|"
             r"\bin what (?:city|country)\b|"
             r"どこで(?:開催|行われ|やった|対局|開か)|どこの(?:都市|国|会場|町|街|まち)|"
-            r"どの(?:都市|国|町|街|まち)|"
+            r"どの(?:都市|国|町|街|まち|病院)|どこの病院|"
             r"開催地|開催場所|会場"),
         _re(r"(?!x)x"),  # lines are checked against the place names instead
         "the place", "場所"),

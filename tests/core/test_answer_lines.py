@@ -137,6 +137,7 @@ def test_a_line_comes_with_its_translation_beside_it():
     # The year of an event as one noun; a month, finer than a year.
     ("Courseraの設立年は?", "year"), ("what's the founding year of kaggle", "year"),
     ("AlphaGoが李世ドルに勝ったのは何月?", "month"), ("which month was GNMT launched", "month"),
+    ("at which hospital was the skin model first used?", "place"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
