@@ -184,6 +184,17 @@ def test_latin_letters_typed_in_katakana_are_the_chapters_names(tutor):
     assert any("750億台" in line for line in answer.passages[0].quote)
 
 
+@pytest.mark.parametrize(("question", "word"), [
+    ("How accurate was the skin model on melanoma?", "melanoma"),
+    ("Does the chapter say Tesla runs a robotaxi service?", "robotaxi"),
+])
+def test_a_kind_or_product_the_chapter_never_names_is_no_alias(tutor, question, word):
+    """The chapter speaks of skin cancer and self-driving cars in general: melanoma and a
+    robotaxi service are things it does not cover, not other words for its terms."""
+    answer = tutor.ask(question)
+    assert answer.status == "abstained" and word in answer.unmentioned, answer.message
+
+
 def test_a_name_without_a_japanese_form_in_the_chapter_is_still_foreign(tutor):
     answer = tutor.ask("How much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
