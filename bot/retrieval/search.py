@@ -43,6 +43,14 @@ log = logging.getLogger(__name__)
 RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
 LINE_LOGIT_SCALE = 10.0
+# The chapter's three study plans, as a question names them and as their headings do.
+PLAN_NAMES_RE = {
+    "3ヶ月": re.compile(r"(?:3|three)\s*-?\s*(?:ヶ月|か月|カ月|ヵ月|months?)\s*の?\s*"
+                      r"(?:プラン|計画|plan)"),
+    "1年": re.compile(r"(?<!\d)(?:1|one)\s*-?\s*(?:年|years?)\s*の?\s*(?:プラン|計画|plan)"),
+    "3年": re.compile(r"(?<!\d)(?:3|three)\s*-?\s*(?:年|years?)\s*の?\s*(?:プラン|計画|plan)"),
+}
+PLAN_HEADING_RE = re.compile(r"(3ヶ月|1年|3年)プラン")
 KATAKANA_WORD_RE = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
 # A run of capitalised English words, the way the chapter writes a name in full
 # ("Collaborative Filtering", "Over-The-Air"): what an acronym abbreviates.
@@ -151,6 +159,10 @@ class Retriever:
         self._heading_positions = [set(plan_positions(normalize(c.path_text)))
                                    for c in self.chunks]
         self._positioned = [i for i, own in enumerate(self._heading_positions) if own]
+        # The plan a passage belongs to: the plan heading it sits under, not one its own
+        # heading mentions ("1年プラン › Month 1-3: 基礎(3ヶ月プラン)" is the one-year plan's).
+        self._plans = [next((m.group(1) for h in c.heading_path[:-1] or c.heading_path
+                             if (m := PLAN_HEADING_RE.match(h))), None) for c in self.chunks]
         self._depths = np.array([len(c.heading_path) for c in self.chunks])
         self._answer_kinds: dict[re.Pattern[str], np.ndarray] = {}
         self._under: dict[frozenset[str], np.ndarray] = {}
@@ -466,6 +478,14 @@ class Retriever:
                 same_unit = {p for p in self._heading_positions[i]
                              if p.rstrip("0123456789") in units}
                 if same_unit and not same_unit & asked:
+                    mismatch[i] = 1.0
+        # A study plan is a position too: "the first month of the three-month plan" is not
+        # in the one-year plan, whose "Month 1-3" points back to it.
+        plans = {name for name, pattern in PLAN_NAMES_RE.items()
+                 if pattern.search(normalize(plan.text))}
+        if len(plans) == 1:
+            for i, own in enumerate(self._plans):
+                if own is not None and own not in plans:
                     mismatch[i] = 1.0
         lacking = np.zeros(len(self.chunks), dtype=np.float32)
         for pattern in plan.expected:

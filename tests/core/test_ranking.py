@@ -22,6 +22,18 @@ def test_a_plan_year_question_gets_that_year_first(tutor, question, section):
     assert section in top_paths(tutor, question)[0]
 
 
+@pytest.mark.parametrize(("question", "section"), [
+    # The one-year plan's "Month 1-3: 基礎(3ヶ月プラン)" only points back to the
+    # three-month plan: the first month of that plan is its own Week 1-4.
+    ("In the three-month plan, what's the first month about?", "Week 1-4"),
+    # Asked about by its own plan, the pointer is still the answer.
+    ("what do you do in year 1 of the 3 year plan", "3年プラン(エキスパート) › Year 1"),
+    ("1年プランのMonth 1-3では何をする?", "1年プラン(実践力強化) › Month 1-3"),
+])
+def test_a_plan_position_is_found_in_the_plan_named(tutor, question, section):
+    assert section in top_paths(tutor, question)[0]
+
+
 def test_glossary_aliases_do_not_make_every_year_match_every_year(tutor):
     year_one = next(i for i, c in enumerate(tutor.retriever.chunks)
                     if c.heading_path[-1].startswith("Year 1"))
