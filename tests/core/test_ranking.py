@@ -17,20 +17,14 @@ def top_paths(tutor, question: str, k: int = 3) -> list[str]:
     ("What should I focus on in the second year of the three-year plan?", "Year 2"),
     ("What does the third year of the long-term plan look like?", "Year 3"),
     ("3年プランの2年目は何をする?", "Year 2"),
-])
-def test_a_plan_year_question_gets_that_year_first(tutor, question, section):
-    assert section in top_paths(tutor, question)[0]
-
-
-@pytest.mark.parametrize(("question", "section"), [
-    # The one-year plan's "Month 1-3: 基礎(3ヶ月プラン)" only points back to the
-    # three-month plan: the first month of that plan is its own Week 1-4.
+    # A plan is a position too. The one-year plan's "Month 1-3: 基礎(3ヶ月プラン)" only
+    # points back to the three-month plan, whose first month is its own Week 1-4 …
     ("In the three-month plan, what's the first month about?", "Week 1-4"),
-    # Asked about by its own plan, the pointer is still the answer.
+    # … but asked about by its own plan, the pointer is still the answer.
     ("what do you do in year 1 of the 3 year plan", "3年プラン(エキスパート) › Year 1"),
     ("1年プランのMonth 1-3では何をする?", "1年プラン(実践力強化) › Month 1-3"),
 ])
-def test_a_plan_position_is_found_in_the_plan_named(tutor, question, section):
+def test_a_plan_position_question_gets_that_position_first(tutor, question, section):
     assert section in top_paths(tutor, question)[0]
 
 
