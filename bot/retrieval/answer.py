@@ -225,10 +225,14 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     return {name for name in proper_nouns(asked) | places | years
             if not retriever.knows(name) and name not in glossed
             and not HIRAGANA_RE.match(name)
-            and not retriever.says_in_japanese(name)
-            and not retriever.writes(own_spelling(result.query, name))
-            and not retriever.abbreviates(own_spelling(result.query, name))
-            and not _said_by_parts(retriever, name)}
+            and not _the_chapters_name(retriever, name, own_spelling(result.query, name))}
+
+
+def _the_chapters_name(retriever: Retriever, name: str, spelling: str) -> bool:
+    """Whether a name the index does not know is the chapter's all the same: said in
+    Japanese, written as the question spells it, abbreviated, or made of its words."""
+    return (retriever.says_in_japanese(name) or retriever.writes(spelling)
+            or retriever.abbreviates(spelling) or _said_by_parts(retriever, name))
 
 
 def _said_by_parts(retriever: Retriever, name: str) -> bool:

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.retrieval.generated import build_command
-from bot.retrieval.specificity import word_hash, write_npz
+from bot.retrieval.specificity import find_hashed, word_hash, write_npz
 
 TABLE_FILE = Path(__file__).with_name("data") / "lexicon.npz"
 SOURCES = {"jamdict-data": "1.5", "lemminflect": "0.2.3", "wordfreq": "3.1.1"}
@@ -66,11 +66,8 @@ class Lexicon:
     forms: bytes  # UTF-8
 
     def row(self, word: str) -> int | None:
-        key = np.uint64(word_hash(word.lower()))
-        position = int(np.searchsorted(self.hashes, key))
-        if position < len(self.hashes) and self.hashes[position] == key:
-            return position
-        return None
+        positions, found = find_hashed(self.hashes, [word.lower()])
+        return int(positions[0]) if found[0] else None
 
 
 @lru_cache(maxsize=1)

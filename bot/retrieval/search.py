@@ -248,9 +248,8 @@ class Retriever:
         them: 「エッジエーアイ」 is its エッジAI, 「アイオーティー」 its IoT. Letters the
         chapter never writes as a word stay as typed (アイ is also "eye")."""
         for spelled, letters in spelled_letters(query):
-            self.writes("")  # builds the chapter text
             written = re.search(rf"(?<![A-Za-z0-9]){letters}(?![A-Za-z0-9])",
-                                self._chapter_text or "", re.IGNORECASE)
+                                self._written_text(), re.IGNORECASE)
             if written:
                 query = query.replace(spelled, written.group(0), 1)
         return query
@@ -342,11 +341,15 @@ class Retriever:
     def writes(self, spelling: str) -> bool:
         """Whether the chapter writes a Latin word exactly as given, case and all, as a
         whole word: "IT" of its 「IT企業」, which search reads as the stopword "it"."""
+        return re.search(rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])",
+                         self._written_text()) is not None
+
+    def _written_text(self) -> str:
+        """The chapter as written (case and all, unlike chapter_writes' folded text)."""
         if self._chapter_text is None:
             self._chapter_text = "\n".join(f"{c.path_text}\n{passage_text(c)}"
                                             for c in self.chunks)
-        return re.search(rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])",
-                         self._chapter_text) is not None
+        return self._chapter_text
 
     def abbreviates(self, spelling: str) -> bool:
         """Whether a word is the acronym of a name the chapter writes in full: "CF" is its
@@ -355,9 +358,8 @@ class Retriever:
 
     def _acronyms(self) -> frozenset[str]:
         if self._initialisms is None:
-            self.writes("")  # builds the chapter text
             found = set()
-            for run in TITLE_RUN_RE.findall(self._chapter_text or ""):
+            for run in TITLE_RUN_RE.findall(self._written_text()):
                 initials = "".join(word[0] for word in re.split(r"[ \-]", run))
                 found.update(initials[start:end] for start in range(len(initials))
                              for end in range(start + 2, min(len(initials), start + 6) + 1))
@@ -481,8 +483,8 @@ class Retriever:
                     mismatch[i] = 1.0
         # A study plan is a position too: "the first month of the three-month plan" is not
         # in the one-year plan, whose "Month 1-3" points back to it.
-        plans = {name for name, pattern in PLAN_NAMES_RE.items()
-                 if pattern.search(normalize(plan.text))}
+        question = normalize(plan.text)
+        plans = {name for name, pattern in PLAN_NAMES_RE.items() if pattern.search(question)}
         if len(plans) == 1:
             for i, own in enumerate(self._plans):
                 if own is not None and own not in plans:

@@ -21,6 +21,7 @@ import math
 import sys
 import threading
 import zipfile
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +44,13 @@ def word_hash(word: str) -> int:
                           "little")
 
 
+def find_hashed(hashes: np.ndarray, words: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of words in a sorted array of their word_hash values, and which are there."""
+    keys = np.array([word_hash(w) for w in words], dtype=np.uint64)
+    positions = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
+    return positions, hashes[positions] == keys
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, np.ndarray]:
     with _lock, np.load(TABLE_FILE, allow_pickle=False) as data:
@@ -52,10 +60,8 @@ def _table() -> dict[str, np.ndarray]:
 def _centibels(words: tuple[str, ...], language: str) -> int | None:
     """The smallest bucket (the highest frequency) among the words in the table, or None."""
     table = _table()
-    hashes, buckets = table[f"{language}_hashes"], table[f"{language}_centibels"]
-    keys = np.array([word_hash(w) for w in words], dtype=np.uint64)
-    positions = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
-    found = hashes[positions] == keys
+    positions, found = find_hashed(table[f"{language}_hashes"], words)
+    buckets = table[f"{language}_centibels"]
     return int(buckets[positions[found]].min()) if found.any() else None
 
 

@@ -147,13 +147,13 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "vers
 # English questions name the noun, which maps to the chapter's counter.
 # The noun before 何 + counter is what is counted ("パラメータ何個", "GPUは何枚"): a line
 # may count it by name ("1.8兆パラメータ") as well as by the counter.
+JA_COUNTERS = r"言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章]"
 COUNTER_JA_RE = re.compile(
     r"([ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,})?(?:は|って|が|の)?\s*"
-    r"何(言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章])(?!か)")
+    rf"何({JA_COUNTERS})(?!か)")
 # Or the noun after it: 「何台くらいの車」 counts cars.
 COUNTED_AFTER_JA_RE = re.compile(
-    r"何(?:言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章])"
-    r"(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{2,})")
+    rf"何(?:{JA_COUNTERS})(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{{2,}})")
 AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
 COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b")
 COUNTERS_EN = {
@@ -204,13 +204,14 @@ def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     counter ("5億人", "103言語", "8層"), or the number and the noun the question counts
     ("1.8兆パラメータ" for "パラメータ何個", "50 cameras" for "how many cameras")."""
     counter, noun = asked.counter, asked.noun
-    by_noun = rf"|\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?{re.escape(noun)}" if noun else ""
+    number = r"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?"  # "5億", "1,000", "1.8兆", "100+"
+    by_noun = rf"|{number}{re.escape(noun)}" if noun else ""
     # 「8台のカメラ」 counts cameras, not the cars of 「何台の車」: the counter, の, and a
     # noun that is not (and does not end a compound with) the asked one.
     other_noun = (rf"(?!\s*の(?![^\s\d、,。:|()()]*{re.escape(noun)}))"
                   if asked.noun_after else "")
-    held = re.compile(rf"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?[^\s\d、,。:|]{{0,2}}?(?:{counter})"
-                      + other_noun + by_noun, re.IGNORECASE)
+    held = re.compile(rf"{number}[^\s\d、,。:|]{{0,2}}?(?:{counter})" + other_noun + by_noun,
+                      re.IGNORECASE)
     return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)
 
 
