@@ -17,11 +17,12 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
+from bot.retrieval.chatforms import asked_part
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
 from bot.retrieval.naming import AbsentWord, load_naming, naming_features
 from bot.retrieval.quotes import mark_terms, passage_lines
-from bot.retrieval.search import Hit, Retriever, SearchResult
+from bot.retrieval.search import KATAKANA_WORD_RE, Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
 from bot.retrieval.specificity import misspelled_common, specificity
 from bot.retrieval.tokenize import (
@@ -48,13 +49,6 @@ ANSWER_KIND_DEPTH = 2
 QUESTION_PREFIXES = ("何", "幾", "誰", "いつ", "どこ", "どれ", "どの", "どう", "どんな", "だれ",
                      "なに", "なん", "いくら", "いくつ")
 KATAKANA_RE = re.compile(r"[ァ-ヴー・]{2,}")
-# The asker describing themself ("as a PM wanting to...", "I'm a retiree, so"): who asks,
-# not what is asked, so the chapter need not mention it.
-PERSONA_RE = re.compile(
-    r"(?:^|(?<=[.!?,;])|(?<=\bso)|(?<=\bok)|(?<=\bhi)|(?<=\bhey))"
-    r"\s*(?:as an?|i'?m an?|i am an?)\s+[\w\-' ]{1,40}?"
-    r"(?=\s*(?:[,.!?;]|\b(?:and|who|wanting|trying|looking|learning|with|so|but|i)\b))",
-    re.IGNORECASE)
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
 MESSAGES = {
@@ -214,7 +208,7 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     name the glossary translates ("the US" is 米国, "learn Go" is 囲碁) is the chapter's."""
     glossed = glossed_words(result)
     # "As a German student, ..." says who asks, not what about.
-    asked = PERSONA_RE.sub(" ", result.query)
+    asked = asked_part(result.query)
     # Places are names however they are typed: "germany" as much as "Germany". A year is
     # the name of a time: "the 2022 world cup" is about something the chapter never dates.
     places = {stem(place) for place in places_in(asked) if place.isascii()}
@@ -288,7 +282,7 @@ def judged_words(question: str) -> list[str]:
     whose parts are words of the question too ("four-chapter", "acc/sens/spec") is judged
     by its parts: the chapter says "chapter", never "four-chapter". A run of symbols
     ("$$") names nothing."""
-    words = content_words(PERSONA_RE.sub(" ", question))
+    words = content_words(asked_part(question))
     present = set(words)
     return [word for word in words if any(ch.isalnum() for ch in word)
             and not _judged_by_parts(word, present)]
@@ -372,7 +366,8 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
         if any(_says(retriever, hit, word, bridges)
                for hit, bridges in zip(hits, bridged, strict=True)) \
                 or word in glossed or retriever.chapter_says(word) \
-                or retriever.clipped_katakana(word):
+                or retriever.clipped_katakana(word) \
+                or _in_written_katakana(retriever, result.query, word):
             continue
         spelling = own_spelling(result.query, word)
         if misspelled_common(spelling.lower()) or retriever.abbreviates(spelling):
@@ -382,6 +377,15 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
                                    position / max(1, len(words) - 1))
         absent.append(AbsentWord(word, spelling, features))
     return absent
+
+
+def _in_written_katakana(retriever: Retriever, question: str, word: str) -> bool:
+    """Whether the word is a piece of a katakana word of the question that the chapter
+    writes: the tagger splits a loanword by its context (マイルス+トーン in the question,
+    マイル+ストーン in the chapter), but the chapter has the whole word all the same."""
+    return bool(KATAKANA_WORD_RE.fullmatch(word)) and any(
+        word in run and retriever.chapter_writes(run)
+        for run in KATAKANA_RE.findall(normalize(question)) if run != word)
 
 
 def own_spelling(question: str, word: str) -> str:

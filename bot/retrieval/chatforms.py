@@ -33,7 +33,9 @@ CHAT_FORMS = {
     "gimme": "give me", "lemme": "let me", "wanna": "want to", "gonna": "going to",
     "dunno": "don't know", "cam": "camera", "cams": "cameras", "convo": "conversation",
     "conf": "conference", "confs": "conferences", "intl": "international",
-    "eval": "evaluation", "evals": "evaluations",
+    "eval": "evaluation", "evals": "evaluations", "reco": "recommendation",
+    "recos": "recommendations", "arch": "architecture", "contrib": "contribution",
+    "contribs": "contributions",
     # Chat's asides and hedges say nothing about the topic: spelled out, they are everyday
     # words that weigh nothing, whereas unknown words would count as missing. Not
     # listed, for their second reading in ML chat: "dev" (a dev set), "prob" (probability),
@@ -83,6 +85,11 @@ PHRASE_FORMS = (
     (re.compile(r"\b(?:could|can|would) (?:some|any)(?:one|body) (?:please )?remind me\b|"
                 r"\bremind me\b|\b(?:is|was) that (?:right|correct)\b|"
                 r"\bi'?m not (?:sure|certain)\b", re.IGNORECASE), ""),
+    # Keigo request formulas ask politely and say nothing of the topic: 「ご教示いただけますと
+    # 幸いです」 is 「教えて」, and 教示 or 幸い would count as words the chapter lacks.
+    (re.compile(r"恐れ入りますが[、,]?|(?:大変)?恐縮ですが[、,]?"), ""),
+    (re.compile(r"ご教示|ご教授"), "教え"),
+    (re.compile(r"(?:と|れば|たら)?(?:幸い|幸甚)(?:です|に存じます)"), ""),
     # "r" is also the R language: only where it stands for "are".
     (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
     (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),
@@ -123,3 +130,39 @@ def spelled_letters(text: str) -> list[tuple[str, str]]:
         found.append((spelled, letters))
     return found
 
+
+
+# The asker describing themself ("as a PM wanting to...", "I'm a retiree, so"): who asks,
+# not what is asked, so the chapter need not mention it.
+PERSONA_RE = re.compile(
+    r"(?:^|(?<=[.!?,;])|(?<=\bso)|(?<=\bok)|(?<=\bhi)|(?<=\bhey))"
+    r"\s*(?:as an?|i'?m an?|i am an?)\s+[\w\-' ]{1,40}?"
+    r"(?=\s*(?:[,.!?;]|\b(?:and|who|wanting|trying|looking|learning|with|so|but|i|thinking|"
+    r"planning|hoping|considering|working|currently|interested)\b))",
+    re.IGNORECASE)
+# What the asker is making with the answer ("need numbers for a hiring doc", "for a
+# kickoff slide"): their work, not the chapter's topic.
+DELIVERABLE_RE = re.compile(
+    r"\bfor (?:a|an|my|our|the|this|that) (?:[\w\-]+ ){0,2}"
+    r"(?:slide|slides|deck|doc|docs|document|presentation|report|memo|meeting|talk|pitch)\b",
+    re.IGNORECASE)
+# A Japanese clause the asker ends in humble おる or 存じる describes the asker: 「ヘルスケア
+# 事業の企画を担当しております。」「弊社でも社内コンペを企画しておりまして、」. Humble forms
+# are for one's own doings, so the clause is context, not what is asked. A question that
+# ends so (「記載されておりますか」) is still a question: only statements and clauses that
+# go on are taken.
+HUMBLE_CLAUSE_RE = re.compile(
+    r"[^。!?！？\n]*?(?:て|で)(?:おり(?:まして)?[、,]|おり(?:ます|ました)(?:が|ので|けど)?[、,。]"
+    r"|おり(?:ます|ました)$)"
+    r"|[^。!?！？\n]*?(?:たい|よう)と(?:考え|思っ)て(?:い|お)(?:る|ます|り)"
+    r"(?:のですが|んですが|が|ので|けど|まして)?[、,。]"
+    r"|[^。!?！？\n]*?(?:存じ|致し|いたし)(?:ます|ております)[。]")
+
+
+def asked_part(question: str) -> str:
+    """The question without what the asker says of themself: their role, what they are
+    making, their own situation. Words there are the asker's, and the chapter's silence
+    about them says nothing about what is asked."""
+    question = PERSONA_RE.sub(" ", question)
+    question = DELIVERABLE_RE.sub(" ", question)
+    return HUMBLE_CLAUSE_RE.sub(" ", question)

@@ -28,6 +28,7 @@ from bot.retrieval.chatforms import spelled_letters, standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
+from bot.retrieval.specificity import zipf
 from bot.retrieval.tokenize import (
     english_phrases,
     kana_spelled_nouns,
@@ -52,6 +53,10 @@ PLAN_NAMES_RE = {
 }
 PLAN_HEADING_RE = re.compile(r"(3ヶ月|1年|3年)プラン")
 KATAKANA_WORD_RE = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
+# A brand written in lower case ("connpass", "deeplearning.ai"), and how common in English
+# a word may be and still be taken for one: "pandas" is an animal before a library.
+LOWER_NAME_RE = re.compile(r"[a-z][a-z0-9.\-]*")
+EVERYDAY_ZIPF = 1.0
 # A run of capitalised English words, the way the chapter writes a name in full
 # ("Collaborative Filtering", "Over-The-Air"): what an acronym abbreviates.
 TITLE_RUN_RE = re.compile(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+")
@@ -190,7 +195,15 @@ class Retriever:
     def subject_terms(self, text: str) -> list[Term]:
         """The named things a text is about: glossary terms whose English name is a name
         ("Google Translate", "Netflix", not "accuracy"), however the text spells them."""
-        return [term for term in self.glossary.named(text) if term.en[:1].isupper()]
+        return [term for term in self.glossary.named(text) if self._is_name(term.en)]
+
+    def _is_name(self, english: str) -> bool:
+        """Whether a glossary term's English name is a name: capitalised, or a word of no
+        English that the chapter writes as it is (connpass, scikit-learn, seaborn): brands
+        written in lower case are names all the same."""
+        return english[:1].isupper() or (LOWER_NAME_RE.fullmatch(english) is not None
+                                         and zipf(english, "en") < EVERYDAY_ZIPF
+                                         and self.writes(english))
 
     def holds_answer(self, position: int, result: SearchResult) -> bool:
         """Whether a passage holds the kinds of answer the question's intents expect; for a

@@ -128,6 +128,21 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"(?!x)x"),  # lines are checked against the place names instead
         "the place", "場所"),
     ValueKind(
+        "first",
+        # Whether something was the first or the only one of its kind: a claim the chapter
+        # makes in so many words or not at all. "The first case study", "what to learn
+        # first" and 「初めての人」 ask no such thing.
+        _re(r"\bworld'?s (?:first|only)\b|\bfirst[- ]ever\b|"
+            r"\bfirst (?:in|of) (?:the world|history|its kind)\b|"
+            r"\b(?:was|is|were|are) (?:it|this|that|they|he|she|[a-z0-9\-]+) (?:really |actually |"
+            r"truly )?the (?:first|only) (?!(?:case|exercise|trend|path|phase|month|week|year|"
+            r"step|part|section|chapter|book|course|one to read|thing)s?\b)|"
+            r"世界初|史上初|業界初|日本初|国内初|世界で(?:初めて|最初|唯一)|唯一の|"
+            r"初めて(?=[^。、?？!！]{0,10}(?:した|できた|成功|勝|達成|実現|導入|開発|超え))|"
+            r"最初の(?:AI|ai|例|事例|モデル|システム|企業|会社)"),
+        _re(r"初(?!級|期|心|め(?:て|の)?(?:の人|者))|最初|唯一|\bfirst\b|\bonly\b"),
+        "whether it was the first", "初めてかどうか"),
+    ValueKind(
         "version",
         # "data version control" names a tool: the version asked is "which version".
         _re(r"\bversions?\b(?!\s+control)|\bv\d|"
@@ -139,7 +154,7 @@ KINDS: tuple[ValueKind, ...] = (
 BY_NAME = {kind.name: kind for kind in KINDS}
 # A money, percentage, date, year, duration or version question also asks for a number:
 # count adds nothing beside them.
-SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "version"}
+SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "version", "first"}
 
 
 # What a count counts: "何人" and "how many users" count people, and "1日1,000億語" (words)
@@ -156,9 +171,12 @@ COUNTED_AFTER_JA_RE = re.compile(
     rf"何(?:{JA_COUNTERS})(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{{2,}})")
 AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
 COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b")
+PEOPLE_COUNTER = "人|名"
 COUNTERS_EN = {
     **dict.fromkeys(("people", "persons", "users", "members", "subscribers", "customers",
-                     "employees", "students", "researchers", "experts", "viewers"), "人"),
+                     "employees", "students", "researchers", "experts", "viewers",
+                     "doctors", "engineers", "participants", "players", "authors"),
+                    PEOPLE_COUNTER),
     "languages": "言語", "words": "語", "companies": "社", "firms": "社", "books": "冊",
     **dict.fromkeys(("devices", "cars", "vehicles", "cameras", "units"), "台"),
     "layers": "層", "games": "局|試合", "matches": "局|試合", "posts": "記事",
@@ -189,9 +207,21 @@ def asked_counter(text: str) -> Counted | None:
     if AGE_RE.search(text):
         return Counted("歳")
     match = COUNTER_EN_RE.search(text)
-    if match and match.group(1) in COUNTERS_EN:
-        return Counted(COUNTERS_EN[match.group(1)], match.group(1))
-    return None
+    counter = _en_counter(match.group(1)) if match else None
+    return Counted(counter, match.group(1)) if match and counter else None
+
+
+# Who someone is by trade: "dermatologists", "statisticians", "physicians" are people.
+PERSON_NOUN_RE = re.compile(r"[a-z]{3,}(?:ologist|ist|ician|ian)s?")
+
+
+def _en_counter(noun: str) -> str | None:
+    """The chapter's counter for an English counted noun, singular or plural: learners
+    write "how many company" as often as "how many companies"."""
+    for form in (noun, f"{noun}s", f"{noun[:-1]}ies" if noun.endswith("y") else noun):
+        if form in COUNTERS_EN:
+            return COUNTERS_EN[form]
+    return PEOPLE_COUNTER if PERSON_NOUN_RE.fullmatch(noun) else None
 
 
 def _ja_counter(counter: str) -> str:

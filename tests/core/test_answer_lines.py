@@ -188,9 +188,25 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     ("テスラは何台の車に載ってる?", "8台のカメラによる360度視野", False),
     ("何台のカメラで周りを見てる?", "8台のカメラによる360度視野", True),
     ("何枚の画像で学習した?", "129,450枚の皮膚病変画像", True),
+    # People by trade are counted in people: images are no count of dermatologists.
+    ("how many dermatologist did they compare with?", "129,450枚の皮膚病変画像", False),
+    ("how many users does it have per day", "利用者数:1日5億人以上", True),
+    # A first or an only one is a claim the line makes, or no answer.
+    ("was AlphaGo the first AI to beat a pro?", "2016年3月:李世ドル(世界チャンピオン)に4-1で勝利",
+     False),
+    ("皮膚がんの診断で専門医レベルに到達した世界初のAIだった?",
+     "Stanford大学の研究チームは、深層学習で皮膚科医レベルの診断精度を達成しました。", False),
 ])
 def test_a_line_answers_only_a_value_as_fine_and_of_the_same_thing(text, line, answers):
     assert any(holds(line, kind) for kind in asked_kinds(text)) is answers
+
+
+@pytest.mark.parametrize("text", [
+    "what is the first case study about?", "what should i learn first?",
+    "初めての人におすすめの本は?", "is the first exercise hard?",
+])
+def test_a_first_in_order_asks_for_no_claim(text):
+    assert "first" not in {kind.name for kind in asked_kinds(text)}
 
 
 def test_some_of_a_counter_asks_for_no_number():

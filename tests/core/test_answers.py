@@ -172,6 +172,35 @@ def test_who_the_learner_is_is_not_what_they_ask(tutor, question):
     assert answer.answered and answer.unmentioned == [], answer.message
 
 
+@pytest.mark.parametrize(("question", "context"), [
+    # Keigo: what the asker does, in humble おる, and the request formula.
+    ("ヘルスケア事業の企画を担当しております。皮膚がん診断AIの精度についてご教示いただけますと幸いです。",
+     "企画"),
+    ("弊社でも社内コンペを企画しておりまして、Netflix Prizeの賞金はいくらでしたか。", "弊社"),
+    ("quick q for a kickoff slide - what did netflix save per year with its recommender?",
+     "kickoff"),
+    ("i'm a backend swe thinking about moving into MLE. which mlops tools should i learn?",
+     "backend"),
+])
+def test_what_the_asker_says_of_themself_is_not_called_missing(tutor, question, context):
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], (context, answer.message)
+
+
+def test_a_loanword_split_by_the_tagger_is_still_the_chapters(tutor):
+    """The tagger splits マイルストーン one way in the question and another in the chapter;
+    the chapter writes the whole word, so it is not missing."""
+    answer = tutor.ask("3年プランの演習では、どうやってマイルストーンを決めるの?")
+    assert answer.answered and answer.unmentioned == [], answer.message
+
+
+def test_a_brand_in_lower_case_is_a_subject(tutor):
+    """connpass is a name though written in lower case: a count of its users is not
+    answered by Google Translate's users."""
+    answer = tutor.ask("connpassって登録してる人何人くらいいるの?")
+    assert answer.outcome in ("partial", "abstained"), answer.message
+
+
 def test_a_persona_does_not_hide_a_missing_name(tutor):
     answer = tutor.ask("As a student, how much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
