@@ -463,6 +463,8 @@ def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: li
     not its numbering ("Trend 1" counts nothing), nor the headings above it ("3つの主要動向"
     counts the trends, not BERT's parameters)."""
     quoted = [_without(_about(line, subjects), named) for line in _answer_lines(best, result)]
+    if kind.name == "count":  # "| Year 3 |" of a plan table is a position, not a count
+        quoted = [HEADING_NUMBER_RE.sub(" ", line) for line in quoted]
     own_heading = best.heading_path[-1] if best.heading_path else ""
     heading = own_heading if kind.name in TIME_KINDS else HEADING_NUMBER_RE.sub(" ",
                                                                             own_heading)
@@ -474,10 +476,12 @@ TIME_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "da
 TIME_KINDS = frozenset({"date", "year", "duration"})
 
 
-# Section numbering in a heading path: "4.2", "Case Study 3", "Trend 1", "Week 9-12".
+# Section numbering in a heading path: "4.2", "Case Study 3", "Trend 1", "Week 9-12", and
+# the "4. " of a numbered heading ("4. 学習リソース").
 HEADING_NUMBER_RE = re.compile(
-    r"\b\d+(?:\.\d+)+\b|(?:Case Study|Trend|Path|Phase|フェーズ|問題|Week|Month|Year)\s*"
-    r"\d+(?:\s*-\s*\d+)?", re.IGNORECASE)
+    r"^\s*\d+[.)]\s|\b\d+(?:\.\d+)+\b|"
+    r"(?:Case Study|Trend|Path|Phase|フェーズ|問題|Week|Month|Year)\s*\d+(?:\s*-\s*\d+)?",
+    re.IGNORECASE)
 # Where an enumeration splits: "GPT-4(1.8兆パラメータ)、BERT、T5" gives GPT-4 its count,
 # not BERT. A comma inside a number ("1,200万") splits nothing.
 ENUMERATION_RE = re.compile(r"[、，;；]|,(?!\d)")

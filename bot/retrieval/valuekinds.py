@@ -38,6 +38,12 @@ def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
+# The Japanese counters a count is asked and written with: 何人 asks, 5億人 answers.
+JA_COUNTERS = r"[カかヶケ]国語|言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章]"
+# Counters that ask for a count but name no thing counted: 何本, 何億, 何点, 何位, 何パーセント.
+JA_ASKED_COUNTERS = r"[本億万点位]|[ァ-ヴ][ァ-ヴー]+"
+
+
 KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "money",
@@ -65,9 +71,8 @@ KINDS: tuple[ValueKind, ...] = (
         # 何 and a counter: 何人, 何台, 何ページ, 何冊 …
         # "param count", "the camera count": count the noun, not the verb ("count as").
         _re(r"\bhow many\b|\bnumber of\b|\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
-            r"何(?:人|台|枚|個|本|件|層|局|回|社|種|語|億|万|記事|"
             # "何社か教えて" asks for some companies, not how many: 何 + counter + か is "some".
-            r"冊|巻|点|試合|位|歳|問|章|[ァ-ヴ][ァ-ヴー]+)(?!か)|いくつ|年齢|\bhow old\b|"
+            rf"何(?:{JA_COUNTERS}|{JA_ASKED_COUNTERS})(?!か)|いくつ|年齢|\bhow old\b|"
             # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
             r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
@@ -118,7 +123,8 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "place",
         _re(r"\bwhere (?:is|was|are|were|did|will)\b.*\b(?:held|played|take place|took place|"
-            r"located|based|hosted)\b|\b(?:which|what) (?:city|country|venue|hospital|clinic)\b|"
+            r"located|based|hosted|headquartered)\b|\bheadquarter(?:s|ed)?\b|\bhq\b|本社|本拠地|"
+            r"\b(?:which|what) (?:city|country|venue|hospital|clinic)\b|"
             # "Where is it from?" asks; "a book where you learn by coding it from zero" does not.
             r"\bwhere (?:is|are|was|were|do|does|did)\b.*\bfrom\b|"
             r"\bin what (?:city|country)\b|"
@@ -134,7 +140,8 @@ KINDS: tuple[ValueKind, ...] = (
         # first" and 「初めての人」 ask no such thing.
         _re(r"\bworld'?s (?:first|only)\b|\bfirst[- ]ever\b|"
             r"\bfirst (?:in|of) (?:the world|history|its kind)\b|"
-            r"\b(?:was|is|were|are) (?:it|this|that|they|he|she|[a-z0-9\-]+) (?:really |actually |"
+            r"\b(?:was|is|were|are) (?:it|this|that|they|he|she|"
+            r"(?:[a-z0-9\-.]+ ){0,2}[a-z0-9\-.]+) (?:really |actually |"
             r"truly )?the (?:first|only) (?!(?:case|exercise|trend|path|phase|month|week|year|"
             r"step|part|section|chapter|book|course|one to read|thing)s?\b)|"
             r"世界初|史上初|業界初|日本初|国内初|世界で(?:初めて|最初|唯一)|唯一の|"
@@ -162,7 +169,6 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "vers
 # English questions name the noun, which maps to the chapter's counter.
 # The noun before 何 + counter is what is counted ("パラメータ何個", "GPUは何枚"): a line
 # may count it by name ("1.8兆パラメータ") as well as by the counter.
-JA_COUNTERS = r"言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章]"
 COUNTER_JA_RE = re.compile(
     r"([ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,})?(?:は|って|が|の)?\s*"
     rf"何({JA_COUNTERS})(?!か)")
@@ -170,7 +176,9 @@ COUNTER_JA_RE = re.compile(
 COUNTED_AFTER_JA_RE = re.compile(
     rf"何(?:{JA_COUNTERS})(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{{2,}})")
 AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
-COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b")
+# The counted noun: "how many (active) users", "the number of users", "subscriber count".
+COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b|\bnumber of ([a-z]+)\b|"
+                           r"\b([a-z]+) count\b")
 PEOPLE_COUNTER = "人|名"
 COUNTERS_EN = {
     **dict.fromkeys(("people", "persons", "users", "members", "subscribers", "customers",
@@ -207,8 +215,9 @@ def asked_counter(text: str) -> Counted | None:
     if AGE_RE.search(text):
         return Counted("歳")
     match = COUNTER_EN_RE.search(text)
-    counter = _en_counter(match.group(1)) if match else None
-    return Counted(counter, match.group(1)) if match and counter else None
+    noun = next((group for group in match.groups() if group), "") if match else ""
+    counter = _en_counter(noun) if noun else None
+    return Counted(counter, noun) if counter else None
 
 
 # Who someone is by trade: "dermatologists", "statisticians", "physicians" are people.
@@ -225,6 +234,9 @@ def _en_counter(noun: str) -> str | None:
 
 
 def _ja_counter(counter: str) -> str:
+    """The counter as the chapter may write it: 何か国語 counts languages (103言語)."""
+    if counter.endswith("国語"):
+        return "言語|[カかヶケ]国語"
     return "[カかヶケ]国" if counter.endswith("国") else counter
 
 

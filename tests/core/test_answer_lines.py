@@ -7,7 +7,7 @@ from bot.retrieval.lines import LineQuestion, asked_list_size, choose_quote, wan
 from bot.retrieval.quotes import passage_lines
 from bot.retrieval.smalltalk import small_talk_kind
 from bot.retrieval.tokenize import tokenize
-from bot.retrieval.valuekinds import asked_kinds, holds, places_in
+from bot.retrieval.valuekinds import asked_counter, asked_kinds, holds, places_in
 
 PHASE = ("- Netflix Prize(2006-2009):精度10%向上で100万ドル賞金\n"
          "- 技術:Collaborative Filtering、Matrix Factorization\n- 精度:約75%\n"
@@ -207,6 +207,20 @@ def test_a_line_answers_only_a_value_as_fine_and_of_the_same_thing(text, line, a
 ])
 def test_a_first_in_order_asks_for_no_claim(text):
     assert "first" not in {kind.name for kind in asked_kinds(text)}
+
+
+@pytest.mark.parametrize(("text", "counter"), [
+    ("netflix subscriber count?", "人|名"), ("the number of users of google translate", "人|名"),
+    ("Google翻訳って何か国語に対応してる?", "言語|[カかヶケ]国語"),
+    ("何カ国で使われてる?", "[カかヶケ]国"),
+])
+def test_what_a_count_counts(text, counter):
+    asked = asked_counter(text.lower())
+    assert asked is not None and asked.counter == counter
+
+
+def test_where_a_company_is_headquartered_asks_for_a_place():
+    assert asked_kinds("where is h2o.ai headquartered?")[0].name == "place"
 
 
 def test_some_of_a_counter_asks_for_no_number():

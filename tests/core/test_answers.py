@@ -201,6 +201,20 @@ def test_a_brand_in_lower_case_is_a_subject(tutor):
     assert answer.outcome in ("partial", "abstained"), answer.message
 
 
+@pytest.mark.parametrize(("question", "opening"), [
+    # A plan table's "Year 3" and a numbered heading's "4." count nothing.
+    ("CVPRって毎年何本くらい論文通るの?", "この章には数の記載がありません"),
+    ("netflix subscriber count rn?", "The chapter doesn't state the number"),
+    ("was google translate the first to ship neural MT?",
+     "The chapter doesn't state whether it was the first"),
+])
+def test_a_count_or_a_first_the_chapter_lacks_is_said_to_be_missing(tutor, question, opening):
+    answer = tutor.ask(question)
+    assert answer.outcome in ("partial", "abstained"), answer.message
+    if answer.answered:
+        assert answer.message.startswith(opening), answer.message
+
+
 def test_a_persona_does_not_hide_a_missing_name(tutor):
     answer = tutor.ask("As a student, how much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
