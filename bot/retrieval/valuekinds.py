@@ -41,7 +41,7 @@ def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 # The Japanese counters a count is asked and written with: 何人 asks, 5億人 answers.
 JA_COUNTERS = r"[カかヶケ]国語|言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章]"
 # Counters that ask for a count but name no thing counted: 何本, 何億, 何点, 何位, 何パーセント.
-JA_ASKED_COUNTERS = r"[本億万点位]|[ァ-ヴ][ァ-ヴー]+"
+JA_ASKED_COUNTERS = r"[本億万点位]|[ァ-ヴ][ァ-ヴー]+|[a-z]{2,}"
 
 
 KINDS: tuple[ValueKind, ...] = (
@@ -107,6 +107,8 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "duration",
         _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes)\b|何年間|"
+            # 「開発に何年かかった?」: years it took, not which year.
+            r"何年(?:くらい|ぐらい|ほど|も)?(?:かか|掛か|要し|要す)|"
             r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|どのくらいの期間|期間は"),
         # A calendar year ("2017年5月") is a date, not a number of years.
         _re(r"(?<![\d.])(?!(?:19|20)\d\d\s*年(?!間))(?:\d+|数)\s*(?:年|[ヶか]月|カ月|週|日|時間|分|"
@@ -176,6 +178,9 @@ COUNTER_JA_RE = re.compile(
 COUNTED_AFTER_JA_RE = re.compile(
     rf"何(?:{JA_COUNTERS})(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{{2,}})")
 AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
+# A unit asked for by name after 何: 「何TOPS」, 「何GB」. Not a katakana word: 「何パターン」
+# counts the items of a list, however the chapter writes them.
+UNIT_JA_RE = re.compile(r"何\s*([a-z]{2,})")
 # The counted noun: "how many (active) users", "the number of users", "subscriber count".
 COUNTER_EN_RE = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z]+)\b|\bnumber of ([a-z]+)\b|"
                            r"\b([a-z]+) count\b")
@@ -214,6 +219,9 @@ def asked_counter(text: str) -> Counted | None:
         return Counted(counter, match.group(1) or "")
     if AGE_RE.search(text):
         return Counted("歳")
+    match = UNIT_JA_RE.search(text)
+    if match:  # 「何TOPS」: the unit is the counter
+        return Counted(re.escape(match.group(1)), match.group(1))
     match = COUNTER_EN_RE.search(text)
     noun = next((group for group in match.groups() if group), "") if match else ""
     counter = _en_counter(noun) if noun else None

@@ -138,6 +138,7 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("Courseraの設立年は?", "year"), ("what's the founding year of kaggle", "year"),
     ("AlphaGoが李世ドルに勝ったのは何月?", "month"), ("which month was GNMT launched", "month"),
     ("at which hospital was the skin model first used?", "place"),
+    ("AlphaGoって開発に何年かかったの?", "duration"),  # years it took, not which year
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
@@ -213,6 +214,7 @@ def test_a_first_in_order_asks_for_no_claim(text):
     ("netflix subscriber count?", "人|名"), ("the number of users of google translate", "人|名"),
     ("Google翻訳って何か国語に対応してる?", "言語|[カかヶケ]国語"),
     ("何カ国で使われてる?", "[カかヶケ]国"),
+    ("apple neural engineって何topsくらい?", "tops"),  # a unit asked by name
 ])
 def test_what_a_count_counts(text, counter):
     asked = asked_counter(text.lower())
