@@ -49,6 +49,14 @@ ANSWER_KIND_DEPTH = 2
 QUESTION_PREFIXES = ("何", "幾", "誰", "いつ", "どこ", "どれ", "どの", "どう", "どんな", "だれ",
                      "なに", "なん", "いくら", "いくつ")
 KATAKANA_RE = re.compile(r"[ァ-ヴー・]{2,}")
+# Words for the form of the answer wanted, not its topic: 「差分を列挙して」, 「目安とコツ」,
+# "the one-liner takeaway". The chapter never uses them, yet lacks nothing asked.
+ANSWER_FORM_WORDS = frozenset({
+    "差分", "列挙", "一覧", "要点", "要約", "概略", "大枠", "全体像", "一言", "内訳", "目安",
+    "コツ", "工夫", "要否", "可否", "是非", "手間", "長所", "短所", "欠点", "教訓", "意義",
+    "one-liner", "one-line", "oneliner", "takeaway", "nutshell", "gist", "rundown", "recap",
+    "upshot", "ballpark", "differentiator", "tl;dr", "eli5",
+})
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
 MESSAGES = {
@@ -285,7 +293,7 @@ def judged_words(question: str) -> list[str]:
     words = content_words(asked_part(question))
     present = set(words)
     return [word for word in words if any(ch.isalnum() for ch in word)
-            and not _judged_by_parts(word, present)]
+            and word not in ANSWER_FORM_WORDS and not _judged_by_parts(word, present)]
 
 
 def _judged_by_parts(word: str, present: set[str]) -> bool:

@@ -187,6 +187,15 @@ def test_what_the_asker_says_of_themself_is_not_called_missing(tutor, question, 
     assert answer.answered and answer.unmentioned == [], (context, answer.message)
 
 
+@pytest.mark.parametrize("question", [
+    "SMTとGNMTの差分を列挙して",
+    "exercise 2 - what's the one-liner takeaway on DS vs MLE?",
+])
+def test_the_form_of_the_answer_wanted_is_not_called_missing(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], answer.message
+
+
 def test_a_loanword_split_by_the_tagger_is_still_the_chapters(tutor):
     """The tagger splits マイルストーン one way in the question and another in the chapter;
     the chapter writes the whole word, so it is not missing."""
