@@ -278,8 +278,14 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     missing = max((wt for wt, ok in zip(weights, said, strict=True) if not ok), default=0.0)
     if _broken_compound(retriever, top, result.query, dict(zip(words, said, strict=True))):
         missing = 1.0
-    asked = float(bool(names) or _asked_noun_missing(retriever, result, result.hits[0], bridged)
-                  or not retriever.holds_answer(top, result))
+    # What is asked may be in the next passage of the same section ("how many layers" in
+    # GNMT's 2016 passage, below its background): the answer shows it too. A passage of
+    # another section (Netflix's sum for a course's price) answers nothing.
+    section = result.hits[0].chunk.heading_path[:2]
+    asked = float(bool(names) or not any(
+        _holds_what_is_asked(retriever, result, hit, bridged if hit is result.hits[0]
+                             else glossary_bridged(retriever, result, hit))
+        for hit in result.hits[:ANSWER_KIND_DEPTH] if hit.chunk.heading_path[:2] == section))
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing, asked)
@@ -299,6 +305,14 @@ def judged_words(question: str) -> list[str]:
 def _judged_by_parts(word: str, present: set[str]) -> bool:
     parts = latin_terms(word)[1:] if word.isascii() else []
     return bool(parts) and all(part in present for part in parts)
+
+
+def _holds_what_is_asked(retriever: Retriever, result: SearchResult, hit: Hit,
+                         bridged: list[str]) -> bool:
+    """Whether a passage has the asked noun of a quantity question and the kind of answer
+    the question's intents expect."""
+    return not _asked_noun_missing(retriever, result, hit, bridged) \
+        and retriever.holds_answer(hit.position, result)
 
 
 def _asked_noun_missing(retriever: Retriever, result: SearchResult, hit: Hit,

@@ -81,7 +81,11 @@ KINDS: tuple[ValueKind, ...] = (
         "the number", "数"),
     ValueKind(
         "date",
-        _re(r"\bwhen\b(?!\s+(?:should|do|can|to)\b)|\bwhat date\b|\b(?:what|which) year of\b|"
+        # "When" asks at the start of a question or with its verb ("when did", "and when
+        # was"); "in 2016 when google went neural, how many layers…" dates the question.
+        _re(r"(?:^|[.?!:\-]\s*|\b(?:and|so|but|or|q)\s+)when\b(?!\s+(?:should|do|can|to)\b)|"
+            r"\bwhen (?:did|does|was|were|is|are|will|would|has|had)\b|\bwhen\s*\?*\s*$|"
+            r"\bwhat date\b|\b(?:what|which) year of\b|"
             r"\b(?:release|launch) date\b|発売日|公開日|リリース日|"
             r"いつ(?!まで|から)|何[ヶか]月目|何カ月目|何週目|何年目"),
         # A point of a study plan answers "when in the plan": "Month 7-9", "3ヶ月目".

@@ -221,6 +221,17 @@ def test_what_a_count_counts(text, counter):
     assert asked is not None and asked.counter == counter
 
 
+@pytest.mark.parametrize(("text", "asks_date"), [
+    ("when did netflix start streaming?", True), ("quick q: when netflix started?", True),
+    ("GNMT launched when", True), ("and when was the prize won?", True),
+    # A "when" clause dates the question; it does not ask for a date.
+    ("In 2016 when google translate went neural, how many layers did it have?", False),
+    ("when should i start kaggle", False),
+])
+def test_when_asks_for_a_date_only_as_a_question_word(text, asks_date):
+    assert ("date" in {kind.name for kind in asked_kinds(text)}) is asks_date
+
+
 def test_where_a_company_is_headquartered_asks_for_a_place():
     assert asked_kinds("where is h2o.ai headquartered?")[0].name == "place"
 

@@ -196,6 +196,15 @@ def test_the_form_of_the_answer_wanted_is_not_called_missing(tutor, question):
     assert answer.answered and answer.unmentioned == [], answer.message
 
 
+def test_what_is_asked_in_the_second_passage_is_answered(tutor):
+    """The layer count is in the passage on the 2016 launch, the background passage ranks
+    first: the answer shows both rather than decline."""
+    answer = tutor.ask("When Google moved Translate to neural MT, how many layers did its "
+                       "encoder have?")
+    assert answer.answered
+    assert any("8層Encoder" in line for p in answer.passages[:2] for line in p.quote)
+
+
 def test_a_loanword_split_by_the_tagger_is_still_the_chapters(tutor):
     """The tagger splits マイルストーン one way in the question and another in the chapter;
     the chapter writes the whole word, so it is not missing."""
