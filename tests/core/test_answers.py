@@ -196,6 +196,15 @@ def test_the_form_of_the_answer_wanted_is_not_called_missing(tutor, question):
     assert answer.answered and answer.unmentioned == [], answer.message
 
 
+@pytest.mark.parametrize("question", [
+    "exercise 1 model answer - which case did they go with?",
+    "演習1の解答例はどの事例がえらばれてた?",
+])
+def test_the_choice_of_a_model_answer_is_quoted(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and "選択:AlphaGo" in answer.passages[0].quote, answer.passages[0].quote
+
+
 def test_what_is_asked_in_the_second_passage_is_answered(tutor):
     """The layer count is in the passage on the 2016 launch, the background passage ranks
     first: the answer shows both rather than decline."""
