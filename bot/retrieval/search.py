@@ -36,7 +36,7 @@ from bot.retrieval.tokenize import (
     plan_positions,
     tokenize,
 )
-from bot.retrieval.valuekinds import asked_kinds
+from bot.retrieval.valuekinds import ValueKind, asked_kinds
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ class Retriever:
         intents = names_of(asked)
         expected = expected_of(asked)
         lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
-                             kinds=tuple(asked_kinds(query)),
+                             kinds=self._asked_kinds(query),
                              citation_asked="citation" in intents, wants_list=wants_list(query),
                              list_size=asked_list_size(query),
                              cited=self.cited_for(query) or self.cited_for(context))
@@ -318,6 +318,20 @@ class Retriever:
             folded = self._folded[position] = normalize(
                 searchable_text(self.chunks[position], self.references))
         return folded
+
+    def _asked_kinds(self, query: str) -> tuple[ValueKind, ...]:
+        """The kinds of value asked, less one that only a name asks: the "Prize" of
+        "Netflix Prize 優勝チームの名前" asks for no sum, but a name. Alone, such a kind is
+        kept: "How much was the Netflix Prize?" asks for the sum."""
+        kinds = asked_kinds(query)
+        if len(kinds) < 2:
+            return tuple(kinds)
+        unnamed = query
+        for term in self.subject_terms(query):
+            for form in term.english_forms:
+                unnamed = re.sub(re.escape(form), " ", unnamed, flags=re.IGNORECASE)
+        left = {kind.name for kind in asked_kinds(unnamed)}
+        return tuple(kind for kind in kinds if kind.name in left) or tuple(kinds)
 
     def _own_words(self, position: int) -> set[str]:
         own = self._own.get(position)

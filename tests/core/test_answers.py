@@ -205,6 +205,16 @@ def test_the_choice_of_a_model_answer_is_quoted(tutor, question):
     assert answer.answered and "選択:AlphaGo" in answer.passages[0].quote, answer.passages[0].quote
 
 
+def test_a_kind_asked_only_by_a_name_is_not_asked(tutor):
+    """The "Prize" of "Netflix Prize" asks for no sum when the question asks for a name;
+    alone, it does."""
+    named = tutor.ask("Netflix Prize 優勝チームの名前は?")
+    assert named.outcome in ("partial", "abstained"), named.message
+    priced = tutor.ask("How much was the Netflix Prize?")
+    assert priced.answered and not priced.unmentioned
+    assert "100万ドル" in " ".join(priced.passages[0].quote)
+
+
 def test_what_is_asked_in_the_second_passage_is_answered(tutor):
     """The layer count is in the passage on the 2016 launch, the background passage ranks
     first: the answer shows both rather than decline."""
