@@ -163,6 +163,9 @@ def asked_part(question: str) -> str:
     """The question without what the asker says of themself: their role, what they are
     making, their own situation. Words there are the asker's, and the chapter's silence
     about them says nothing about what is asked."""
-    question = PERSONA_RE.sub(" ", question)
-    question = DELIVERABLE_RE.sub(" ", question)
-    return HUMBLE_CLAUSE_RE.sub(" ", question)
+    asked = PERSONA_RE.sub(" ", question)
+    asked = DELIVERABLE_RE.sub(" ", asked)
+    asked = HUMBLE_CLAUSE_RE.sub(" ", asked)
+    # A request made wholly in the humble form (「…について知りたいと思っております。」)
+    # is the question itself.
+    return asked if re.search(r"\w", asked) else question

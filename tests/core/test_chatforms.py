@@ -3,7 +3,7 @@ chapter's own words, not words it lacks."""
 
 import pytest
 
-from bot.retrieval.chatforms import spelled_letters, standardize
+from bot.retrieval.chatforms import asked_part, spelled_letters, standardize
 
 
 @pytest.mark.parametrize(("typed", "read"), [
@@ -87,3 +87,14 @@ def test_what_a_learner_remembers_or_believes_is_not_the_topic(typed, kept, drop
 
 def test_recall_the_metric_is_kept():
     assert "recall" in standardize("what recall did the skin cancer model reach?")
+
+
+@pytest.mark.parametrize(("typed", "asked"), [
+    ("ヘルスケア事業の企画を担当しております。皮膚がん診断の精度は?", "皮膚がん診断の精度は?"),
+    ("i'm a backend swe thinking about MLE. which tools?", "thinking about MLE. which tools?"),
+    # A request made wholly in the humble form is the question itself.
+    ("Netflixの推薦システムの精度について知りたいと思っております。",
+     "Netflixの推薦システムの精度について知りたいと思っております。"),
+])
+def test_what_the_asker_says_of_themself_is_set_apart(typed, asked):
+    assert asked_part(typed).strip() == asked
