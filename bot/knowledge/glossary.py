@@ -95,6 +95,16 @@ class Glossary:
                 terms.append(term)
         return terms
 
+    def without(self, text: str, terms: list[Term]) -> str:
+        """The text, folded, with the terms' English forms taken out where they match as
+        they do in a question: whole words, so "R" leaves "price" and "year" alone."""
+        folded = fold(text)
+        for term in terms:
+            for form in term.english_forms:
+                if fold(form):
+                    folded = _compiled(fold(form)).sub(" ", folded)
+        return folded
+
     def expand(self, query: str) -> list[str]:
         """The chapter's wording for every term the query names in other words."""
         found: list[str] = []

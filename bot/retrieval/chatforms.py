@@ -131,7 +131,6 @@ def spelled_letters(text: str) -> list[tuple[str, str]]:
     return found
 
 
-
 # The asker describing themself ("as a PM wanting to...", "I'm a retiree, so"): who asks,
 # not what is asked, so the chapter need not mention it.
 PERSONA_RE = re.compile(

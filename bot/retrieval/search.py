@@ -326,10 +326,7 @@ class Retriever:
         kinds = asked_kinds(query)
         if len(kinds) < 2:
             return tuple(kinds)
-        unnamed = query
-        for term in self.subject_terms(query):
-            for form in term.english_forms:
-                unnamed = re.sub(re.escape(form), " ", unnamed, flags=re.IGNORECASE)
+        unnamed = self.glossary.without(query, self.subject_terms(query))
         left = {kind.name for kind in asked_kinds(unnamed)}
         return tuple(kind for kind in kinds if kind.name in left) or tuple(kinds)
 

@@ -215,6 +215,13 @@ def test_a_kind_asked_only_by_a_name_is_not_asked(tutor):
     assert "100万ドル" in " ".join(priced.passages[0].quote)
 
 
+def test_a_one_letter_name_takes_no_letters_out_of_the_question(tutor):
+    """Setting a subject's name apart is by whole words: R, the language, leaves the r of
+    "salary" in place, so the sum is still asked for beside the date."""
+    plan = tutor.retriever.plan("when did R appear and what salary do R users get?")
+    assert {kind.name for kind in plan.lines.kinds} == {"date", "money"}
+
+
 def test_what_is_asked_in_the_second_passage_is_answered(tutor):
     """The layer count is in the passage on the 2016 launch, the background passage ranks
     first: the answer shows both rather than decline."""
