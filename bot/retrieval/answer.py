@@ -227,7 +227,8 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     return {name for name in proper_nouns(asked) | places | years
             if not retriever.knows(name) and name not in glossed
             and not HIRAGANA_RE.match(name)
-            and not _the_chapters_name(retriever, name, own_spelling(result.query, name))}
+            and not _the_chapters_name(retriever, name, own_spelling(result.query, name))} \
+        | set(retriever.unwritten_numbers(asked))
 
 
 def _the_chapters_name(retriever: Retriever, name: str, spelling: str) -> bool:
@@ -364,6 +365,8 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
                if model.worth_naming(absent, declined)]
     # Years are no content words, but one the chapter never names is missing all the same.
     missing += [year for year in YEAR_RE.findall(normalize(result.query)) if year in names]
+    missing += [name for name in retriever.unwritten_numbers(asked_part(result.query))
+                if name in names]
     return list(dict.fromkeys(missing))
 
 

@@ -11,6 +11,7 @@ import logging
 import math
 import re
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +31,7 @@ from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
 from bot.retrieval.specificity import zipf
 from bot.retrieval.tokenize import (
+    ENGLISH_STOPWORDS,
     english_phrases,
     kana_spelled_nouns,
     normalize,
@@ -61,6 +63,13 @@ EVERYDAY_ZIPF = 1.0
 # ("Collaborative Filtering", "Over-The-Air"): what an acronym abbreviates.
 TITLE_RUN_RE = re.compile(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+")
 ACRONYM_RE = re.compile(r"[A-Za-z]{2,6}")
+# A word and the number of one of its series: "Level 2", "GPT-4", "Phase 4", "Python 3.11".
+NUMBERED_RE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,})[ \-]?(\d{1,3}(?:\.\d+)?)(?:-(\d{1,3}))?"
+                         r"(?![\d.]*\d)(?![A-Za-z%])")
+KATAKANA_NUMBERED_RE = re.compile(r"([ァ-ヴ][ァ-ヴー]+)(\d{1,3})(?![\d.%])")
+# Times are positions of the plans (plan_positions), not names of a series.
+SERIES_TIME_WORDS = frozenset({"year", "years", "month", "months", "week", "weeks", "day",
+                               "days", "top"})
 SECTION_DEPTH = 2  # "4.1 5つの詳細ケーススタディ › Case Study 5: 医療診断(皮膚癌検出)"
 # Sections owned by a kind of question (knowledge/intents.yaml `owns`), one feature per
 # kind: the fit weighs an unasked reference list apart from an unasked summary.
@@ -113,6 +122,13 @@ class QueryPlan:
 
 
 @lru_cache(maxsize=1)
+def _is_series_word(word: str) -> bool:
+    """"Level" of "Level 2" names a series; "was" of "was 20 years" and "week" of a plan's
+    "Week 9-12" (plan_positions reads those) do not."""
+    folded = word.lower()
+    return folded not in SERIES_TIME_WORDS and folded not in ENGLISH_STOPWORDS
+
+
 def load_ranking(path: Path = RANKING_FILE) -> tuple[float, np.ndarray]:
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = data["weights"]
@@ -175,6 +191,7 @@ class Retriever:
         self._folded_chapter: str | None = None
         self._chapter_text: str | None = None
         self._initialisms: frozenset[str] | None = None
+        self._series: dict[str, set[str]] | None = None
         self._sections: dict[tuple[str, ...], str] = {}
         self._cross_topic = {heading for intent in self.intents.intents
                              for heading in intent.owns}
@@ -389,6 +406,52 @@ class Retriever:
                              for end in range(start + 2, min(len(initials), start + 6) + 1))
             self._initialisms = frozenset(found)
         return self._initialisms
+
+    def unwritten_numbers(self, query: str) -> list[str]:
+        """The numbered names of the question, as it spells them, that the chapter writes
+        with other numbers only: it knows Tesla's "Level 2", so "Level 4" (or 「レベル4」)
+        is something it never covers, as much as a year it never names; so are "GPT-5"
+        beside its GPT-4 and "Case Study 7" beside its five. A word the chapter never
+        numbers is no series."""
+        series = self._numbered_series()
+        return [spelling for word, number, spelling in self._numbered_in(query)
+                if series.get(word.lower()) and number not in series[word.lower()]]
+
+    def _numbered_in(self, query: str) -> list[tuple[str, str, str]]:
+        text = unicodedata.normalize("NFKC", query)
+        found = [(m.group(1), m.group(2), m.group(0)) for m in NUMBERED_RE.finditer(text)
+                 if m.group(3) is None]
+        # 「レベル4」: the series' Latin word is the glossary's for the katakana one.
+        for match in KATAKANA_NUMBERED_RE.finditer(text):
+            latin = self._latin_series_word(match.group(1), match.group(2))
+            if latin:
+                found.append((latin, match.group(2), match.group(0)))
+        return [pair for pair in found if _is_series_word(pair[0])]
+
+    def _latin_series_word(self, katakana: str, number: str) -> str | None:
+        for term in self.glossary.named(katakana + number):
+            for form in term.query_forms:
+                match = NUMBERED_RE.fullmatch(form)
+                if match and match.group(2) == number:
+                    return match.group(1)
+        return None
+
+    def _numbered_series(self) -> dict[str, set[str]]:
+        """Per word the chapter numbers, the numbers it gives it; a range ("Week 9-12")
+        counts every number in it."""
+        if self._series is None:
+            series: dict[str, set[str]] = {}
+            for match in NUMBERED_RE.finditer(self._written_text()):
+                word, first, last = match.group(1).lower(), match.group(2), match.group(3)
+                if not _is_series_word(word):
+                    continue
+                numbers = series.setdefault(word, set())
+                if last is not None and first.isdigit():
+                    numbers.update(str(n) for n in range(int(first), int(last) + 1))
+                else:
+                    numbers.add(first)
+            self._series = series
+        return self._series
 
     def section_text(self, position: int) -> str:
         """The text of the section the passage belongs to (its first two headings): a

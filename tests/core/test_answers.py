@@ -467,3 +467,25 @@ def test_a_who_question_is_answered_by_a_name_in_the_chapters_script(tutor, ques
 
 def test_a_who_question_about_no_chapter_subject_is_still_declined(tutor):
     assert tutor.ask("who won the world cup?").outcome == "abstained"
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("what year is tesla supposed to hit level 5 autonomy", "level 5"),
+    ("テスラのレベル4はいつ実現する予定?", "レベル4"),
+    ("How many parameters does GPT-5 have?", "GPT-5"),
+])
+def test_a_number_the_chapter_never_gives_its_series_is_not_covered(tutor, question, name):
+    """The chapter numbers Tesla's Level 2 and GPT-4 only: another number of the same
+    series is something it does not cover, and the bot says so by that name."""
+    answer = tutor.ask(question)
+    assert answer.status in ("abstained", "partial") and name in answer.unmentioned
+
+
+@pytest.mark.parametrize("question", [
+    "Teslaの自動運転レベルはLevel 2?",
+    "What can GPT-4 do as a foundation model?",
+    "Week 10 of the 3-month plan: what do I build?",  # inside the plan's "Week 9-12"
+])
+def test_a_number_the_chapter_gives_its_series_is_covered(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], answer.message
