@@ -17,7 +17,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
-from bot.retrieval.chatforms import asked_part
+from bot.retrieval.chatforms import asked_part, asking_sentences
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
 from bot.retrieval.naming import AbsentWord, load_naming, naming_features
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 NEAREST_SHOWN = 3
+# Fewer words than this, and the asking sentences lean on the others ("Is that true?").
+MIN_ASKING_WORDS = 3
 # How deep a price, a name or a formula may sit and still be the answer: an in-scope
 # question's answer is first or second; a near miss finds one only by chance, lower down.
 ANSWER_KIND_DEPTH = 2
@@ -381,8 +383,11 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
     glossed = glossed_words(result)
     words = judged_words(result.query)
+    scene = _scene_words(result.query)
     absent = []
     for position, word in enumerate(words):
+        if word in scene and word not in names:
+            continue
         # A word in hiragana alone is everyday language (ふつう, いろいろ): the chapter
         # has no name or term written that way to be missing.
         # A common word mistyped ("acording") is no name either.
@@ -402,6 +407,17 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
                                    position / max(1, len(words) - 1))
         absent.append(AbsentWord(word, spelling, features))
     return absent
+
+
+def _scene_words(question: str) -> set[str]:
+    """The words of the sentences that only set the scene ("hobbyist here, trying to
+    squeeze a model onto a tiny device."): the asker's, not what is asked. When the
+    asking sentences say too little to stand alone ("Is that in the chapter?"), the
+    scene is what they ask about."""
+    asking = set(judged_words(asking_sentences(question)))
+    if len(asking) < MIN_ASKING_WORDS:
+        return set()
+    return set(judged_words(question)) - asking
 
 
 def _in_written_katakana(retriever: Retriever, question: str, word: str) -> bool:

@@ -168,3 +168,23 @@ def asked_part(question: str) -> str:
     # A request made wholly in the humble form (「…について知りたいと思っております。」)
     # is the question itself.
     return asked if re.search(r"\w", asked) else question
+
+
+SENTENCE_END_RE = re.compile(r"(?<=[?？!！。])\s*|(?<=[a-z)\]])\.\s+|\n+", re.IGNORECASE)
+ASKS_RE = re.compile(
+    r"[?？]|^\s*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|"
+    r"can|could|will|would|should|has|have|any)\b|"
+    r"何|なに|なん[でのだ]|いつ|どこ|誰|だれ|どう|どの|どれ|どんな|なぜ|いくら|いくつ|教えて|"
+    r"おしえて|ですか|ますか|でしょうか|っけ", re.IGNORECASE)
+
+
+def asking_sentences(question: str) -> str:
+    """The sentences of a message that ask, without those that only set the scene:
+    "hobbyist here, trying to squeeze a model onto a tiny device. which shrinking tricks
+    does the chapter name?" asks in its second sentence; "squeeze" is the asker's. A
+    message of one sentence, or none that asks, is asked whole."""
+    sentences = [s for s in SENTENCE_END_RE.split(question) if s and s.strip()]
+    asking = [s for s in sentences if ASKS_RE.search(s)]
+    if len(sentences) < 2 or not asking:
+        return question
+    return " ".join(asking)

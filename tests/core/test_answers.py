@@ -489,3 +489,21 @@ def test_a_number_the_chapter_never_gives_its_series_is_not_covered(tutor, quest
 def test_a_number_the_chapter_gives_its_series_is_covered(tutor, question):
     answer = tutor.ask(question)
     assert answer.answered and answer.unmentioned == [], answer.message
+
+
+@pytest.mark.parametrize(("question", "scene"), [
+    ("hobbyist here, trying to squeeze a model onto a tiny device. which shrinking tricks "
+     "does the chapter name for on-device AI?", "squeeze"),
+    ("ok so GNMT - how deep was the thing actually? encoder/decoder layer count pls, the ch "
+     "kinda skims the arch", "skims"),
+])
+def test_words_that_only_set_the_scene_are_not_called_missing(tutor, question, scene):
+    """The chapter answers the sentence that asks; the asker's scene-setting words are not
+    what it lacks."""
+    answer = tutor.ask(question)
+    assert answer.answered and scene not in answer.unmentioned, answer.message
+
+
+def test_a_short_ask_leans_on_the_sentence_before_it(tutor):
+    answer = tutor.ask("I heard Tesla uses lidar. Is that in the chapter?")
+    assert answer.status in ("abstained", "partial") and "lidar" in answer.unmentioned

@@ -3,7 +3,7 @@ chapter's own words, not words it lacks."""
 
 import pytest
 
-from bot.retrieval.chatforms import asked_part, spelled_letters, standardize
+from bot.retrieval.chatforms import asked_part, asking_sentences, spelled_letters, standardize
 
 
 @pytest.mark.parametrize(("typed", "read"), [
@@ -98,3 +98,16 @@ def test_recall_the_metric_is_kept():
 ])
 def test_what_the_asker_says_of_themself_is_set_apart(typed, asked):
     assert asked_part(typed).strip() == asked
+
+
+@pytest.mark.parametrize(("message", "asking"), [
+    ("hobbyist here, trying to squeeze a model onto a tiny device. which shrinking tricks "
+     "does the chapter name for on-device AI?",
+     "which shrinking tricks does the chapter name for on-device AI?"),
+    ("ok so GNMT - how deep was it? encoder layer count pls, the ch kinda skims the arch",
+     "ok so GNMT - how deep was it?"),
+    ("How many layers does GNMT have?", "How many layers does GNMT have?"),
+    ("Tesla uses lidar. I read that somewhere", "Tesla uses lidar. I read that somewhere"),
+])
+def test_the_sentences_that_ask_are_told_from_those_that_set_the_scene(message, asking):
+    assert asking_sentences(message) == asking
