@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bot.retrieval.quotes import MAX_LIST_CHARS, MAX_QUOTE_CHARS, Line, passage_lines
 from bot.retrieval.tokenize import tokenize
-from bot.retrieval.valuekinds import BY_NAME, ValueKind, holds
+from bot.retrieval.valuekinds import BY_NAME, ValueKind, countries_in, holds
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,9 @@ class LineQuestion:
     # The starts of the reference entries ("Bojarski, M., et al. (2016)") that back the
     # sections whose subject the question names: "the Tesla paper" is the Bojarski entry.
     cited: tuple[str, ...] = ()
+    # The countries the question asks about ("in the US", 「アメリカの」): of a table's
+    # rows per country, the asked one's.
+    countries: frozenset[str] = frozenset()
     scored: dict[tuple[str, str], list[ScoredLine]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -189,9 +192,26 @@ def choose_quote(text: str, question: LineQuestion, heading: str = "") -> list[s
         return []
     best = max(range(len(scored)), key=lambda i: (scored[i].logit, -i))
     lines = tuple(s.line for s in scored)
+    best = _of_the_asked_country(lines, best, scored, question)
     chosen = _readable_unit(lines, best, scored, question)
     limit = MAX_LIST_CHARS if question.wants_list and len(chosen) > 1 else MAX_QUOTE_CHARS
     return _within(lines, chosen, best, scored, limit)
+
+
+def _of_the_asked_country(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
+                          question: LineQuestion) -> int:
+    """The best line, or, when it names another country than the question asks about
+    ("企業研究所(日本)" for a US salary), the best line of its list that names the asked
+    one ("米国企業(Google AI, OpenAI等)")."""
+    if not question.countries:
+        return best
+    named = countries_in(lines[best].text)
+    if not named or named & question.countries:
+        return best
+    block = lines[best].block
+    asked = [i for i, line in enumerate(lines) if line.block == block
+             and countries_in(line.text) & question.countries]
+    return max(asked, key=lambda i: (scored[i].logit, -i), default=best)
 
 
 def best_scored_line(text: str, question: LineQuestion,

@@ -25,7 +25,7 @@ from bot.knowledge.glossary import Glossary, Term, fold
 from bot.knowledge.intents import Intents, added_words, expected_of, names_of
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
-from bot.retrieval.chatforms import spelled_letters, standardize
+from bot.retrieval.chatforms import asked_part, spelled_letters, standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
@@ -38,7 +38,7 @@ from bot.retrieval.tokenize import (
     plan_positions,
     tokenize,
 )
-from bot.retrieval.valuekinds import ValueKind, asked_kinds
+from bot.retrieval.valuekinds import ValueKind, asked_kinds, countries_in
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +256,8 @@ class Retriever:
                              kinds=self._asked_kinds(query),
                              citation_asked="citation" in intents, wants_list=wants_list(query),
                              list_size=asked_list_size(query),
-                             cited=self.cited_for(query) or self.cited_for(context))
+                             cited=self.cited_for(query) or self.cited_for(context),
+                             countries=countries_in(asked_part(query)))
         # A who-question, and nothing else its intents expect, about a named subject of the
         # chapter: "AlphaGoに負けた世界チャンピオンは誰?", not "who won the world cup?".
         asks_person = "person" in intents and len(expected) == 1 and bool(own_subjects)

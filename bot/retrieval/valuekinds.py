@@ -339,5 +339,50 @@ def places_in(text: str) -> set[str]:
     return found
 
 
+def countries_in(text: str) -> frozenset[str]:
+    """The countries a text names, as CLDR territory codes, however it names them:
+    "Japan", 「日本」 are JP; "the US", 「米国」, 「アメリカ」 are US. 「日本語」 is a
+    language, not the country; "us" in lower case a pronoun."""
+    english, japanese = _country_names()
+    normalized = unicodedata.normalize("NFKC", text)
+    folded = normalized.lower()
+    found = {english[w] for w in re.findall(r"[a-z][a-z.]*[a-z]", folded) if w in english}
+    found |= {japanese[m.group(0)] for m in _japanese_country_re().finditer(folded)}
+    if re.search(r"(?<![A-Za-z])US(?![A-Za-z])", normalized):
+        found.add("US")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[dict[str, str], dict[str, str]]:
+    """Per folded name, the territory code: CLDR's one-word English names and its
+    Japanese names, with the names learners and the chapter use besides."""
+    from babel import Locale
+
+    english = dict(COUNTRY_ALIASES_EN)
+    japanese = dict(COUNTRY_ALIASES_JA)
+    for code, name in Locale("en").territories.items():
+        folded = unicodedata.normalize("NFKC", str(name)).lower()
+        if code.isalpha() and len(code) == 2 and " " not in folded:
+            english.setdefault(folded, code)
+    for code, name in Locale("ja").territories.items():
+        if code.isalpha() and len(code) == 2 and len(name) >= 2:
+            japanese.setdefault(unicodedata.normalize("NFKC", str(name)), code)
+    return english, japanese
+
+
+@lru_cache(maxsize=1)
+def _japanese_country_re() -> re.Pattern[str]:
+    names = sorted(_country_names()[1], key=len, reverse=True)
+    return re.compile("(?:" + "|".join(re.escape(n) for n in names) + ")(?!語)")
+
+
+# Names CLDR gives otherwise ("United States", 「アメリカ合衆国」).
+COUNTRY_ALIASES_EN = {"usa": "US", "u.s.": "US", "u.s": "US", "america": "US", "uk": "GB",
+                      "britain": "GB", "england": "GB"}
+COUNTRY_ALIASES_JA = {"米国": "US", "アメリカ": "US", "英国": "GB", "イギリス": "GB"}
+
+
 def warm_up() -> None:
     _place_names()
+    _country_names()

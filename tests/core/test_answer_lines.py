@@ -7,7 +7,7 @@ from bot.retrieval.lines import LineQuestion, asked_list_size, choose_quote, wan
 from bot.retrieval.quotes import passage_lines
 from bot.retrieval.smalltalk import small_talk_kind
 from bot.retrieval.tokenize import tokenize
-from bot.retrieval.valuekinds import asked_counter, asked_kinds, holds, places_in
+from bot.retrieval.valuekinds import asked_counter, asked_kinds, countries_in, holds, places_in
 
 PHASE = ("- Netflix Prize(2006-2009):精度10%向上で100万ドル賞金\n"
          "- 技術:Collaborative Filtering、Matrix Factorization\n- 精度:約75%\n"
@@ -25,7 +25,8 @@ IMPACT = ("| 指標 | 実績 |\n|---|---|\n| 事故率削減 | Autopilot使用�
 def question(text: str, *, citation: bool = False, extra: str = "") -> LineQuestion:
     return LineQuestion(tokens=frozenset(tokenize(f"{text} {extra}")), weight=lambda t: 1.0,
                         kinds=tuple(asked_kinds(text)), citation_asked=citation,
-                        wants_list=wants_list(text), list_size=asked_list_size(text))
+                        wants_list=wants_list(text), list_size=asked_list_size(text),
+                        countries=countries_in(text))
 
 
 def test_a_value_question_gets_the_line_with_that_kind_of_value():
@@ -260,3 +261,26 @@ def test_places_are_names_however_they_are_typed():
 ])
 def test_small_talk_is_told_from_questions(text, kind):
     assert small_talk_kind(text) == kind
+
+
+SALARIES = ("- アカデミア(日本):年収500-1,200万円(助教-教授)\n"
+            "- 企業研究所(日本):年収800-2,000万円\n- 米国アカデミア:$80,000-$200,000\n"
+            "- 米国企業(Google AI, OpenAI等):$150,000-$500,000+")
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("アメリカの大企業の研究者の給料は?", "- 米国企業(Google AI, OpenAI等):$150,000-$500,000+"),
+    ("What does a corporate researcher earn in the US?",
+     "- 米国企業(Google AI, OpenAI等):$150,000-$500,000+"),
+    ("日本の企業研究所の年収は?", "- 企業研究所(日本):年収800-2,000万円"),
+])
+def test_a_value_asked_of_a_country_gets_that_countrys_line(text, line):
+    assert choose_quote(SALARIES, question(text))[0] == line.removeprefix("- ")
+
+
+@pytest.mark.parametrize(("text", "countries"), [
+    ("salary in the US?", {"US"}), ("アメリカの企業", {"US"}), ("米国の年収", {"US"}),
+    ("Japan or Germany?", {"JP", "DE"}), ("日本語の翻訳", set()), ("let us know", set()),
+])
+def test_the_countries_a_question_names(text, countries):
+    assert countries_in(text) == countries
