@@ -121,7 +121,6 @@ class QueryPlan:
     asks_person: bool = False
 
 
-@lru_cache(maxsize=1)
 def _is_series_word(word: str) -> bool:
     """"Level" of "Level 2" names a series; "was" of "was 20 years" and "week" of a plan's
     "Week 9-12" (plan_positions reads those) do not."""
@@ -129,6 +128,7 @@ def _is_series_word(word: str) -> bool:
     return folded not in SERIES_TIME_WORDS and folded not in ENGLISH_STOPWORDS
 
 
+@lru_cache(maxsize=1)
 def load_ranking(path: Path = RANKING_FILE) -> tuple[float, np.ndarray]:
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = data["weights"]
