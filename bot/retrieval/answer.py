@@ -383,7 +383,7 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
     bridged = [glossary_bridged(retriever, result, hit) for hit in hits]
     glossed = glossed_words(result)
     words = judged_words(result.query)
-    scene = _scene_words(result.query)
+    scene = _scene_words(result.query, words)
     absent = []
     for position, word in enumerate(words):
         if word in scene and word not in names:
@@ -409,15 +409,18 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
     return absent
 
 
-def _scene_words(question: str) -> set[str]:
-    """The words of the sentences that only set the scene ("hobbyist here, trying to
-    squeeze a model onto a tiny device."): the asker's, not what is asked. When the
-    asking sentences say too little to stand alone ("Is that in the chapter?"), the
-    scene is what they ask about."""
-    asking = set(judged_words(asking_sentences(question)))
+def _scene_words(question: str, words: list[str]) -> set[str]:
+    """Of the question's judged `words`, those of the sentences that only set the scene
+    ("hobbyist here, trying to squeeze a model onto a tiny device."): the asker's, not
+    what is asked. When the asking sentences say too little to stand alone ("Is that in
+    the chapter?"), the scene is what they ask about."""
+    asking_text = asking_sentences(question)
+    if asking_text == question:  # one sentence, or none that asks: no scene
+        return set()
+    asking = set(judged_words(asking_text))
     if len(asking) < MIN_ASKING_WORDS:
         return set()
-    return set(judged_words(question)) - asking
+    return set(words) - asking
 
 
 def _in_written_katakana(retriever: Retriever, question: str, word: str) -> bool:

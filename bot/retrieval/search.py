@@ -427,7 +427,7 @@ class Retriever:
             latin = self._latin_series_word(match.group(1), match.group(2))
             if latin:
                 found.append((latin, match.group(2), match.group(0)))
-        return [pair for pair in found if _is_series_word(pair[0])]
+        return [named for named in found if _is_series_word(named[0])]
 
     def _latin_series_word(self, katakana: str, number: str) -> str | None:
         for term in self.glossary.named(katakana + number):
