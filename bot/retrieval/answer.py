@@ -17,7 +17,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun
-from bot.retrieval.chatforms import asked_part, asking_sentences
+from bot.retrieval.chatforms import asked_part, asking_sentences, yes_or_no_sentences
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
 from bot.retrieval.naming import AbsentWord, load_naming, naming_features
@@ -363,8 +363,9 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     elsewhere is not named: "not in the chapter" would be untrue."""
     model = load_naming()
     names = foreign_names(retriever, result)
+    polar = set(judged_words(yes_or_no_sentences(result.query)))
     missing = [absent.spelling for absent in absent_words(retriever, result, hits, names)
-               if model.worth_naming(absent, declined)]
+               if model.worth_naming(absent, declined, absent.word in polar)]
     # Years are no content words, but one the chapter never names is missing all the same.
     missing += [year for year in YEAR_RE.findall(normalize(result.query)) if year in names]
     missing += [name for name in retriever.unwritten_numbers(asked_part(result.query))

@@ -188,3 +188,43 @@ def asking_sentences(question: str) -> str:
     if len(sentences) < 2 or not asking:
         return question
     return " ".join(asking)
+
+
+# A yes/no question asks whether something holds: "did alphago retire after the ke jie
+# match?", 「オープンソースなん?」, 「日本の道路でも使えるって本当?」. One with a question
+# word asks for a thing instead, and "does the chapter say what …" asks what it says.
+POLAR_EN_RE = re.compile(
+    r"^\s*(?:(?:and|but|so|also|ok|okay|oh|hmm|wait)[\s,]+)*"
+    # "Can you sum up …?" asks for something to be done, not whether it holds.
+    r"(?!(?:can|could|would|will)\s+(?:you|u|someone|anyone|somebody)\b)"
+    r"(?:is|are|was|were|does|do|did|can|could|will|would|should|has|have|had)\b"
+    r"(?!\s+(?:the|this|that)\s+(?:chapter|book|text|section)\b)(?!\s+there\b)",
+    re.IGNORECASE)
+WH_EN_RE = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+WH_JA_RE = re.compile(r"何|なに|なん(?:で|て|だっけ)|いつ|どこ|誰|だれ|どう|どの|どれ|どん|なぜ|"
+                      r"いくら|いくつ|どちら|どっち|教えて|おしえて|知りたい")
+# A Japanese sentence asks yes or no when it ends in a predicate (使える?, 引退したの?,
+# 続けたのでしょうか), not in a topic (学会は?) or a noun (論文の掲載誌).
+POLAR_JA_END_RE = re.compile(r"(?:本当|ほんと|マジ|[ぁ-ゖ](?<![はをがにでとも]))[?\uff1f]?\s*$")
+# 「ご説明いただけますでしょうか」 and 「教えてもらえる?」 ask for something to be done.
+REQUEST_JA_RE = re.compile(r"(?:いただけ|頂け|もらえ|貰え|くれ|くださ|下さ|伺え|お願いでき)")
+TOPIC_JA_END_RE = re.compile(r"(?:って|とは|については|では)[?\uff1f]?\s*$")
+
+
+def yes_or_no_sentences(question: str) -> str:
+    """The message's asking sentences that are yes/no questions, joined ("" if none): the
+    words of such a sentence name the property asked about, not the asker's way of
+    saying it."""
+    sentences = [s.strip() for s in SENTENCE_END_RE.split(asking_sentences(question))
+                 if s and s.strip()]
+    return " ".join(sentence for sentence in sentences if _polar(sentence))
+
+
+def _polar(sentence: str) -> bool:
+    sentence = sentence.rstrip("。 ")
+    if not sentence.endswith(("?", "\uff1f", "か", "の")):
+        return False
+    if sentence.isascii():
+        return bool(POLAR_EN_RE.match(sentence)) and not WH_EN_RE.search(sentence)
+    return not WH_JA_RE.search(sentence) and not REQUEST_JA_RE.search(sentence) \
+        and bool(POLAR_JA_END_RE.search(sentence)) and not TOPIC_JA_END_RE.search(sentence)

@@ -72,12 +72,15 @@ class NamingModel:
         z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def worth_naming(self, word: AbsentWord, declined: bool = False) -> bool:
+    def worth_naming(self, word: AbsentWord, declined: bool = False,
+                     polar: bool = False) -> bool:
         """Whether to name the word. A declined question is already judged out of scope:
         its missing words are named at even odds, which tells the learner why ("doesn't
-        mention 'tire'"); an answered one only above the fitted threshold, since naming
-        a word says the chapter does not cover what it answers."""
-        bar = DECLINED_THRESHOLD if declined else self.threshold
+        mention 'tire'"). So are those of a yes/no question ("did AlphaGo retire?"): its
+        words name the property asked about, and a chapter without the word cannot say
+        yes or no. Otherwise only above the fitted threshold, since naming a word says
+        the chapter does not cover what it answers."""
+        bar = DECLINED_THRESHOLD if declined or polar else self.threshold
         return self.probability(word.features) >= bar
 
 

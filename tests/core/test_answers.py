@@ -507,3 +507,24 @@ def test_words_that_only_set_the_scene_are_not_called_missing(tutor, question, s
 def test_a_short_ask_leans_on_the_sentence_before_it(tutor):
     answer = tutor.ask("I heard Tesla uses lidar. Is that in the chapter?")
     assert answer.status in ("abstained", "partial") and "lidar" in answer.unmentioned
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("Did AlphaGo retire after beating Ke Jie?", "retire"),
+    ("AlphaGoは柯潔に勝ったあと引退したの?", "引退"),
+])
+def test_a_yes_or_no_question_about_what_the_chapter_never_says_is_flagged(tutor, question,
+                                                                           word):
+    """A yes/no question's words name the property asked about: without it, the chapter
+    can say neither yes nor no, and the bot says which word it lacks."""
+    answer = tutor.ask(question)
+    assert answer.outcome in ("abstained", "partial") and word in answer.unmentioned
+
+
+@pytest.mark.parametrize("question", [
+    "Did AlphaGo beat Lee Sedol 4-1?",
+    "Can edge AI work without an internet connection?",
+])
+def test_a_yes_or_no_question_the_chapter_answers_is_answered(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message

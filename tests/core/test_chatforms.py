@@ -3,7 +3,13 @@ chapter's own words, not words it lacks."""
 
 import pytest
 
-from bot.retrieval.chatforms import asked_part, asking_sentences, spelled_letters, standardize
+from bot.retrieval.chatforms import (
+    asked_part,
+    asking_sentences,
+    spelled_letters,
+    standardize,
+    yes_or_no_sentences,
+)
 
 
 @pytest.mark.parametrize(("typed", "read"), [
@@ -111,3 +117,25 @@ def test_what_the_asker_says_of_themself_is_set_apart(typed, asked):
 ])
 def test_the_sentences_that_ask_are_told_from_those_that_set_the_scene(message, asking):
     assert asking_sentences(message) == asking
+
+
+@pytest.mark.parametrize(("message", "polar"), [
+    ("did alphago retire after the ke jie match?", "did alphago retire after the ke jie match?"),
+    ("So is autopilot actually self-driving?", "So is autopilot actually self-driving?"),
+    ("google automlってオープンソースなん?", "google automlってオープンソースなん?"),
+    ("日本の道路でも使えるって本当?", "日本の道路でも使えるって本当?"),
+    ("李世ドルは活動を続けたのでしょうか。", "李世ドルは活動を続けたのでしょうか。"),
+    ("AlphaGo beat Ke Jie. Did it keep playing pros?", "Did it keep playing pros?"),
+    # A request, a question word, a topic or a noun asks for a thing, not yes or no.
+    ("Can you sum up the main points of this chapter?", ""),
+    ("その仕組みについてご説明いただけますでしょうか。", ""),
+    ("Does the chapter say what level Autopilot is?", ""),
+    ("Is there a Japanese book for beginners?", ""),
+    ("How many layers did GNMT have?", ""),
+    ("国内の機械学習関連の学会は?", ""),
+    ("AlphaGoってどうなったの?", ""),
+    ("皮膚がんAIってなんで精度高いの?", ""),
+    ("Netflix推薦システム論文の掲載誌", ""),
+])
+def test_yes_or_no_questions_are_told_from_questions_for_a_thing(message, polar):
+    assert yes_or_no_sentences(message) == polar
