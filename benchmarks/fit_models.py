@@ -2,6 +2,8 @@
 validated leave-one-set-out.
 
     python benchmarks/fit_models.py tests/data/retrieval_*.yaml [--write] [--ranking-only]
+    python benchmarks/fit_models.py tests/data/retrieval_*.yaml --ranking-only \
+        --only named_tools [--write]
 
 Lines: for every in-scope question, each retrieved passage that holds an evidence string
 gives one example per line: the lines holding an evidence string are the answer lines.
@@ -14,6 +16,11 @@ lexically while the model loads); each candidate passage (RANK_FEATURES of
 bot/retrieval/search.py, which use the line model just fitted) is an example, labelled by
 whether it holds an evidence string. Scored leave-one-set-out by R@1 of the candidates it
 orders (bot/retrieval/models/ranking.json). --write saves both fits.
+
+--only FEATURE ...: fit the ranking weights of these features alone, the shipped weights
+of the others held as they are. A new feature is then judged by what it adds: a full refit
+also moves the weights the abstention evidence was calibrated with (the top passage
+changes for questions the new feature says nothing about).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from bot.config import load_settings
@@ -69,7 +77,34 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray]]) -> LogisticRegression:
     return model.fit(x, y)
 
 
-def picked_right(model: LogisticRegression, groups) -> float:
+class HeldFit:
+    """Pairwise logistic weights of some features, the others held at given values: the
+    same loss as `fit` (L2 with C=1), with the held part of each score as an offset."""
+
+    def __init__(self, groups: list[tuple[np.ndarray, np.ndarray]], held: np.ndarray,
+                 free: list[int]) -> None:
+        diffs = np.array([x[i] - x[j] for x, labels in groups for i in np.flatnonzero(labels)
+                          for j in np.flatnonzero(~labels)])
+        offset = diffs @ held
+        part = diffs[:, free]
+
+        def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+            # Each pair counts twice, as in `fit`: (d, 1) and (-d, 0) lose the same.
+            z = offset + part @ w
+            value = 0.5 * float(w @ w) + 2.0 * float(np.sum(np.logaddexp(0, -z)))
+            grad = w - 2.0 * part.T @ (1 / (1 + np.exp(z)))
+            return value, grad
+
+        fitted = minimize(loss, np.zeros(len(free)), jac=True, method="L-BFGS-B").x
+        weights = held.copy()
+        weights[free] = fitted
+        self.coef_ = weights[np.newaxis, :]
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.coef_[0]
+
+
+def picked_right(model: LogisticRegression | HeldFit, groups) -> float:
     right = sum(bool(labels[int(np.argmax(model.decision_function(x)))]) for x, labels in groups)
     return right / max(1, len(groups))
 
@@ -102,19 +137,20 @@ def primary_sources(labels: np.ndarray, features: np.ndarray) -> np.ndarray:
     return labels
 
 
-def leave_one_set_out(by_set: dict, label: str) -> LogisticRegression:
+def leave_one_set_out(by_set: dict, label: str,
+                      fitter=fit) -> LogisticRegression | HeldFit:
     print(f"{'left out':<28}{'groups':>9}{label:>17}")
     scores = []
     for name, groups in by_set.items():
         rest = [g for other, gs in by_set.items() if other != name for g in gs]
-        score = picked_right(fit(rest), groups)
+        score = picked_right(fitter(rest), groups)
         scores.append(score)
         print(f"{name:<28}{len(groups):>9}{score:>17.3f}")
     print(f"{'mean':<28}{'':>9}{sum(scores) / len(scores):>17.3f}")
-    return fit([g for gs in by_set.values() for g in gs])
+    return fitter([g for gs in by_set.values() for g in gs])
 
 
-def save(model: LogisticRegression, names: tuple[str, ...], sets: list[str], path: Path,
+def save(model: LogisticRegression | HeldFit, names: tuple[str, ...], sets: list[str], path: Path,
          write: bool) -> None:
     weights = {name: round(float(w), 4) for name, w in zip(names, model.coef_[0], strict=True)}
     # A pairwise fit has no intercept: the scores only order lines and passages.
@@ -132,7 +168,11 @@ def main() -> int:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--ranking-only", action="store_true",
                         help="keep the line model as it is and fit the ranking on it")
+    parser.add_argument("--only", nargs="+", choices=RANK_FEATURES, metavar="FEATURE",
+                        help="fit these ranking weights alone, holding the shipped others")
     args = parser.parse_args()
+    if args.only and not args.ranking_only:
+        parser.error("--only fits ranking weights: give --ranking-only too")
     tutor = Tutor.open(load_settings())
     tutor.load_dense_in_background().join()
     sets = sorted(Path(f).stem for f in args.files)
@@ -142,7 +182,13 @@ def main() -> int:
              args.write)
         load_weights.cache_clear()
     by_set = {Path(f).stem: ranking_examples(tutor, Path(f)) for f in args.files}
-    save(leave_one_set_out(by_set, "R@1"), RANK_FEATURES, sets, RANKING_FILE, args.write)
+    fitter = fit
+    if args.only:
+        held = load_ranking()[1]
+        free = [RANK_FEATURES.index(name) for name in args.only]
+        fitter = lambda groups: HeldFit(groups, held, free)  # noqa: E731
+    save(leave_one_set_out(by_set, "R@1", fitter), RANK_FEATURES, sets, RANKING_FILE,
+         args.write)
     load_ranking.cache_clear()
     return 0
 

@@ -77,7 +77,12 @@ OWNER_FEATURES = {"citation": "unasked_citation", "exercise": "unasked_exercise"
                   "summary": "unasked_summary", "hint": "unasked_hint"}
 RANK_FEATURES = ("lexical", "dense", "dense_ja", "fused", "inverse_rank", "position_mismatch",
                  *OWNER_FEATURES.values(), "unasked_prompt", "no_answer_kind", "phrase",
-                 "best_line", "line_kind_held", "heading_cover", "own_cover", "prompt_passed")
+                 "best_line", "line_kind_held", "heading_cover", "own_cover", "prompt_passed",
+                 "named_tools")
+# A product as the chapter writes one in a list of tools: "Tableau", "scikit-learn", "CI/CD".
+PRODUCT_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#./\-]*[A-Za-z0-9+#]")
+# A line naming this many products lists tools ("Docker、Kubernetes、CI/CD、MLflow").
+TOOL_LIST_SIZE = 4
 # Kinds of question about what follows an exercise's prompt: its hints, its model answer.
 PAST_PROMPT_INTENTS = frozenset({"hint", "model_answer"})
 
@@ -119,6 +124,12 @@ class QueryPlan:
     lines: LineQuestion | None = None
     intents: frozenset[str] = frozenset()  # the kinds of question it is (intents.yaml)
     asks_person: bool = False
+
+
+def named_tools(line: str) -> float:
+    """How fully a line lists products, 0 to 1: what a question about tools wants shown."""
+    names = {name.lower() for name in PRODUCT_NAME_RE.findall(line)}
+    return min(len(names), TOOL_LIST_SIZE) / TOOL_LIST_SIZE
 
 
 def _is_series_word(word: str) -> bool:
@@ -646,6 +657,7 @@ class Retriever:
                 self._covered(plan.tokens, heading) / total if question else 0.0,
                 self._covered(plan.tokens, own) / total if question else 0.0,
                 flags["prompt_passed"][i],
+                named_tools(best.line.text) if best and "tools" in plan.intents else 0.0,
             ])
         return np.array(rows, dtype=np.float32)
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from bot.retrieval.answer import gather_evidence
+from bot.retrieval.search import named_tools
 from bot.retrieval.tokenize import proper_nouns
 
 
@@ -136,3 +137,24 @@ def test_prompts_are_marked_only_when_hints_or_answers_are_asked(tutor):
     prompts = {retriever.chunks[i].path_text for i in np.flatnonzero(asked)}
     assert prompts and all(p.endswith(")") and "演習問題" in p for p in prompts)
     assert not plain.any()
+
+
+@pytest.mark.parametrize(("question", "tool"), [
+    ("What tools would an ML engineer use for MLOps?", "Kubeflow"),
+    ("データサイエンティストが可視化に使うツールは?", "Tableau"),
+])
+def test_a_tools_question_shows_the_line_that_names_them(tutor, question, tool):
+    """The exercise's model answer mentions the activity ("CI/CD、MLOpsの整備", "データ
+    可視化"); the career path's skills table names the products, which is what was asked."""
+    answer = tutor.ask(question, k=3)
+    assert tool in " ".join(answer.passages[0].quote), answer.passages[0].path_text
+
+
+@pytest.mark.parametrize(("line", "share"), [
+    ("| MLOps | Docker、Kubernetes、CI/CD、MLflow、Kubeflow |", 1.0),
+    ("- CI/CD、MLOpsの整備", 0.5),
+    ("- 探索的データ分析(EDA)、データ可視化", 0.25),
+    ("- 仮説検証の設計", 0.0),
+])
+def test_a_line_lists_tools_by_the_products_it_names(line, share):
+    assert named_tools(line) == share
