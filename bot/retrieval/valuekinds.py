@@ -52,12 +52,15 @@ KINDS: tuple[ValueKind, ...] = (
             r"pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize|"
             # Not "worth", "spend" or "budget": "worth following", "spend watching", "budget
             # study time" ask for no sum.
-            r"make in|expensive|cheap(?:er|est)?|afford|revenues?)\b|\$|"
+            r"make in|expensive|cheap(?:er|est)?|afford|revenues?|market (?:size|value))\b|\$|"
+            # "What will the market be worth by 2030?" asks for a sum; "is it worth it?" and
+            # "worth learning" do not.
+            r"\b(?:be|is|are|was|were)\s+worth\b(?!\s+(?:it|\w+ing)\b)|\bworth\s*\?*\s*$|"
             # "Is it free?" asks about the price; "free time" and "feel free" do not.
             r"\bfor free\b|\bfree of charge\b|\bfree\s*\??\s*$|"
             r"\bfree (?:course|version|tier|plan|option)s?\b|"
             r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル|売上|収益|"
-            r"無料|有料|タダ|安い|安く|安価|格安"),
+            r"無料|有料|タダ|安い|安く|安価|格安|お金|市場規模|市場価値"),
         _re(r"[$¥€£]|(?<![ァ-ヴー])ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
         "the amount", "金額"),
     ValueKind(
@@ -110,13 +113,13 @@ KINDS: tuple[ValueKind, ...] = (
         "the month", "何月か"),
     ValueKind(
         "duration",
-        _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes)\b|何年間|"
+        _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes|seconds)\b|何年間|"
             # 「開発に何年かかった?」: years it took, not which year.
             r"何年(?:くらい|ぐらい|ほど|も)?(?:かか|掛か|要し|要す)|"
-            r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|どのくらいの期間|期間は"),
+            r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|何秒|どのくらいの期間|期間は"),
         # A calendar year ("2017年5月") is a date, not a number of years.
-        _re(r"(?<![\d.])(?!(?:19|20)\d\d\s*年(?!間))(?:\d+|数)\s*(?:年|[ヶか]月|カ月|週|日|時間|分|"
-            r"weeks?|months?|years?|hours?)"),
+        _re(r"(?<![\d.])(?!(?:19|20)\d\d\s*年(?!間))(?:\d+|数)\s*(?:年|[ヶか]月|カ月|週|日|時間|分|秒|"
+            r"ms(?![A-Za-z])|weeks?|months?|years?|hours?|minutes?|seconds?)"),
         "the duration", "期間"),
     ValueKind(
         "name",

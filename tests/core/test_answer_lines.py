@@ -140,6 +140,11 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("AlphaGoが李世ドルに勝ったのは何月?", "month"), ("which month was GNMT launched", "month"),
     ("at which hospital was the skin model first used?", "place"),
     ("AlphaGoって開発に何年かかったの?", "duration"),  # years it took, not which year
+    ("そのアプリって1枚何秒で判定できるの?", "duration"),
+    ("how many seconds does one diagnosis take?", "duration"),
+    ("GNMTの学習にかかったお金ってどんくらい?", "money"),
+    ("what will the AutoML market be worth by 2030?", "money"),
+    ("what is the edge ai market size?", "money"), ("基盤モデルの市場規模は?", "money"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
@@ -158,6 +163,7 @@ def test_a_relative_where_asks_for_no_place(text):
     "how should i budget my study time?",
     # "free" asks about the price only as "is it free?", "for free" or "free of charge".
     "how should i use my free time to study?", "feel free to explain automl",
+    "is the one-year plan worth it?", "is kaggle worth joining as a beginner?",
 ])
 def test_worth_spend_and_budget_ask_for_no_sum(text):
     assert "money" not in {kind.name for kind in asked_kinds(text)}
