@@ -190,6 +190,8 @@ def test_what_the_asker_says_of_themself_is_not_called_missing(tutor, question, 
 @pytest.mark.parametrize("question", [
     "SMTとGNMTの差分を列挙して",
     "exercise 2 - what's the one-liner takeaway on DS vs MLE?",
+    "データサイエンティストの日本での年収レンジは?",
+    "What's the salary range for an AI researcher in the US?",
 ])
 def test_the_form_of_the_answer_wanted_is_not_called_missing(tutor, question):
     answer = tutor.ask(question)
