@@ -49,7 +49,10 @@ KINDS: tuple[ValueKind, ...] = (
         "money",
         # "how much" alone may ask for a quantity ("by how much?"): money only as a price.
         _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|\b(?:cost(?:s|ing)?|"
-            r"pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|tuition|prize|"
+            # "the house price project" names the chapter's regression project (住宅価格予測),
+            # as in the price intent.
+            r"(?<!house )pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|"
+            r"tuition|prize|"
             # Not "worth", "spend" or "budget": "worth following", "spend watching", "budget
             # study time" ask for no sum.
             r"make in|expensive|cheap(?:er|est)?|afford|revenues?|market (?:size|value))\b|\$|"

@@ -164,6 +164,7 @@ def test_a_relative_where_asks_for_no_place(text):
     # "free" asks about the price only as "is it free?", "for free" or "free of charge".
     "how should i use my free time to study?", "feel free to explain automl",
     "is the one-year plan worth it?", "is kaggle worth joining as a beginner?",
+    "which dataset is suggested for the house price regression project?",
 ])
 def test_worth_spend_and_budget_ask_for_no_sum(text):
     assert "money" not in {kind.name for kind in asked_kinds(text)}
