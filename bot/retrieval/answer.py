@@ -35,7 +35,14 @@ from bot.retrieval.tokenize import (
     proper_nouns,
     stem,
 )
-from bot.retrieval.valuekinds import BY_NAME, ValueKind, asked_counter, holds, places_in
+from bot.retrieval.valuekinds import (
+    BY_NAME,
+    ValueKind,
+    asked_counter,
+    asked_kinds,
+    holds,
+    places_in,
+)
 
 log = logging.getLogger(__name__)
 
@@ -366,8 +373,11 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     model = load_naming()
     names = foreign_names(retriever, result)
     polar = set(judged_words(yes_or_no_sentences(result.query)))
+    # An answer names no word for the kind of value asked: unstated_kind says whether the
+    # quote holds one. A declined question names it to say why (「月額料金」).
     missing = [absent.spelling for absent in absent_words(retriever, result, hits, names)
-               if model.worth_naming(absent, declined, absent.word in polar)]
+               if model.worth_naming(absent, declined, absent.word in polar)
+               and (declined or not _names_the_asked_kind(absent.spelling, result))]
     # Years are no content words, but one the chapter never names is missing all the same.
     missing += [year for year in YEAR_RE.findall(normalize(result.query)) if year in names]
     missing += [name for name in retriever.unwritten_numbers(asked_part(result.query))
@@ -410,6 +420,13 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
                                    position / max(1, len(words) - 1))
         absent.append(AbsentWord(word, spelling, features))
     return absent
+
+
+def _names_the_asked_kind(spelling: str, result: SearchResult) -> bool:
+    """Whether the word names the kind of value the question asks for ("payout" of "how
+    big was the payout?"): the form of the answer, not a topic the chapter lacks."""
+    asked = {kind.name for kind in result.lines.kinds} if result.lines else set()
+    return bool(asked) and any(kind.name in asked for kind in asked_kinds(spelling))
 
 
 def _scene_words(question: str, words: list[str]) -> set[str]:

@@ -52,7 +52,7 @@ KINDS: tuple[ValueKind, ...] = (
             # "the house price project" names the chapter's regression project (住宅価格予測),
             # as in the price intent.
             r"(?<!house )pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|"
-            r"tuition|prize|"
+            r"tuition|prize|payouts?|"
             # Not "worth", "spend" or "budget": "worth following", "spend watching", "budget
             # study time" ask for no sum.
             r"make in|expensive|cheap(?:er|est)?|afford|revenues?|market (?:size|value))\b|\$|"

@@ -191,6 +191,8 @@ def test_what_the_asker_says_of_themself_is_not_called_missing(tutor, question, 
     "SMTとGNMTの差分を列挙して",
     "exercise 2 - what's the one-liner takeaway on DS vs MLE?",
     "データサイエンティストの日本での年収レンジは?",
+    # The word for the kind of value asked is judged by the value the quote holds.
+    "how big was the netflix prize payout?",
     "What's the salary range for an AI researcher in the US?",
 ])
 def test_the_form_of_the_answer_wanted_is_not_called_missing(tutor, question):
