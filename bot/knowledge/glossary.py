@@ -37,6 +37,9 @@ class Term:
         return (*self.english_forms, *self.ask_forms)
 
 
+POSSESSIVE_RE = re.compile(r"(?<=[a-z0-9])['\u2019]s\b")
+
+
 def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
@@ -77,7 +80,9 @@ class Glossary:
         return list(cached)
 
     def _scan(self, query: str, forms: list[tuple[str, Term]]) -> list[Term]:
-        folded = fold(query)
+        # "Google's translator" names the term "google translator": a possessive is no
+        # part of a name.
+        folded = POSSESSIVE_RE.sub("", fold(query))
         found = [
             (m.start(), m.end(), term)
             for form, term in forms
