@@ -64,7 +64,7 @@ ANSWER_FORM_WORDS = frozenset({
     "差分", "列挙", "一覧", "要点", "要約", "概略", "大枠", "全体像", "一言", "内訳", "目安",
     "コツ", "工夫", "要否", "可否", "是非", "手間", "長所", "短所", "欠点", "教訓", "意義",
     # 「年収レンジ」 asks for the salaries from the lowest to the highest: the salaries.
-    "レンジ", "range", "ranges",
+    "レンジ", "range", "ranges", "トータル", "合計", "total",
     "one-liner", "one-line", "oneliner", "takeaway", "nutshell", "gist", "rundown", "recap",
     "upshot", "ballpark", "differentiator", "tl;dr", "eli5",
 })

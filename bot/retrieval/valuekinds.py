@@ -80,7 +80,9 @@ KINDS: tuple[ValueKind, ...] = (
             # "何社か教えて" asks for some companies, not how many: 何 + counter + か is "some".
             rf"何(?:{JA_COUNTERS}|{JA_ASKED_COUNTERS})(?!か)|いくつ|年齢|\bhow old\b|"
             # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
-            r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)"),
+            r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)|"
+            # A count by its counter's own noun: 「台数」, 「人数」, 「点数」.
+            r"(?:(?<![一-龥])|(?<=総))(?:台|人|件|回|個|点|冊|社|層)数"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
         # calendar year ("Netflix Prize(2006-2009)" does not say how many teams).
         _re(r"(?<![\d.,])(?!(?:19|20)\d\d(?![\d,]))(?![\d.,]+\s*(?:%|パーセント))\d"),
@@ -119,7 +121,8 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes|seconds)\b|何年間|"
             # 「開発に何年かかった?」: years it took, not which year.
             r"何年(?:くらい|ぐらい|ほど|も)?(?:かか|掛か|要し|要す)|"
-            r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|何秒|どのくらいの期間|期間は"),
+            r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|何秒|どのくらいの期間|期間は|"
+            r"(?:(?<![一-龥])|(?<=総))年数"),
         # A calendar year ("2017年5月") is a date, not a number of years.
         _re(r"(?<![\d.])(?!(?:19|20)\d\d\s*年(?!間))(?:\d+|数)\s*(?:年|[ヶか]月|カ月|週|日|時間|分|秒|"
             r"ms(?![A-Za-z])|weeks?|months?|years?|hours?|minutes?|seconds?)"),
