@@ -68,7 +68,7 @@ KINDS: tuple[ValueKind, ...] = (
         "the amount", "金額"),
     ValueKind(
         "percent",
-        _re(r"\b(?:percent(?:age)?|what share|how accurate|accuracy|what rate)\b|%|"
+        _re(r"\b(?:percent(?:age)?|what share|proportions?|how accurate|accuracy|what rate)\b|%|"
             r"何%|何パーセント|何割|割合|精度(?:は|って|どれ|いくつ)"),
         _re(r"\d\s*%|パーセント|\d割"),
         "the percentage", "割合"),

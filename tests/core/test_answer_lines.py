@@ -141,7 +141,8 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("at which hospital was the skin model first used?", "place"),
     ("AlphaGoって開発に何年かかったの?", "duration"),  # years it took, not which year
     ("そのアプリって1枚何秒で判定できるの?", "duration"),
-    ("IoT機器の台数は?", "count"), ("AI研究者になるまでの学術経験の総年数", "duration"),
+    ("IoT機器の台数は?", "count"), ("what proportion of experts expect AGI by 2050?", "percent"),
+    ("AI研究者になるまでの学術経験の総年数", "duration"),
     ("how many seconds does one diagnosis take?", "duration"),
     ("GNMTの学習にかかったお金ってどんくらい?", "money"),
     ("what will the AutoML market be worth by 2030?", "money"),
