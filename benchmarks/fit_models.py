@@ -68,13 +68,17 @@ def examples(tutor: Tutor, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
 def fit(groups: list[tuple[np.ndarray, np.ndarray]]) -> LogisticRegression:
     """Pairwise: within each group every answer line (or passage) against every other, so
     the weights learn what puts the answer first, not what makes an answer in general."""
-    pairs = [x[i] - x[j] for x, labels in groups for i in np.flatnonzero(labels)
-             for j in np.flatnonzero(~labels)]
-    diffs = np.array(pairs)
+    diffs = pair_differences(groups)
     x = np.vstack([diffs, -diffs])
     y = np.concatenate([np.ones(len(diffs)), np.zeros(len(diffs))])
     model = LogisticRegression(C=1.0, max_iter=5000, fit_intercept=False)
     return model.fit(x, y)
+
+
+def pair_differences(groups: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Per group, every answer row minus every other row: what the pairwise fits learn."""
+    return np.array([x[i] - x[j] for x, labels in groups for i in np.flatnonzero(labels)
+                     for j in np.flatnonzero(~labels)])
 
 
 class HeldFit:
@@ -83,8 +87,7 @@ class HeldFit:
 
     def __init__(self, groups: list[tuple[np.ndarray, np.ndarray]], held: np.ndarray,
                  free: list[int]) -> None:
-        diffs = np.array([x[i] - x[j] for x, labels in groups for i in np.flatnonzero(labels)
-                          for j in np.flatnonzero(~labels)])
+        diffs = pair_differences(groups)
         offset = diffs @ held
         part = diffs[:, free]
 

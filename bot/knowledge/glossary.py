@@ -44,6 +44,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
+def fold_question(text: str) -> str:
+    """A question folded as the glossary matches it: "Google's translator" names the term
+    "google translator", a possessive being no part of a name."""
+    return POSSESSIVE_RE.sub("", fold(text))
+
+
 @dataclass
 class Glossary:
     terms: list[Term] = field(default_factory=list)
@@ -80,9 +86,7 @@ class Glossary:
         return list(cached)
 
     def _scan(self, query: str, forms: list[tuple[str, Term]]) -> list[Term]:
-        # "Google's translator" names the term "google translator": a possessive is no
-        # part of a name.
-        folded = POSSESSIVE_RE.sub("", fold(query))
+        folded = fold_question(query)
         found = [
             (m.start(), m.end(), term)
             for form, term in forms
@@ -103,7 +107,7 @@ class Glossary:
     def without(self, text: str, terms: list[Term]) -> str:
         """The text, folded, with the terms' English forms taken out where they match as
         they do in a question: whole words, so "R" leaves "price" and "year" alone."""
-        folded = fold(text)
+        folded = fold_question(text)
         for term in terms:
             for form in term.english_forms:
                 if fold(form):

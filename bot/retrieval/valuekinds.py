@@ -40,6 +40,9 @@ def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 # The Japanese counters a count is asked and written with: 何人 asks, 5億人 answers.
 JA_COUNTERS = r"[カかヶケ]国語|言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章]"
+# Where a noun starts: not inside a longer kanji compound (変数 is no count), except after
+# 総 (総台数, 総年数: the total of the same thing).
+NOUN_START = r"(?:(?<![一-龥])|(?<=総))"
 # Counters that ask for a count but name no thing counted: 何本, 何億, 何点, 何位, 何パーセント.
 JA_ASKED_COUNTERS = r"[本億万点位]|[ァ-ヴ][ァ-ヴー]+|[a-z]{2,}"
 
@@ -82,7 +85,7 @@ KINDS: tuple[ValueKind, ...] = (
             # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
             r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)|"
             # A count by its counter's own noun: 「台数」, 「人数」, 「点数」.
-            r"(?:(?<![一-龥])|(?<=総))(?:台|人|件|回|個|点|冊|社|層)数"),
+            rf"{NOUN_START}(?:台|人|件|回|個|点|冊|社|層)数"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
         # calendar year ("Netflix Prize(2006-2009)" does not say how many teams).
         _re(r"(?<![\d.,])(?!(?:19|20)\d\d(?![\d,]))(?![\d.,]+\s*(?:%|パーセント))\d"),
@@ -122,7 +125,7 @@ KINDS: tuple[ValueKind, ...] = (
             # 「開発に何年かかった?」: years it took, not which year.
             r"何年(?:くらい|ぐらい|ほど|も)?(?:かか|掛か|要し|要す)|"
             r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|何秒|どのくらいの期間|期間は|"
-            r"(?:(?<![一-龥])|(?<=総))年数"),
+            rf"{NOUN_START}年数"),
         # A calendar year ("2017年5月") is a date, not a number of years.
         _re(r"(?<![\d.])(?!(?:19|20)\d\d\s*年(?!間))(?:\d+|数)\s*(?:年|[ヶか]月|カ月|週|日|時間|分|秒|"
             r"ms(?![A-Za-z])|weeks?|months?|years?|hours?|minutes?|seconds?)"),
