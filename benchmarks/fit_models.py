@@ -88,6 +88,10 @@ class HeldFit:
     def __init__(self, groups: list[tuple[np.ndarray, np.ndarray]], held: np.ndarray,
                  free: list[int]) -> None:
         diffs = pair_differences(groups)
+        # The free features' own shipped weights are what is refitted, not part of the
+        # offset: refitting a feature already in the file starts from zero, not on top.
+        held = held.copy()
+        held[free] = 0.0
         offset = diffs @ held
         part = diffs[:, free]
 
@@ -99,7 +103,7 @@ class HeldFit:
             return value, grad
 
         fitted = minimize(loss, np.zeros(len(free)), jac=True, method="L-BFGS-B").x
-        weights = held.copy()
+        weights = held
         weights[free] = fitted
         self.coef_ = weights[np.newaxis, :]
 
