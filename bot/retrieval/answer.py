@@ -40,6 +40,7 @@ from bot.retrieval.valuekinds import (
     ValueKind,
     asked_counter,
     asked_kinds,
+    asks_price,
     holds,
     places_in,
 )
@@ -473,6 +474,11 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     kinds = result.lines.kinds if result.lines else ()
     if not kinds or (person_named and all(kind.name == "name" for kind in kinds)):
         return None
+    # The line choice looks for any sum; what answers a price question is a price.
+    if asks_price(asked_part(result.query)):
+        kinds = tuple(BY_NAME["price"] if kind.name == "money" else kind for kind in kinds)
+    # A breakdown asks for the parts of a sum: the sum itself does not answer.
+    kinds = tuple(kind for kind in kinds if kind.name == "breakdown") or kinds
     if subjects and not _names_any(f"{best.path_text} {best.text}", subjects) \
             and not _names_any(section, subjects):
         # A value about something else ("Which team won the Netflix Prize?" answered

@@ -351,7 +351,9 @@ class Retriever:
     def _asked_kinds(self, query: str) -> tuple[ValueKind, ...]:
         """The kinds of value asked, less one that only a name asks: the "Prize" of
         "Netflix Prize 優勝チームの名前" asks for no sum, but a name. Alone, such a kind is
-        kept: "How much was the Netflix Prize?" asks for the sum."""
+        kept: "How much was the Netflix Prize?" asks for the sum. What the asker says of
+        themself asks for nothing: "I'm a retired teacher" asks what became of no one."""
+        query = asked_part(query)
         kinds = asked_kinds(query)
         if len(kinds) < 2:
             return tuple(kinds)

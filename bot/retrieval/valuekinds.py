@@ -51,7 +51,10 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "money",
         # "how much" alone may ask for a quantity ("by how much?"): money only as a price.
-        _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|\b(?:cost(?:s|ing)?|"
+        _re(r"\bhow much (?:money|is an?|is the|does (?:it|an?|the)\b.*\bcost)|"
+            # "How much did Netflix spend building it?"; not "how much time should I spend".
+            r"\bhow much (?:did|does|do|will|would|has|have)\b[^?]*\bspen[dt]\b"
+            r"(?!\s+(?:time|hours?|days?|weeks?|months?|years?)\b)|\b(?:cost(?:s|ing)?|"
             # "the house price project" names the chapter's regression project (住宅価格予測),
             # as in the price intent.
             r"(?<!house )pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|"
@@ -174,9 +177,56 @@ KINDS: tuple[ValueKind, ...] = (
             r"バージョン(?!管理)"),
         _re(r"\bv\d|version|バージョン|\d+\.\d+\.\d+"),
         "the version", "バージョン"),
+    ValueKind(
+        "aftermath",
+        # What became of someone or something after the chapter's story: whether a player
+        # retired, a prediction came true, a program was shut down. The chapter tells each
+        # story up to a point; only a line that says what is current or what followed
+        # ("2015-現在", 「2024年現在」) goes on from there.
+        # Not "what happened after …": the chapter's own timelines go on ("what happened
+        # after the Netflix Prize?" is its deep learning phase).
+        _re(r"\bretir(?:e|ed|es|ing|ement)\b|\bquit\b|\bgive up\b|\bgave up\b|"
+            r"\bshut (?:it )?down\b|\bdiscontinued\b|\bcame true\b|\bcome true\b|"
+            r"\bstill (?:play(?:s|ing)?|active|around|in use|used|using|running|exists?|going)\b|"
+            r"引退|辞め|やめ(?:た|ちゃ)|(?:後|あと)も[^。?？]{0,20}続け|活動を続け|現役|"
+            r"その後(?:は|って)?(?:どう|何|なに)|結局[^。?？]{0,8}どう|実際(?:に)?(?:は)?どうなっ|"
+            r"当たった|実現した(?:の|ん)"),
+        _re(r"現在|以降|その後|\bsince\b|\bnow\b|\bstill\b|\blater\b"),
+        "what happened afterwards", "その後"),
+    ValueKind(
+        "breakdown",
+        # The parts of a whole, each with its own value: "how much of the $1B is savings and
+        # how much extra revenue?", 「売上の内訳は?」. A line that gives a whole and names its
+        # parts ("10億ドル | コスト削減+売上増") does not say how it splits.
+        _re(r"\bhow much (?:of (?:it|that|this|the [\w$.,]+)|is|comes?|came)\b[^?]{0,80}"
+            r"\band how much\b|\bbreakdown\b|\bbreak (?:it|that|this|the [\w$.,]+) down\b|"
+            r"\bsplit (?:between|by)\b|内訳"),
+        _re(r"内訳|うち\s*\d|\bof which\b"),
+        "the breakdown", "内訳"),
 )
 
-BY_NAME = {kind.name: kind for kind in KINDS}
+# A sum of money is of something: a price paid ("How much did Google pay to buy DeepMind?",
+# "how much did netflix spend building it", 「受講料はいくら?」) is stated only by a line that
+# says it is a price. A prize, a value created, a market size or a salary is no price, and
+# those are the chapter's sums. "Pay for" is no price: "the pay for a data scientist".
+PRICE_ASKED_RE = _re(
+    r"\bcosts?\b|\bcosting\b|\bpric(?:e|es|ed|ing)\b|\bfees?\b|\btuition\b|"
+    r"\bsubscriptions?\b|\bspen[dt]\b|\bpa(?:y|id|ying)\s+to\s+(?:buy|acquire|get|"
+    r"license|use)\b|\bacqui(?:re|red|ring|sition)\b|\bbought\b|\bbuy(?:ing)?\b|"
+    r"\bpurchas\w*|\bexpensive\b|\bcheap(?:er|est)?\b|\bafford\w*|\bfor free\b|"
+    r"\bfree of charge\b|\bfree\s*\??\s*$|\bfree (?:course|version|tier|plan|option)s?\b|"
+    r"費用|料金|価格(?!予測)|値段|学費|受講料|月額|年額|課金|買収|購入|買[うっわ]|"
+    r"(?:いくら|お金が?)(?:くらい|ぐらい)?(?:かか|掛か)|無料|有料|タダ|安い|安く|安価|格安")
+# What a cost is not: a saving ("how much does it save in costs", 「コスト削減」).
+NOT_A_PRICE_RE = _re(r"\bsav(?:e|es|ed|ing)\s+(?:on\s+|in\s+)?(?:\w+\s+)?costs?\b|"
+                     r"\bcosts?[\s-]+(?:benefits?|savings?|reductions?|cuts?|cutting|down|"
+                     r"effective\w*)\b")
+PRICE_HELD_RE = _re(r"費用|料金|価格(?!予測)|値段|学費|受講料|月額|年額|購入|買収|投資額|"
+                    r"\bcosts?\b|\bprices?\b|\bfees?\b")
+FREE_HELD_RE = _re(r"無料|有料|\bfree\b")
+PRICE = ValueKind("price", PRICE_ASKED_RE, PRICE_HELD_RE, "the price", "価格")
+
+BY_NAME = {kind.name: kind for kind in (*KINDS, PRICE)}
 # A money, percentage, date, year, duration or version question also asks for a number:
 # count adds nothing beside them.
 SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "version", "first"}
@@ -294,9 +344,19 @@ def asked_kinds(question: str) -> list[ValueKind]:
     return found
 
 
+def asks_price(question: str) -> bool:
+    """Whether a question that asks for a sum of money asks for a price paid."""
+    text = NOT_A_PRICE_RE.sub(" ", unicodedata.normalize("NFKC", question).lower())
+    return bool(PRICE.asked.search(text))
+
+
 def holds(line: str, kind: ValueKind) -> bool:
     if kind.name == "place":
         return bool(places_in(line))
+    if kind.name == "price":
+        normalized = unicodedata.normalize("NFKC", line)
+        return bool(FREE_HELD_RE.search(normalized)) or (
+            bool(PRICE.held.search(normalized)) and holds(normalized, BY_NAME["money"]))
     return bool(kind.held.search(unicodedata.normalize("NFKC", line)))
 
 

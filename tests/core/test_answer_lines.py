@@ -147,6 +147,10 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("GNMTの学習にかかったお金ってどんくらい?", "money"),
     ("what will the AutoML market be worth by 2030?", "money"),
     ("what is the edge ai market size?", "money"), ("基盤モデルの市場規模は?", "money"),
+    ("did deepmind retire alphago after the ke jie match?", "aftermath"),
+    ("Gartnerの予測って結局どうなったの?", "aftermath"),
+    ("what's the breakdown of the 1B by region?", "breakdown"),
+    ("IoTデバイスの内訳は?", "breakdown"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
