@@ -41,6 +41,7 @@ from bot.retrieval.valuekinds import (
     asked_counter,
     asked_kinds,
     asks_price,
+    countries_in,
     holds,
     places_in,
 )
@@ -83,6 +84,12 @@ MESSAGES = {
     "not_stated": {
         "ja": "この章には{what}の記載がありません。いちばん近い箇所はこちらです:",
         "en": "The chapter doesn't state {what}. Here is what it says nearest to that:",
+    },
+    "not_stated_for": {
+        "ja": "この章のこの話題には{place}についての記載がありません。"
+              "いちばん近い箇所はこちらです:",
+        "en": "On this topic the chapter says nothing about {place}. "
+              "Here is what it says nearest to that:",
     },
     "abstained": {
         "ja": "この章ではその質問は扱われていないようです。近い節はこちらです:",
@@ -506,6 +513,34 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     return kinds[0].name
 
 
+def unstated_country(question: str, best: Passage, section: str) -> str | None:
+    """A country the question asks about when the best passage's section is told without
+    any country, in the question's spelling: 「Netflixのレコメンドで日本市場の売上は?」 is
+    answered from Netflix's worldwide figures, which say nothing about Japan. The chapter
+    names Japan elsewhere (salaries, communities), so the word itself is not missing.
+    Where a section gives figures per country (salaries in Japan and the US), an unnamed
+    one is a matter for the values asked; the exercises and the summary span every topic
+    (no `section`), and say nothing either way."""
+    asked = asked_part(question)
+    wanted = countries_in(asked)
+    if not wanted or not section:
+        return None
+    told = f"{best.path_text}\n{best.text}\n{section}"
+    if countries_in(told) or JAPAN_TOLD_RE.search(told):
+        return None
+    spellings = [place for place in places_in(asked) if countries_in(place)]
+    if not spellings:
+        return sorted(wanted)[0]
+    longest = max(spellings, key=len)
+    own = re.search(re.escape(longest), unicodedata.normalize("NFKC", asked), re.IGNORECASE)
+    return own.group(0) if own else longest
+
+
+# A Japanese chapter tells of Japan as 「国内」 (its domestic conferences) and in 「日本語」
+# (its books in Japanese).
+JAPAN_TOLD_RE = re.compile(r"国内|日本語")
+
+
 def _person_unstated(best: Passage, result: SearchResult, kinds: tuple[ValueKind, ...]) -> bool:
     """A "who" question wants a person's name as the chapter writes one (the intent's
     `expects`: "Silver, D., et al.", "(Andrew Ng)"): a course title in capitals ("Practical
@@ -722,6 +757,11 @@ class AnswerBuilder:
                 else BY_NAME[missing_kind].label_en
             text = message("not_stated", language, what=label)
             unmentioned = [label]
+        place = None if unmentioned else unstated_country(
+            result.query, passages[0], self.retriever.section_text(shown[0].position))
+        if place:
+            text = message("not_stated_for", language, place=place)
+            unmentioned = [place]
         return Answer(question, language, "answered", text, passages, confidence=confidence,
                       unmentioned=unmentioned, mode=result.mode, timings=result.timings)
 

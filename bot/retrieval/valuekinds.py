@@ -446,7 +446,11 @@ def _country_names() -> tuple[dict[str, str], dict[str, str]]:
 @lru_cache(maxsize=1)
 def _japanese_country_re() -> re.Pattern[str]:
     names = sorted(_country_names()[1], key=len, reverse=True)
-    return re.compile("(?:" + "|".join(re.escape(n) for n in names) + ")(?!語)")
+    # A katakana name is no part of a longer katakana word: 「タイトル」 is no Thailand.
+    katakana = [re.escape(n) for n in names if re.fullmatch(r"[ァ-ヴー]+", n)]
+    other = [re.escape(n) for n in names if not re.fullmatch(r"[ァ-ヴー]+", n)]
+    return re.compile(f"(?:(?<![ァ-ヴー])(?:{'|'.join(katakana)})(?![ァ-ヴー])|"
+                      f"(?:{'|'.join(other)}))(?!語)")
 
 
 # Names CLDR gives otherwise ("United States", 「アメリカ合衆国」).

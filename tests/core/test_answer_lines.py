@@ -176,6 +176,14 @@ def test_worth_spend_and_budget_ask_for_no_sum(text):
     assert "money" not in {kind.name for kind in asked_kinds(text)}
 
 
+@pytest.mark.parametrize(("text", "codes"), [
+    ("Bishopの本のタイトルは?", set()),  # タイトル holds no Thailand
+    ("タイの研究者の年収は?", {"TH"}), ("日本語の本", set()), ("in japan", {"JP"}),
+])
+def test_the_countries_a_text_names(text, codes):
+    assert countries_in(text) == codes
+
+
 def test_count_as_a_verb_asks_for_no_number():
     assert asked_kinds("does a kaggle medal count as experience?") == []
 

@@ -396,6 +396,28 @@ def test_a_sum_of_another_kind_or_a_later_story_is_no_answer(tutor, question, op
         assert answer.message.startswith(opening), answer.message
 
 
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Netflixのレコメンドのおかげで、日本市場の売上ってどれくらい伸びたんですか?",
+     "この章のこの話題には日本についての記載がありません"),
+    ("that smartphone skin-check app - can I actually download it in Japan?",
+     "On this topic the chapter says nothing about Japan"),
+])
+def test_a_country_the_topic_is_told_without_is_said_to_be_missing(tutor, question, opening):
+    """The case studies are told without countries: their figures are no answer for one."""
+    answer = tutor.ask(question)
+    assert answer.answered and answer.message.startswith(opening), answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "What's the data scientist salary in Japan?",  # the salaries are given per country
+    "日本国内の機械学習の学会には何がある?",  # 「国内」 is Japan in a Japanese chapter
+    "日本語で読めるおすすめの本は?",  # 「書籍(日本語)」
+])
+def test_a_country_the_section_tells_of_is_not_flagged(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and not answer.unmentioned, answer.message
+
+
 @pytest.mark.parametrize("question", [
     # Pay for a worker is a salary, which the chapter gives.
     "What's the pay for a data scientist in Japan, in man-yen?",
