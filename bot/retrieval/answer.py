@@ -37,12 +37,14 @@ from bot.retrieval.tokenize import (
 )
 from bot.retrieval.valuekinds import (
     BY_NAME,
+    LANGUAGES_RE,
     ValueKind,
     asked_counter,
     asked_kinds,
     asks_price,
     countries_in,
     holds,
+    languages_in,
     places_in,
 )
 
@@ -521,19 +523,21 @@ def unstated_country(question: str, best: Passage, section: str) -> str | None:
     Where a section gives figures per country (salaries in Japan and the US), an unnamed
     one is a matter for the values asked; the exercises and the summary span every topic
     (no `section`), and say nothing either way."""
-    asked = asked_part(question)
-    wanted = countries_in(asked)
+    asked = unicodedata.normalize("NFKC", asked_part(question))
+    wanted = countries_in(asked) | languages_in(asked)
     if not wanted or not section:
         return None
     told = f"{best.path_text}\n{best.text}\n{section}"
-    if countries_in(told) or JAPAN_TOLD_RE.search(told):
+    if countries_in(told) or languages_in(told) or JAPAN_TOLD_RE.search(told):
         return None
-    spellings = [place for place in places_in(asked) if countries_in(place)]
+    # The language's name before the country's: 「日本語に対応したのいつ」 asks of 日本語.
+    spellings = [next(g for g in m.groups() if g) + ("語" if m.group(1) else "")
+                 for m in LANGUAGES_RE.finditer(asked)] + sorted(
+        (place for place in places_in(asked) if countries_in(place)), key=len, reverse=True)
     if not spellings:
         return sorted(wanted)[0]
-    longest = max(spellings, key=len)
-    own = re.search(re.escape(longest), unicodedata.normalize("NFKC", asked), re.IGNORECASE)
-    return own.group(0) if own else longest
+    own = re.search(re.escape(spellings[0]), asked, re.IGNORECASE)
+    return own.group(0) if own else spellings[0]
 
 
 # A Japanese chapter tells of Japan as 「国内」 (its domestic conferences) and in 「日本語」

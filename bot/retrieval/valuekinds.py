@@ -425,6 +425,29 @@ def countries_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# Languages by the country they are named after: 「日本語」 and "Japanese" ask about Japan's
+# language where the topic names no country ("Does Google Translate support Japanese?").
+# In English only where the word is the language: "support Japanese", "Japanese subtitles";
+# "the Korean champion" is a player's country, of no language.
+LANGUAGES_RE = re.compile(
+    r"(日本|英|中国|韓国|ドイツ|フランス|スペイン)語|"
+    r"(?:\b(?:in|into|to|from|supports?|supported|handles?|speak|speaks|read|reads)\s+)"
+    r"(japanese|english|chinese|korean|german|french|spanish)\b|"
+    r"\b(japanese|english|chinese|korean|german|french|spanish)(?=\s+(?:subtitles?|"
+    r"translations?|versions?|support|language|text|speakers?|dub(?:bing)?)\b)",
+    re.IGNORECASE)
+LANGUAGE_COUNTRIES = {"日本": "JP", "英": "GB", "中国": "CN", "韓国": "KR", "ドイツ": "DE",
+                      "フランス": "FR", "スペイン": "ES", "japanese": "JP", "english": "GB",
+                      "chinese": "CN", "korean": "KR", "german": "DE", "french": "FR",
+                      "spanish": "ES"}
+
+
+def languages_in(text: str) -> frozenset[str]:
+    """The languages a text names, as the codes of their countries (日本語: JP)."""
+    return frozenset(LANGUAGE_COUNTRIES[next(g for g in m.groups() if g).lower()]
+                     for m in LANGUAGES_RE.finditer(unicodedata.normalize("NFKC", text)))
+
+
 @lru_cache(maxsize=1)
 def _country_names() -> tuple[dict[str, str], dict[str, str]]:
     """Per folded name, the territory code: CLDR's one-word English names and its

@@ -7,7 +7,14 @@ from bot.retrieval.lines import LineQuestion, asked_list_size, choose_quote, wan
 from bot.retrieval.quotes import passage_lines
 from bot.retrieval.smalltalk import small_talk_kind
 from bot.retrieval.tokenize import tokenize
-from bot.retrieval.valuekinds import asked_counter, asked_kinds, countries_in, holds, places_in
+from bot.retrieval.valuekinds import (
+    asked_counter,
+    asked_kinds,
+    countries_in,
+    holds,
+    languages_in,
+    places_in,
+)
 
 PHASE = ("- Netflix Prize(2006-2009):精度10%向上で100万ドル賞金\n"
          "- 技術:Collaborative Filtering、Matrix Factorization\n- 精度:約75%\n"
@@ -182,6 +189,14 @@ def test_worth_spend_and_budget_ask_for_no_sum(text):
 ])
 def test_the_countries_a_text_names(text, codes):
     assert countries_in(text) == codes
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("日本語に対応したのいつ", {"JP"}), ("does it support Japanese?", {"JP"}),
+    ("japanese subtitles?", {"JP"}), ("the Korean champion", set()),
+])
+def test_the_languages_a_text_names(text, codes):
+    assert languages_in(text) == codes
 
 
 def test_count_as_a_verb_asks_for_no_number():

@@ -401,6 +401,11 @@ def test_a_sum_of_another_kind_or_a_later_story_is_no_answer(tutor, question, op
      "この章のこの話題には日本についての記載がありません"),
     ("that smartphone skin-check app - can I actually download it in Japan?",
      "On this topic the chapter says nothing about Japan"),
+    # A language is asked of like its country: "103言語対応" names none.
+    ("Google翻訳って日本語に対応したのいつなん?",
+     "この章のこの話題には日本語についての記載がありません"),
+    ("Does Google Translate support Japanese?",
+     "On this topic the chapter says nothing about Japanese"),
 ])
 def test_a_country_the_topic_is_told_without_is_said_to_be_missing(tutor, question, opening):
     """The case studies are told without countries: their figures are no answer for one."""
@@ -412,6 +417,9 @@ def test_a_country_the_topic_is_told_without_is_said_to_be_missing(tutor, questi
     "What's the data scientist salary in Japan?",  # the salaries are given per country
     "日本国内の機械学習の学会には何がある?",  # 「国内」 is Japan in a Japanese chapter
     "日本語で読めるおすすめの本は?",  # 「書籍(日本語)」
+    "What English level does an AI researcher need?",  # 「英語 | TOEFL 100+」
+    # A player's country is no language.
+    "the korean world champion that played alphago in 2016, what was the final score?",
 ])
 def test_a_country_the_section_tells_of_is_not_flagged(tutor, question):
     answer = tutor.ask(question)
