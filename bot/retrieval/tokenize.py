@@ -239,6 +239,8 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+# A word in mixed case is a brand's name wherever it stands ("iPhone", "macOS").
+MIXED_CASE_RE = re.compile(r"(?<![A-Za-z0-9])[a-z]+[A-Z][A-Za-z0-9]*")
 CAPITALISED_RE = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
 
 
@@ -248,6 +250,7 @@ def proper_nouns(text: str) -> set[str]:
     A name says exactly what the question is about, however common the word."""
     text = unicodedata.normalize("NFKC", text).strip()
     names = {stem(m.lower()) for m in CAPITALISED_RE.findall(text) if m != "I"}
+    names |= {stem(m.lower()) for m in MIXED_CASE_RE.findall(text)}
     for run in CJK_RUN_RE.findall(text):
         names.update(surface for surface, pos1, pos2 in _tag_detailed(run)
                      if pos1 == "名詞" and pos2 == "固有名詞")

@@ -265,6 +265,12 @@ def test_a_count_or_a_first_the_chapter_lacks_is_said_to_be_missing(tutor, quest
         assert answer.message.startswith(opening), answer.message
 
 
+def test_a_brand_in_mixed_case_is_a_name(tutor):
+    """"iPhone" is a name however it is capitalised; the chapter names Apple's chip only."""
+    answer = tutor.ask("Apple Neural Engineって、どのiPhoneの世代から搭載されてるんですか?")
+    assert answer.outcome in ("partial", "abstained") and "iPhone" in answer.unmentioned
+
+
 def test_a_persona_does_not_hide_a_missing_name(tutor):
     answer = tutor.ask("As a student, how much does a data scientist make in Germany?")
     assert answer.status == "abstained" and answer.unmentioned == ["Germany"]
