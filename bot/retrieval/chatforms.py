@@ -64,6 +64,12 @@ UNITS = {**{short: CHAT_FORMS[short] for short in ("yr", "yrs", "mo", "mos", "wk
                                                      "hr", "hrs", "mins")},
          "y": "year", "h": "hours", "min": "minutes"}
 # "rec sys" and "ex3": shorthand over two words, or a word and a number.
+KANA_COUNTERS = {
+    "にん": "人", "だい": "台", "まい": "枚", "こ": "個", "けん": "件", "かい": "回", "しゃ": "社",
+    "さつ": "冊", "さい": "歳", "ねんかん": "年間", "ねん": "年", "かげつ": "か月",
+    "しゅうかん": "週間", "じかん": "時間", "にち": "日", "ぷん": "分", "びょう": "秒",
+    "ばい": "倍", "ぼん": "本", "わり": "割", "そう": "層",
+}
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
     (re.compile(r"\bdo the needful\b", re.IGNORECASE), "help"),
@@ -90,6 +96,11 @@ PHRASE_FORMS = (
     (re.compile(r"恐れ入りますが[、,]?|(?:大変)?恐縮ですが[、,]?"), ""),
     (re.compile(r"ご教示|ご教授"), "教え"),
     (re.compile(r"(?:と|れば|たら)?(?:幸い|幸甚)(?:です|に存じます)"), ""),
+    # 何 and its counter typed in hiragana ask the same: 「なんにんの専門家」 is 何人,
+    # 「なんだい」 何台. Not 「なんか」 ("something"), nor 「なんこと」.
+    (re.compile(r"なん(にん|だい|まい|こ(?![とれのう])|けん|かい(?![いっ])|しゃ|さつ|さい|"
+                r"ねんかん|ねん|かげつ|しゅうかん|じかん|にち|ぷん|びょう|ばい|ぼん|わり|そう)"),
+     lambda m: "何" + KANA_COUNTERS[m.group(1)]),
     # "r" is also the R language: only where it stands for "are".
     (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
     (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),

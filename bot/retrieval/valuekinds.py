@@ -275,6 +275,9 @@ def asked_counter(text: str) -> Counted | None:
     """What a count question counts: its counter, and the noun when it names one; None
     when it counts nothing named."""
     match = COUNTER_JA_RE.search(text)
+    # 個 counts anything: 「月に何個書けば」 is answered by 「月2-4記事」.
+    if match and match.group(2) == "個" and not match.group(1):
+        match = None
     if match:
         counter = _ja_counter(match.group(2))
         # 「テスラは何台の車に」: the noun after the counter says what is counted, the one

@@ -265,6 +265,15 @@ def test_a_count_or_a_first_the_chapter_lacks_is_said_to_be_missing(tutor, quest
         assert answer.message.startswith(opening), answer.message
 
 
+def test_a_count_typed_in_hiragana_is_asked_for(tutor):
+    """「なんにん」 asks how many people, which the survey line does not say; 何個 counts
+    anything, and 「月2-4記事」 answers it."""
+    survey = tutor.ask("AGIが2050年までにできるってやつ、なんにんの専門家にきいたアンケートなの?")
+    assert survey.answered and survey.message.startswith("この章には数の記載がありません")
+    blog = tutor.ask("3ねんプランの2年目って、ぎじゅつブログ月になんこ書けばいいんだっけ?")
+    assert blog.answered and not blog.unmentioned, blog.message
+
+
 def test_a_brand_in_mixed_case_is_a_name(tutor):
     """"iPhone" is a name however it is capitalised; the chapter names Apple's chip only."""
     answer = tutor.ask("Apple Neural Engineって、どのiPhoneの世代から搭載されてるんですか?")

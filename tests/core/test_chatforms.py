@@ -25,6 +25,10 @@ from bot.retrieval.chatforms import (
     ("sensitivity esp", "sensitivity especially"),
     ("the DOI in the refs tbh", "the DOI in the references to be honest"),
     ("what came b4 GNMT", "what came before GNMT"),
+    # 何 and its counter typed in hiragana; 「なんか」 ("something") stays.
+    ("なんにんの専門家にきいたの?", "何人の専門家にきいたの?"),
+    ("なんかいいのある?", "なんかいいのある?"),
+    ("テスラってなんだい売れた?", "テスラって何台売れた?"),
 ])
 def test_chat_shorthand_is_spelled_out(typed, read):
     assert standardize(typed) == read
