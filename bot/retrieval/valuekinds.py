@@ -239,7 +239,8 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "vers
 # may count it by name ("1.8兆パラメータ") as well as by the counter.
 COUNTER_JA_RE = re.compile(
     r"([ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,})?(?:は|って|が|の)?\s*"
-    rf"何({JA_COUNTERS})(?!か)")
+    # 「何万人」 counts people in tens of thousands: 人 is the counter, not 万.
+    rf"何(?:[万億千百]\s*)?({JA_COUNTERS})(?!か)")
 # Or the noun after it: 「何台くらいの車」 counts cars.
 COUNTED_AFTER_JA_RE = re.compile(
     rf"何(?:{JA_COUNTERS})(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{{2,}})")
