@@ -257,8 +257,21 @@ def test_a_brand_in_lower_case_is_a_subject(tutor):
     ("netflix subscriber count rn?", "The chapter doesn't state the number"),
     ("was google translate the first to ship neural MT?",
      "The chapter doesn't state whether it was the first"),
+    # The chapter's sums are a prize, a value, a market size and salaries: none is a price.
+    ("How much did Google pay to acquire DeepMind?", "The chapter doesn't state the price"),
+    ("how much did netflix spend building their recommender?",
+     "The chapter doesn't state the price"),
+    ("Courseraの講座って受講料いくら?", "この章には価格の記載がありません"),
+    # What became of someone after the story: the chapter stops at the matches.
+    ("did lee sedol retire after losing to alphago?",
+     "The chapter doesn't state what happened afterwards"),
+    ("李世ドルさんはAlphaGoに敗れた後も、プロ棋士として活動を続けたのでしょうか。",
+     "この章にはその後の記載がありません"),
+    # "10億ドル | コスト削減+売上増" names the parts of the sum, not how it splits.
+    ("of netflix's $1B a year, how much is cost savings and how much is extra revenue?",
+     "The chapter doesn't state the breakdown"),
 ])
-def test_a_count_or_a_first_the_chapter_lacks_is_said_to_be_missing(tutor, question, opening):
+def test_a_value_the_chapter_lacks_is_said_to_be_missing(tutor, question, opening):
     answer = tutor.ask(question)
     assert answer.outcome in ("partial", "abstained"), answer.message
     if answer.answered:
@@ -383,35 +396,7 @@ def test_a_covered_question_names_no_missing_words(tutor):
     # The course table gives levels and weeks, no price: "free" is a price.
     ("is the fast.ai course free?", "The chapter doesn't state the price"),
     ("AutoMLツールで一番安いのはどれ?", "この章には価格の記載がありません"),
-])
-def test_a_value_about_something_else_is_no_answer(tutor, question, opening):
-    answer = tutor.ask(question)
-    assert answer.answered and answer.message.startswith(opening)
-
-
-@pytest.mark.parametrize(("question", "opening"), [
-    # The chapter's sums are a prize, a value, a market size and salaries: none is a price.
-    ("How much did Google pay to acquire DeepMind?", "The chapter doesn't state the price"),
-    ("how much did netflix spend building their recommender?",
-     "The chapter doesn't state the price"),
-    ("Courseraの講座って受講料いくら?", "この章には価格の記載がありません"),
-    # What became of someone after the story: the chapter stops at the matches.
-    ("did lee sedol retire after losing to alphago?",
-     "The chapter doesn't state what happened afterwards"),
-    ("李世ドルさんはAlphaGoに敗れた後も、プロ棋士として活動を続けたのでしょうか。",
-     "この章にはその後の記載がありません"),
-    # "10億ドル | コスト削減+売上増" names the parts of the sum, not how it splits.
-    ("of netflix's $1B a year, how much is cost savings and how much is extra revenue?",
-     "The chapter doesn't state the breakdown"),
-])
-def test_a_sum_of_another_kind_or_a_later_story_is_no_answer(tutor, question, opening):
-    answer = tutor.ask(question)
-    assert answer.outcome in ("partial", "abstained"), answer.message
-    if answer.answered:
-        assert answer.message.startswith(opening), answer.message
-
-
-@pytest.mark.parametrize(("question", "opening"), [
+    # The case studies are told without countries: their figures are no answer for one.
     ("Netflixのレコメンドのおかげで、日本市場の売上ってどれくらい伸びたんですか?",
      "この章のこの話題には日本についての記載がありません"),
     ("that smartphone skin-check app - can I actually download it in Japan?",
@@ -422,38 +407,9 @@ def test_a_sum_of_another_kind_or_a_later_story_is_no_answer(tutor, question, op
     ("Does Google Translate support Japanese?",
      "On this topic the chapter says nothing about Japanese"),
 ])
-def test_a_country_the_topic_is_told_without_is_said_to_be_missing(tutor, question, opening):
-    """The case studies are told without countries: their figures are no answer for one."""
+def test_a_value_about_something_else_is_no_answer(tutor, question, opening):
     answer = tutor.ask(question)
-    assert answer.answered and answer.message.startswith(opening), answer.message
-
-
-@pytest.mark.parametrize("question", [
-    "What's the data scientist salary in Japan?",  # the salaries are given per country
-    "日本国内の機械学習の学会には何がある?",  # 「国内」 is Japan in a Japanese chapter
-    "日本語で読めるおすすめの本は?",  # 「書籍(日本語)」
-    "What English level does an AI researcher need?",  # 「英語 | TOEFL 100+」
-    # A player's country is no language.
-    "the korean world champion that played alphago in 2016, what was the final score?",
-])
-def test_a_country_the_section_tells_of_is_not_flagged(tutor, question):
-    answer = tutor.ask(question)
-    assert answer.answered and not answer.unmentioned, answer.message
-
-
-@pytest.mark.parametrize("question", [
-    # Pay for a worker is a salary, which the chapter gives.
-    "What's the pay for a data scientist in Japan, in man-yen?",
-    "how much are ML engineers paid in the US?",
-    "how much does netflix save in costs thanks to recommendations per year?",
-    # "2015-現在" goes on to now.
-    "is netflix still using deep learning for its recommendations?",
-    # それぞれ asks each part's value, which the line gives.
-    "GNMTのEncoderとDecoderはそれぞれ何層ですか?",
-])
-def test_a_salary_a_saving_or_a_current_phase_is_answered(tutor, question):
-    answer = tutor.ask(question)
-    assert answer.answered and not answer.unmentioned, answer.message
+    assert answer.answered and answer.message.startswith(opening)
 
 
 @pytest.mark.parametrize("question", [
@@ -462,6 +418,22 @@ def test_a_salary_a_saving_or_a_current_phase_is_answered(tutor, question):
     "1年プランでKaggleに参加するのは何ヶ月目?",  # "Month 7-9" says when
     "What tool can I use for data version control?",  # a tool, not a version
     "what year of the 3 year plan do i publish a paper?",  # "Year 3" is a unit, no name
+    # Pay for a worker is a salary, which the chapter gives; a saving is no price.
+    "What's the pay for a data scientist in Japan, in man-yen?",
+    "how much are ML engineers paid in the US?",
+    "how much does netflix save in costs thanks to recommendations per year?",
+    # "2015-現在" goes on to now.
+    "is netflix still using deep learning for its recommendations?",
+    # それぞれ asks each part's value, which the line gives.
+    "GNMTのEncoderとDecoderはそれぞれ何層ですか?",
+    # A country or language the section tells of: salaries per country, 「国内」 in a
+    # Japanese chapter, 「書籍(日本語)」, 「英語 | TOEFL 100+」; a player's country is no
+    # language.
+    "What's the data scientist salary in Japan?",
+    "日本国内の機械学習の学会には何がある?",
+    "日本語で読めるおすすめの本は?",
+    "What English level does an AI researcher need?",
+    "the korean world champion that played alphago in 2016, what was the final score?",
 ])
 def test_the_value_asked_for_is_not_flagged_when_shown(tutor, question):
     answer = tutor.ask(question)
