@@ -20,7 +20,7 @@ from bot.retrieval.asked import asked_noun
 from bot.retrieval.chatforms import asked_part, asking_sentences, yes_or_no_sentences
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
-from bot.retrieval.naming import AbsentWord, load_naming, naming_features
+from bot.retrieval.naming import KANJI_WORD_RE, AbsentWord, load_naming, naming_features
 from bot.retrieval.quotes import mark_terms, passage_lines
 from bot.retrieval.search import KATAKANA_WORD_RE, Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
@@ -69,6 +69,9 @@ ANSWER_FORM_WORDS = frozenset({
     "コツ", "工夫", "要否", "可否", "是非", "手間", "長所", "短所", "欠点", "教訓", "意義",
     # 「年収レンジ」 asks for the salaries from the lowest to the highest: the salaries.
     "レンジ", "range", "ranges", "トータル", "合計", "total",
+    # 「おすすめ」 asks for a recommendation, 「箇条書きで」 for a list: the chapter's lists of
+    # recommended books and its bullet points are the answer.
+    "勧め", "オススメ", "箇条", "箇条書き",
     "one-liner", "one-line", "oneliner", "takeaway", "nutshell", "gist", "rundown", "recap",
     "upshot", "ballpark", "differentiator", "tl;dr", "eli5",
 })
@@ -368,8 +371,11 @@ def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> li
     bridged: list[str] = []
     for term in result.matched_terms:
         if any(folded_form(form) in passage for form in term.japanese_forms):
+            # A one-kanji noun is a word too: 「おすすめの本」 names the 書籍 a books
+            # passage holds, and 本 is the whole of what 「おすすめの本は?」 asks about.
             bridged += [w for form in term.query_forms if folded_form(form) in question
-                        for w in content_words(form) if len(w) >= 2]
+                        for w in content_words(form)
+                        if len(w) >= 2 or KANJI_WORD_RE.fullmatch(w)]
     return bridged
 
 
@@ -444,13 +450,29 @@ def _scene_words(question: str, words: list[str]) -> set[str]:
     ("hobbyist here, trying to squeeze a model onto a tiny device."): the asker's, not
     what is asked. When the asking sentences say too little to stand alone ("Is that in
     the chapter?"), the scene is what they ask about."""
+    glossed = _glossed_by_asker(question, words)
     asking_text = asking_sentences(question)
     if asking_text == question:  # one sentence, or none that asks: no scene
-        return set()
+        return glossed
     asking = set(judged_words(asking_text))
     if len(asking) < MIN_ASKING_WORDS:
+        return glossed
+    return (set(words) - asking) | glossed
+
+
+def _glossed_by_asker(question: str, words: list[str]) -> set[str]:
+    """The words of the asker's own glosses in brackets, when what they gloss stays in the
+    question: 「ネットフリックス(映画やドラマを配信している会社)」, 「カグル(腕比べの大会のような
+    もの)」. The gloss says what the asker takes the word to mean; the chapter need not."""
+    inside = " ".join(GLOSS_RE.findall(unicodedata.normalize("NFKC", question)))
+    if not inside:
         return set()
-    return set(words) - asking
+    outside = set(judged_words(GLOSS_RE.sub(" ", unicodedata.normalize("NFKC", question))))
+    return {word for word in judged_words(inside) if word in words and word not in outside}
+
+
+# A bracketed aside after a word: 「データサイエンティスト(データを分析する仕事)」.
+GLOSS_RE = re.compile(r"(?<=[^\s(])\(([^()]{2,60})\)")
 
 
 def _in_written_katakana(retriever: Retriever, question: str, word: str) -> bool:

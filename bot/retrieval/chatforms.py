@@ -126,7 +126,9 @@ LETTER_NAMES = {
 }
 LETTER_NAME_RE = "|".join(sorted(LETTER_NAMES, key=len, reverse=True))
 # Two letters or more, ending a katakana word: 「エッジエーアイ」 is エッジ and AI.
-SPELLED_LETTERS_RE = re.compile(rf"(?<![ァ-ヴー])([ァ-ヴー]{{2,}}?)??((?:{LETTER_NAME_RE}){{2,}})"
+# A middle dot may part the letters: 「オー・ティー・エー」 is OTA.
+SPELLED_LETTERS_RE = re.compile(rf"(?<![ァ-ヴー])([ァ-ヴー]{{2,}}?)??"
+                                rf"((?:{LETTER_NAME_RE})(?:・?(?:{LETTER_NAME_RE}))+)"
                                 r"(?![ァ-ヴー])")
 
 

@@ -287,6 +287,32 @@ def test_a_count_typed_in_hiragana_is_asked_for(tutor):
     assert blog.answered and not blog.unmentioned, blog.message
 
 
+@pytest.mark.parametrize("question", ["おすすめの本は?", "おすすめの本を教えて"])
+def test_a_one_kanji_noun_is_covered_by_its_glossary_term(tutor, question):
+    """本 is the 書籍 of the books passages: the question is answered with them."""
+    answer = tutor.ask(question)
+    assert answer.answered and "書籍" in answer.passages[0].path_text, answer.message
+
+
+@pytest.mark.parametrize("question", [
+    # The asker's gloss in brackets is theirs, not the chapter's.
+    "ネットフリックス(映画やドラマを配信している会社)は、一年にどれほどの価値を生んだのでしょうか。",
+    "一年の学習計画の中で、カグル(腕比べの大会のようなもの、と聞きました)ではどこまでを目標に"
+    "していましたか。",
+    # 「おすすめ」 asks for a recommendation.
+    "私は横文字の本は読めませんので、日本語の本でおすすめを教えてください。",
+])
+def test_a_gloss_or_a_request_word_is_not_called_missing(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and answer.unmentioned == [], answer.message
+
+
+def test_latin_letters_parted_by_middle_dots_are_read_as_letters(tutor):
+    """「オー・ティー・エー」 is the Tesla table's OTA."""
+    answer = tutor.ask("テスラの表にあった「オー・ティー・エー」というのは何のことでしょうか。")
+    assert answer.answered and any("OTA" in line for line in answer.passages[0].quote)
+
+
 def test_a_brand_in_mixed_case_is_a_name(tutor):
     """"iPhone" is a name however it is capitalised; the chapter names Apple's chip only."""
     answer = tutor.ask("Apple Neural Engineって、どのiPhoneの世代から搭載されてるんですか?")
