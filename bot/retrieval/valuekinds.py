@@ -138,7 +138,16 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"^\s*who\b|\bwho (?:is|was|are|were|won|wrote|made|built|led|developed|founded|"
             r"invented|created|authored)\b|\bwhich (?:team|company|person|people|author|authors|"
             r"researchers?|lab|university)\b|\bauthors? of\b|誰|だれ|どの(?:チーム|会社|企業|人)|"
-            r"どこの(?:チーム|会社|企業)|チーム名|名前|名称|著者|作者|創業者|開発者"),
+            r"どこの(?:チーム|会社|企業)|チーム名|名前|名称|著者|作者|創業者|開発者|"
+            # A product's name: "the name of the app", "what's the device called", "who
+            # makes it", 「アプリ名」, 「なんてアプリ」. Not "what is this method called":
+            # a concept's name is the chapter's term.
+            r"\bname of (?:the|that|this|its) (?:\w+ ){0,3}?(?:app|product|device|tool|"
+            r"service|software|company|startup)\b|"
+            r"\b(?:app|product|device|tool|service|software)s? (?:is |was )?called\b|"
+            r"\bwho (?:makes|sells|develops|manufactures) (?:it|them|that|this)\b|"
+            r"(?:アプリ|製品|商品|デバイス|機器|サービス)名|"
+            r"(?:なんて|何という|なんという)(?:アプリ|製品|商品|デバイス|機器|サービス)"),
         _re(r"[A-Z][a-z]+|『|[ァ-ヴ][ァ-ヴー・]{2,}|et al", 0),
         "the name", "名前"),
     ValueKind(

@@ -158,9 +158,16 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("Gartnerの予測って結局どうなったの?", "aftermath"),
     ("what's the breakdown of the 1B by region?", "breakdown"),
     ("IoTデバイスの内訳は?", "breakdown"),
+    ("what's the name of the skin cancer phone app?", "name"),
+    ("the device the FDA cleared - who makes it?", "name"), ("なんてアプリ名だっけ?", "name"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
+
+
+def test_a_concept_called_something_asks_for_no_name():
+    """"what is this method called" asks for the chapter's term, which no name answers."""
+    assert "name" not in {kind.name for kind in asked_kinds("what is this method called?")}
 
 
 @pytest.mark.parametrize("text", [

@@ -422,6 +422,9 @@ def test_a_covered_question_names_no_missing_words(tutor):
     # The course table gives levels and weeks, no price: "free" is a price.
     ("is the fast.ai course free?", "The chapter doesn't state the price"),
     ("AutoMLツールで一番安いのはどれ?", "この章には価格の記載がありません"),
+    # "スマホアプリ" is a kind of product, no product's name.
+    ("what's the name of the skin cancer phone app that got FDA approval?",
+     "The chapter doesn't state the name"),
     # The case studies are told without countries: their figures are no answer for one.
     ("Netflixのレコメンドのおかげで、日本市場の売上ってどれくらい伸びたんですか?",
      "この章のこの話題には日本についての記載がありません"),
