@@ -39,7 +39,7 @@ def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 # The Japanese counters a count is asked and written with: 何人 asks, 5億人 answers.
-JA_COUNTERS = r"[カかヶケ]国語|言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章]"
+JA_COUNTERS = r"[カかヶケ]国語|言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章勝敗]"
 # Where a noun starts: not inside a longer kanji compound (変数 is no count), except after
 # 総 (総台数, 総年数: the total of the same thing).
 NOUN_START = r"(?:(?<![一-龥])|(?<=総))"
@@ -247,7 +247,8 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "vers
 # The noun before 何 + counter is what is counted ("パラメータ何個", "GPUは何枚"): a line
 # may count it by name ("1.8兆パラメータ") as well as by the counter.
 COUNTER_JA_RE = re.compile(
-    r"([ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,})?(?:は|って|が|の)?\s*"
+    # Not a noun of 何: 「何勝何敗」 counts wins and losses, not 「何勝」s.
+    r"((?!何)(?:[ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,}))?(?:は|って|が|の)?\s*"
     # 「何万人」 counts people in tens of thousands: 人 is the counter, not 万.
     rf"何(?:[万億千百]\s*)?({JA_COUNTERS})(?!か)")
 # Or the noun after it: 「何台くらいの車」 counts cars.

@@ -234,6 +234,8 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     # 「何万人」 counts people: 万円 is a sum.
     ("データサイエンティストは何万人いる?", "日本:年収600-1,200万円(ジュニア:600万)", False),
     ("1日に何億人が使ってる?", "利用者数:1日5億人以上", True),
+    # A score counts wins and losses: 「何勝何敗」 is answered by 「4-1で勝利」.
+    ("李世ドルさんに何勝何敗で勝ったの?", "2016年3月:李世ドル(世界チャンピオン)に4-1で勝利", True),
     ("何台のカメラで周りを見てる?", "8台のカメラによる360度視野", True),
     ("何枚の画像で学習した?", "129,450枚の皮膚病変画像", True),
     # People by trade are counted in people: images are no count of dermatologists.
