@@ -156,8 +156,16 @@ PERSONA_RE = re.compile(
 # kickoff slide"): their work, not the chapter's topic.
 DELIVERABLE_RE = re.compile(
     r"\bfor (?:a|an|my|our|the|this|that) (?:[\w\-]+ ){0,2}"
-    r"(?:slide|slides|deck|doc|docs|document|presentation|report|memo|meeting|talk|pitch)\b",
+    r"(?:slide|slides|deck|doc|docs|document|presentation|report|memo|meeting|talk|pitch|"
+    r"class|lesson|lecture|newsletter|blog|devlog|video|stream|podcast)\b",
     re.IGNORECASE)
+# What the asker will do with the answer, said as a wish or thanks: 「サークルの資料に使えて
+# ありがたいです」, 「締めくくりに紹介したいのです」. The clause is the asker's, as a
+# humble one is; one that asks to know (知りたい, 教えて) is not taken.
+PURPOSE_JA_RE = re.compile(
+    r"[^。!?！？\n、]*?(?:ありがたい|助かり|助かる|嬉しい|うれしい|たいのです|たいんです)"
+    r"(?:です|ます)?[。!！]?")
+ASKS_TO_KNOW_RE = re.compile(r"知り|聞き|伺い|教え|おしえ|何|なに|どう|どの|どれ|いつ|どこ|誰")
 # A Japanese clause the asker ends in humble おる or 存じる describes the asker: 「ヘルスケア
 # 事業の企画を担当しております。」「弊社でも社内コンペを企画しておりまして、」. Humble forms
 # are for one's own doings, so the clause is context, not what is asked. A question that
@@ -178,6 +186,8 @@ def asked_part(question: str) -> str:
     asked = PERSONA_RE.sub(" ", question)
     asked = DELIVERABLE_RE.sub(" ", asked)
     asked = HUMBLE_CLAUSE_RE.sub(" ", asked)
+    asked = PURPOSE_JA_RE.sub(
+        lambda m: m.group(0) if ASKS_TO_KNOW_RE.search(m.group(0)) else " ", asked)
     # A request made wholly in the humble form (「…について知りたいと思っております。」)
     # is the question itself.
     return asked if re.search(r"\w", asked) else question

@@ -105,6 +105,11 @@ def test_recall_the_metric_is_kept():
     # A request made wholly in the humble form is the question itself.
     ("Netflixの推薦システムの精度について知りたいと思っております。",
      "Netflixの推薦システムの精度について知りたいと思っております。"),
+    # What the asker will do with the answer; a wish to know is still asked.
+    ("ことわざはどういう言葉でしたか。サークルの締めくくりに紹介したいのです。",
+     "ことわざはどういう言葉でしたか。"),
+    ("何年時点の数字かもあわせて知りたいです。", "何年時点の数字かもあわせて知りたいです。"),
+    ("two figures for my devlog: how much is it worth?", "two figures  : how much is it worth?"),
 ])
 def test_what_the_asker_says_of_themself_is_set_apart(typed, asked):
     assert asked_part(typed).strip() == asked
