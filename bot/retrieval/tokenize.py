@@ -52,7 +52,8 @@ HIRAGANA_WORD_RE = re.compile(r"[\u3040-\u309f]{2}")
 # too, and "year 3って" or "month 10-12で" name a year and months all the same.
 UNIT_EN_RE = re.compile(
     r"(?<![a-z])(week|month|year|exercise|problem)s?\s*#?\s*(\d{1,3})(?:-(\d{1,3}))?(?![0-9a-z])")
-UNIT_JA_RE = re.compile(r"第?(\d{1,3})(?:-(\d{1,3}))?\s*(週目|ヶ月目|か月目|カ月目|年目|週)")
+# 「4週間」 is a duration, not the fourth week.
+UNIT_JA_RE = re.compile(r"第?(\d{1,3})(?:-(\d{1,3}))?\s*(週目|ヶ月目|か月目|カ月目|年目|週(?!間))")
 UNIT_JA = {"週目": "week", "週": "week", "ヶ月目": "month", "か月目": "month",
            "カ月目": "month", "年目": "year"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -197,6 +198,54 @@ def milestones(text: str) -> list[str]:
     return [f"after-{unit}{count}" for count, unit in found]
 
 
+# A plan's length in its own unit: the three-year plan counts years, the one-year plan
+# months, the three-month plan weeks (as their headings do: "Year 3", "Month 10-12",
+# "Week 9-12").
+PLAN_LENGTHS = (
+    (re.compile(r"[3三]\s*年(?:間)?(?:の)?(?:プラン|計画)|\b(?:3|three)[\s-]?(?:yr|year)s?[\s-]plan"),
+     "year", 3),
+    (re.compile(r"(?<![\d.])[1一]\s*年(?:間)?(?:の)?(?:プラン|計画)|\b(?:1|one)[\s-]?(?:yr|year)s?[\s-]plan"),
+     "month", 12),
+    (re.compile(r"[3三]\s*(?:ヶ|か|カ)月(?:の)?(?:プラン|計画)|\b(?:3|three)[\s-]?months?[\s-]plan"),
+     "week", 12),
+)
+# "the last year", 「最後の4週間」, 「最終年」, 「真ん中の4週間」: a position counted from an
+# end or the middle of the plan the question names.
+RELATIVE_RE = re.compile(
+    r"(最初|はじめ|初め|最後|最終|終わり|さいご|真ん中|まんなか)の?\s*(\d{1,2})?\s*"
+    r"(年|ヶ月|か月|カ月|月|週間|週)|\b(first|last|final|middle)\s+(\d{1,2}\s+)?"
+    r"(years?|months?|weeks?)\b")
+RELATIVE_UNITS = {"年": "year", "ヶ月": "month", "か月": "month", "カ月": "month", "月": "month",
+                  "週間": "week", "週": "week"}
+RELATIVE_ENDS = {"最初": "first", "はじめ": "first", "初め": "first", "最後": "last",
+                 "最終": "last", "終わり": "last", "さいご": "last", "真ん中": "middle",
+                 "まんなか": "middle"}
+
+
+def relative_positions(text: str) -> list[tuple[str, str, str]]:
+    """The positions a question names by an end or the middle of the one plan it names:
+    「三年計画の最後の年」 is Year 3, 「3ヶ月プランの真ん中の4週間」 Weeks 5-8."""
+    plans = [(unit, total) for pattern, unit, total in PLAN_LENGTHS if pattern.search(text)]
+    if len(plans) != 1:
+        return []
+    plan_unit, total = plans[0]
+    found = []
+    for match in RELATIVE_RE.finditer(text):
+        if match.group(1):
+            end, count, unit = RELATIVE_ENDS[match.group(1)], match.group(2), \
+                RELATIVE_UNITS[match.group(3)]
+        else:
+            end, count, unit = match.group(4), (match.group(5) or "").strip(), \
+                match.group(6).rstrip("s")
+        size = int(count) if count else 1
+        if unit != plan_unit or not 0 < size <= total:
+            continue
+        start = {"first": 1, "last": total - size + 1,
+                 "middle": (total - size) // 2 + 1}[end if end != "final" else "last"]
+        found.append((unit, str(start), str(start + size - 1) if size > 1 else ""))
+    return found
+
+
 def plan_positions(text: str) -> list[str]:
     """One token per week, month, year or exercise named, ranges spelled out ("week 5-8"
     → week5 … week8), so "6週目" meets the heading "Week 5-8", "year 2" meets "Year 2" and
@@ -205,6 +254,7 @@ def plan_positions(text: str) -> list[str]:
     found += [(UNIT_JA[unit], first, last) for first, last, unit in UNIT_JA_RE.findall(text)]
     found += [(unit, str(ORDINALS[word]), "") for word, unit in UNIT_ORDINAL_RE.findall(text)]
     found += [("exercise", number, "") for number in EXERCISE_JA_RE.findall(text)]
+    found += relative_positions(text)
     tokens = []
     for unit, first, last in found:
         unit = "exercise" if unit == "problem" else unit

@@ -103,3 +103,18 @@ def test_nouns_left_in_hiragana_get_their_kanji_spelling():
 ])
 def test_grammar_and_written_words_are_left_alone(text):
     assert kana_spelled_nouns(text) == []
+
+
+@pytest.mark.parametrize(("text", "positions"), [
+    ("三年計画の最後の年は?", ["year3"]),
+    ("3年プランの最終年は何を目指す?", ["year3"]),
+    ("what do you do in the last year of the 3 year plan", ["year3"]),
+    ("3ヶ月プランの真ん中の4週間は?", ["week5", "week6", "week7", "week8"]),
+    ("1年プランの最後の3ヶ月は?", ["month10", "month11", "month12"]),
+    # No plan named, no end to count from; 「4週間」 is a duration, not week 4.
+    ("最後の年は?", []), ("4週間で終わる?", []),
+])
+def test_a_position_counted_from_an_end_of_the_plan_named(text, positions):
+    from bot.retrieval.tokenize import normalize, plan_positions
+
+    assert plan_positions(normalize(text)) == positions
