@@ -37,7 +37,6 @@ from bot.retrieval.tokenize import (
 )
 from bot.retrieval.valuekinds import (
     BY_NAME,
-    LANGUAGES_RE,
     ValueKind,
     asked_counter,
     asked_kinds,
@@ -45,6 +44,7 @@ from bot.retrieval.valuekinds import (
     countries_in,
     holds,
     languages_in,
+    languages_named,
     places_in,
 )
 
@@ -464,10 +464,11 @@ def _glossed_by_asker(question: str, words: list[str]) -> set[str]:
     """The words of the asker's own glosses in brackets, when what they gloss stays in the
     question: 「ネットフリックス(映画やドラマを配信している会社)」, 「カグル(腕比べの大会のような
     もの)」. The gloss says what the asker takes the word to mean; the chapter need not."""
-    inside = " ".join(GLOSS_RE.findall(unicodedata.normalize("NFKC", question)))
+    normalized = unicodedata.normalize("NFKC", question)
+    inside = " ".join(GLOSS_RE.findall(normalized))
     if not inside:
         return set()
-    outside = set(judged_words(GLOSS_RE.sub(" ", unicodedata.normalize("NFKC", question))))
+    outside = set(judged_words(GLOSS_RE.sub(" ", normalized)))
     return {word for word in judged_words(inside) if word in words and word not in outside}
 
 
@@ -553,8 +554,7 @@ def unstated_country(question: str, best: Passage, section: str) -> str | None:
     if countries_in(told) or languages_in(told) or JAPAN_TOLD_RE.search(told):
         return None
     # The language's name before the country's: 「日本語に対応したのいつ」 asks of 日本語.
-    spellings = [next(g for g in m.groups() if g) + ("語" if m.group(1) else "")
-                 for m in LANGUAGES_RE.finditer(asked)] + sorted(
+    spellings = [spelling for spelling, _ in languages_named(asked)] + sorted(
         (place for place in places_in(asked) if countries_in(place)), key=len, reverse=True)
     if not spellings:
         return sorted(wanted)[0]
@@ -773,18 +773,16 @@ class AnswerBuilder:
         text = answered_message(language, unmentioned)
         person_named = result.asks_person \
             and self.retriever.names_person(" ".join(passages[0].quote))
+        section = self.retriever.section_text(shown[0].position)
         missing_kind = unstated_kind(result, passages[0],
                                      self.retriever.subject_terms(result.query),
-                                     self.name_forms,
-                                     self.retriever.section_text(shown[0].position),
-                                     person_named)
+                                     self.name_forms, section, person_named)
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
                 else BY_NAME[missing_kind].label_en
             text = message("not_stated", language, what=label)
             unmentioned = [label]
-        place = None if unmentioned else unstated_country(
-            result.query, passages[0], self.retriever.section_text(shown[0].position))
+        place = None if unmentioned else unstated_country(result.query, passages[0], section)
         if place:
             text = message("not_stated_for", language, place=place)
             unmentioned = [place]

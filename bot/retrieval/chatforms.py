@@ -63,13 +63,14 @@ CHAT_FORMS = {
 UNITS = {**{short: CHAT_FORMS[short] for short in ("yr", "yrs", "mo", "mos", "wk", "wks",
                                                      "hr", "hrs", "mins")},
          "y": "year", "h": "hours", "min": "minutes"}
-# "rec sys" and "ex3": shorthand over two words, or a word and a number.
+# Japanese counters as they are read, typed in hiragana after なん (PHRASE_FORMS).
 KANA_COUNTERS = {
     "にん": "人", "だい": "台", "まい": "枚", "こ": "個", "けん": "件", "かい": "回", "しゃ": "社",
     "さつ": "冊", "さい": "歳", "ねんかん": "年間", "ねん": "年", "かげつ": "か月",
     "しゅうかん": "週間", "じかん": "時間", "にち": "日", "ぷん": "分", "びょう": "秒",
     "ばい": "倍", "ぼん": "本", "わり": "割", "そう": "層",
 }
+# "rec sys" and "ex3": shorthand over two words, or a word and a number.
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
     (re.compile(r"\bdo the needful\b", re.IGNORECASE), "help"),
@@ -161,11 +162,11 @@ DELIVERABLE_RE = re.compile(
     re.IGNORECASE)
 # What the asker will do with the answer, said as a wish or thanks: 「サークルの資料に使えて
 # ありがたいです」, 「締めくくりに紹介したいのです」. The clause is the asker's, as a
-# humble one is; one that asks to know (知りたい, 教えて) is not taken.
+# humble one is; one that asks (ASKS_RE) or wishes to know (知りたい, 伺いたい) is not taken.
 PURPOSE_JA_RE = re.compile(
     r"[^。!?！？\n、]*?(?:ありがたい|助かり|助かる|嬉しい|うれしい|たいのです|たいんです)"
     r"(?:です|ます)?[。!！]?")
-ASKS_TO_KNOW_RE = re.compile(r"知り|聞き|伺い|教え|おしえ|何|なに|どう|どの|どれ|いつ|どこ|誰")
+WISH_TO_KNOW_RE = re.compile(r"知り|聞き|伺い|教え|おしえ")
 # A Japanese clause the asker ends in humble おる or 存じる describes the asker: 「ヘルスケア
 # 事業の企画を担当しております。」「弊社でも社内コンペを企画しておりまして、」. Humble forms
 # are for one's own doings, so the clause is context, not what is asked. A question that
@@ -186,8 +187,7 @@ def asked_part(question: str) -> str:
     asked = PERSONA_RE.sub(" ", question)
     asked = DELIVERABLE_RE.sub(" ", asked)
     asked = HUMBLE_CLAUSE_RE.sub(" ", asked)
-    asked = PURPOSE_JA_RE.sub(
-        lambda m: m.group(0) if ASKS_TO_KNOW_RE.search(m.group(0)) else " ", asked)
+    asked = PURPOSE_JA_RE.sub(lambda m: m.group(0) if _asks(m.group(0)) else " ", asked)
     # A request made wholly in the humble form (「…について知りたいと思っております。」)
     # is the question itself.
     return asked if re.search(r"\w", asked) else question
@@ -199,6 +199,10 @@ ASKS_RE = re.compile(
     r"can|could|will|would|should|has|have|any)\b|"
     r"何|なに|なん[でのだ]|いつ|どこ|誰|だれ|どう|どの|どれ|どんな|なぜ|いくら|いくつ|教えて|"
     r"おしえて|ですか|ますか|でしょうか|っけ", re.IGNORECASE)
+
+
+def _asks(clause: str) -> bool:
+    return bool(ASKS_RE.search(clause) or WISH_TO_KNOW_RE.search(clause))
 
 
 def asking_sentences(question: str) -> str:

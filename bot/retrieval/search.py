@@ -263,12 +263,15 @@ class Retriever:
             tokens += tokens + [t for t in tokenize(context) if t not in tokens]
         intents = names_of(asked)
         expected = expected_of(asked)
+        # What the asker says of themself asks for nothing: "I'm a retired teacher" asks
+        # what became of no one, "As a German student" about no country.
+        own_part = asked_part(query)
         lines = LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
-                             kinds=self._asked_kinds(query),
+                             kinds=self._asked_kinds(own_part),
                              citation_asked="citation" in intents, wants_list=wants_list(query),
                              list_size=asked_list_size(query),
                              cited=self.cited_for(query) or self.cited_for(context),
-                             countries=countries_in(asked_part(query)))
+                             countries=countries_in(own_part))
         # A who-question, and nothing else its intents expect, about a named subject of the
         # chapter: "AlphaGoに負けた世界チャンピオンは誰?", not "who won the world cup?".
         asks_person = "person" in intents and len(expected) == 1 and bool(own_subjects)
@@ -351,9 +354,8 @@ class Retriever:
     def _asked_kinds(self, query: str) -> tuple[ValueKind, ...]:
         """The kinds of value asked, less one that only a name asks: the "Prize" of
         "Netflix Prize 優勝チームの名前" asks for no sum, but a name. Alone, such a kind is
-        kept: "How much was the Netflix Prize?" asks for the sum. What the asker says of
-        themself asks for nothing: "I'm a retired teacher" asks what became of no one."""
-        query = asked_part(query)
+        kept: "How much was the Netflix Prize?" asks for the sum. `query`: the asked part
+        (chatforms.asked_part)."""
         kinds = asked_kinds(query)
         if len(kinds) < 2:
             return tuple(kinds)

@@ -219,7 +219,8 @@ RELATIVE_UNITS = {"年": "year", "ヶ月": "month", "か月": "month", "カ月":
                   "週間": "week", "週": "week"}
 RELATIVE_ENDS = {"最初": "first", "はじめ": "first", "初め": "first", "最後": "last",
                  "最終": "last", "終わり": "last", "さいご": "last", "真ん中": "middle",
-                 "まんなか": "middle"}
+                 "まんなか": "middle", "first": "first", "last": "last", "final": "last",
+                 "middle": "middle"}
 
 
 def relative_positions(text: str) -> list[tuple[str, str, str]]:
@@ -232,16 +233,14 @@ def relative_positions(text: str) -> list[tuple[str, str, str]]:
     found = []
     for match in RELATIVE_RE.finditer(text):
         if match.group(1):
-            end, count, unit = RELATIVE_ENDS[match.group(1)], match.group(2), \
-                RELATIVE_UNITS[match.group(3)]
+            end, count, unit = match.group(1), match.group(2), RELATIVE_UNITS[match.group(3)]
         else:
-            end, count, unit = match.group(4), (match.group(5) or "").strip(), \
-                match.group(6).rstrip("s")
+            end, count, unit = match.group(4), match.group(5), match.group(6).rstrip("s")
         size = int(count) if count else 1
         if unit != plan_unit or not 0 < size <= total:
             continue
         start = {"first": 1, "last": total - size + 1,
-                 "middle": (total - size) // 2 + 1}[end if end != "final" else "last"]
+                 "middle": (total - size) // 2 + 1}[RELATIVE_ENDS[end]]
         found.append((unit, str(start), str(start + size - 1) if size > 1 else ""))
     return found
 

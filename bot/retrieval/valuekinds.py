@@ -456,10 +456,19 @@ LANGUAGE_COUNTRIES = {"日本": "JP", "英": "GB", "中国": "CN", "韓国": "KR
                       "spanish": "ES"}
 
 
+def languages_named(text: str) -> list[tuple[str, str]]:
+    """The languages a text names, each as the text spells it (日本語, "Japanese") with the
+    code of its country (JP)."""
+    found = []
+    for match in LANGUAGES_RE.finditer(unicodedata.normalize("NFKC", text)):
+        word = next(group for group in match.groups() if group)
+        found.append((word + "語" if match.group(1) else word, LANGUAGE_COUNTRIES[word.lower()]))
+    return found
+
+
 def languages_in(text: str) -> frozenset[str]:
     """The languages a text names, as the codes of their countries (日本語: JP)."""
-    return frozenset(LANGUAGE_COUNTRIES[next(g for g in m.groups() if g).lower()]
-                     for m in LANGUAGES_RE.finditer(unicodedata.normalize("NFKC", text)))
+    return frozenset(code for _, code in languages_named(text))
 
 
 @lru_cache(maxsize=1)
