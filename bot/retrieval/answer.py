@@ -283,16 +283,17 @@ def _term_words(term: Term) -> frozenset[str]:
                                   *(stem(w) for w in LATIN_TERM_RE.findall(normalize(form)))))
 
 
-def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
+def gather_evidence(retriever: Retriever, result: SearchResult,
+                    aside: frozenset[str] = frozenset()) -> Evidence:
     """Coverage counts each word by its specificity, so a missing "tire" weighs more than
     a missing "think"; a question of only everyday words counts them all equally. Only
     the passage's own words count as covering a question word, or a glossary term the
-    question itself used."""
-    words = judged_words(result.query)
+    question itself used. `aside`: names judged without (set_aside_names)."""
+    words = [w for w in judged_words(result.query) if w not in aside]
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
-    names = foreign_names(retriever, result)
+    names = foreign_names(retriever, result) - aside
     weights = [1.0 if w in names else 0.25 + 0.75 * specificity(w) for w in words]
     if sum(weights) < 0.5:
         weights = [1.0] * len(words)
@@ -314,6 +315,14 @@ def gather_evidence(retriever: Retriever, result: SearchResult) -> Evidence:
     known = sum(wt for w, wt in zip(words, weights, strict=True) if retriever.knows(w))
     return Evidence(covered / total, known / total, result.lexical_top, result.dense_top,
                     missing, asked)
+
+
+def set_aside_names(names: set[str]) -> frozenset[str]:
+    """The foreign names and their parts ("b.tech": "b", "tech"), for judging a question
+    without them: "after B.Tech CS, should I go straight to MLE?" is the chapter's
+    question about the MLE path, whatever the chapter says of B.Tech."""
+    return frozenset(names) | frozenset(part for name in names if name.isascii()
+                                        for part in latin_terms(name))
 
 
 def judged_words(question: str) -> list[str]:
@@ -593,13 +602,36 @@ def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: li
     The passage's own heading may hold it ("Month 7-9" answers "from which month?"), but
     not its numbering ("Trend 1" counts nothing), nor the headings above it ("3つの主要動向"
     counts the trends, not BERT's parameters)."""
-    quoted = [_without(_about(line, subjects), named) for line in _answer_lines(best, result)]
+    quoted = [_about(line, subjects) for line in _answer_lines(best, result)]
+    years = {int(y) for y in YEAR_RE.findall(normalize(asked_part(result.query)))}
+    if years and kind.name not in TIME_KINDS | {"month"}:
+        # A value dated to another year is not the asked one: "the edge AI market in 2025"
+        # is not "市場規模:2030年に340億ドル", nor Gartner's 2030 forecast its 2025 share.
+        quoted = [" ".join(part for part in _top_level_parts(line) if _fits_years(part, years))
+                  for line in quoted]
+    quoted = [_without(line, named) for line in quoted]
     if kind.name == "count":  # "| Year 3 |" of a plan table is a position, not a count
         quoted = [HEADING_NUMBER_RE.sub(" ", line) for line in quoted]
     own_heading = best.heading_path[-1] if best.heading_path else ""
     heading = own_heading if kind.name in TIME_KINDS else HEADING_NUMBER_RE.sub(" ",
                                                                             own_heading)
     return any(_holds(line, kind, names) for line in (*quoted, _without(heading, named)))
+
+
+# A span of years in a line: "(2006-2009)", "2015-現在" (from 2015 on).
+YEAR_SPAN_RE = re.compile(r"((?:19|20)\d\d)\s*[-〜~–]\s*((?:19|20)\d\d|現在)")
+
+
+def _fits_years(part: str, years: set[int]) -> bool:
+    """Whether a part of a line is undated or dated to one of the asked years."""
+    text = unicodedata.normalize("NFKC", part)
+    dated = {int(y) for y in YEAR_RE.findall(text)}
+    if not dated:
+        return True
+    spans = [(int(start), 9999 if end == "現在" else int(end))
+             for start, end in YEAR_SPAN_RE.findall(text)]
+    return any(year in dated or any(start <= year <= end for start, end in spans)
+               for year in years)
 
 
 TIME_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days"})
@@ -761,6 +793,16 @@ class AnswerBuilder:
         if not result.hits:
             return self._abstain(question, language, result, 0.0)
         confidence = self.confidence(result)
+        aside: set[str] = set()
+        if confidence < self.calibration.threshold:
+            # A name the chapter lacks may only say who asks or where ("my A-level kids",
+            # "after B.Tech"): judged without it, a question the chapter answers is
+            # answered, saying plainly that the name is not in it. One about the name
+            # alone ("the capital of France?") still has nothing left to match.
+            aside = foreign_names(self.retriever, result)
+            if aside:
+                confidence = self.calibration.confidence(
+                    gather_evidence(self.retriever, result, set_aside_names(aside)))
         if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
             return self._abstain(question, language, result, confidence)
         terms = highlight_terms(result)
@@ -770,6 +812,8 @@ class AnswerBuilder:
         shown_ids = {p.chunk_id for p in passages}
         shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
         unmentioned = unmentioned_words(self.retriever, result, shown)
+        if aside and not unmentioned:
+            unmentioned = [own_spelling(result.query, name) for name in sorted(aside)]
         text = answered_message(language, unmentioned)
         person_named = result.asks_person \
             and self.retriever.names_person(" ".join(passages[0].quote))

@@ -62,6 +62,8 @@ KINDS: tuple[ValueKind, ...] = (
             # Not "worth", "spend" or "budget": "worth following", "spend watching", "budget
             # study time" ask for no sum.
             r"make in|expensive|cheap(?:er|est)?|afford|revenues?|market (?:size|value))\b|\$|"
+            # "How big will the market be?" asks for its size in money.
+            r"\bhow (?:big|large)\b[^.?!]{0,30}\bmarkets?\b|"
             # "What will the market be worth by 2030?" asks for a sum; "is it worth it?" and
             # "worth learning" do not.
             r"\b(?:be|is|are|was|were)\s+worth\b(?!\s+(?:it|\w+ing)\b)|\bworth\s*\?*\s*$|"
@@ -97,7 +99,10 @@ KINDS: tuple[ValueKind, ...] = (
         "date",
         # "When" asks at the start of a question or with its verb ("when did", "and when
         # was"); "in 2016 when google went neural, how many layers…" dates the question.
-        _re(r"(?:^|[.?!:\-]\s*|\b(?:and|so|but|or|q)\s+)when\b(?!\s+(?:should|do|can|to)\b)|"
+        # A "when" clause before another question word sets the time of what is asked
+        # ("when google translate first came out, how many languages could it do?").
+        _re(r"(?:^|[.?!:\-]\s*|\b(?:and|so|but|or|q)\s+)when\b(?!\s+(?:should|do|can|to)\b)"
+            r"(?![^.?!]*\b(?:how (?:many|much)|what|which|who)\b)|"
             r"\bwhen (?:did|does|was|were|is|are|will|would|has|had)\b|\bwhen\s*\?*\s*$|"
             r"\bwhat date\b|\b(?:what|which) year of\b|"
             r"\b(?:release|launch) date\b|発売日|公開日|リリース日|"
@@ -138,7 +143,7 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"^\s*who\b|\bwho (?:is|was|are|were|won|wrote|made|built|led|developed|founded|"
             r"invented|created|authored)\b|\bwhich (?:team|company|person|people|author|authors|"
             r"researchers?|lab|university)\b|\bauthors? of\b|誰|だれ|どの(?:チーム|会社|企業|人)|"
-            r"どこの(?:チーム|会社|企業)|チーム名|名前|名称|著者|作者|創業者|開発者|"
+            r"どこの(?:チーム|会社|企業)|(?:チーム|会社|企業|大学|研究室|団体)(?:は|って|が)どこ|チーム名|名前|名称|著者|作者|創業者|開発者|"
             # A product's name: "the name of the app", "what's the device called", "who
             # makes it", 「アプリ名」, 「なんてアプリ」. Not "what is this method called":
             # a concept's name is the chapter's term.
@@ -174,6 +179,8 @@ KINDS: tuple[ValueKind, ...] = (
             r"(?:[a-z0-9\-.]+ ){0,2}[a-z0-9\-.]+) (?:really |actually |"
             r"truly )?the (?:first|only) (?!(?:case|exercise|trend|path|phase|month|week|year|"
             r"step|part|section|chapter|book|course|one to read|thing)s?\b)|"
+            # "which iphone was the first one to have it" asks which was first.
+            r"\bwhich (?:[a-z0-9\-]+ ){1,2}(?:was|were) the first\b|"
             r"世界初|史上初|業界初|日本初|国内初|世界で(?:初めて|最初|唯一)|唯一の|"
             r"初めて(?=[^。、?？!！]{0,10}(?:した|できた|成功|勝|達成|実現|導入|開発|超え))|"
             r"最初の(?:AI|ai|例|事例|モデル|システム|企業|会社)"),

@@ -160,6 +160,10 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("IoTデバイスの内訳は?", "breakdown"),
     ("what's the name of the skin cancer phone app?", "name"),
     ("the device the FDA cleared - who makes it?", "name"), ("なんてアプリ名だっけ?", "name"),
+    # A "when" clause sets the time of what the question asks.
+    ("when the translator launched, how many languages did it have?", "count"),
+    ("賞を取った研究室ってどこ?", "name"),
+    ("which phone model was the first to ship the chip?", "first"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
