@@ -249,7 +249,7 @@ def foreign_names(retriever: Retriever, result: SearchResult) -> set[str]:
     # A word in hiragana alone is no name, whatever the tagger reads into it (「しゅう」,
     # a learner's 週, tagged as the name シュウ).
     return {name for name in proper_nouns(asked) | places | years
-            if not retriever.knows(name) and name not in glossed
+            if not retriever.knows(retriever.chapter_form(name)) and name not in glossed
             and not HIRAGANA_RE.match(name)
             and not _the_chapters_name(retriever, name, own_spelling(result.query, name))} \
         | set(retriever.unwritten_numbers(asked))
@@ -289,7 +289,7 @@ def gather_evidence(retriever: Retriever, result: SearchResult,
     a missing "think"; a question of only everyday words counts them all equally. Only
     the passage's own words count as covering a question word, or a glossary term the
     question itself used. `aside`: names judged without (set_aside_names)."""
-    words = [w for w in judged_words(result.query) if w not in aside]
+    words = [retriever.chapter_form(w) for w in judged_words(result.query) if w not in aside]
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
@@ -431,9 +431,10 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
         # A common word mistyped ("acording") is no name either.
         if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word):
             continue
-        if any(_says(retriever, hit, word, bridges)
+        form = retriever.chapter_form(word)
+        if any(_says(retriever, hit, form, bridges)
                for hit, bridges in zip(hits, bridged, strict=True)) \
-                or word in glossed or retriever.chapter_says(word) \
+                or word in glossed or retriever.chapter_says(form) \
                 or retriever.clipped_katakana(word) \
                 or _in_written_katakana(retriever, result.query, word):
             continue

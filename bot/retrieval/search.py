@@ -33,6 +33,7 @@ from bot.retrieval.specificity import zipf
 from bot.retrieval.tokenize import (
     ENGLISH_STOPWORDS,
     english_phrases,
+    english_stem,
     kana_spelled_nouns,
     normalize,
     plan_positions,
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 RANK_CANDIDATES = 30
 RANKING_FILE = Path(__file__).with_name("models") / "ranking.json"
 LINE_LOGIT_SCALE = 10.0
+# Shorter words share a stem by chance ("news" and "new").
+MIN_STEMMED = 5
 # The chapter's three study plans, as a question names them and as their headings do.
 PLAN_NAMES_RE = {
     "3ヶ月": re.compile(r"(?:3|three)\s*-?\s*(?:ヶ月|か月|カ月|ヵ月|months?)\s*の?\s*"
@@ -209,6 +212,7 @@ class Retriever:
         self._token_weights: dict[str, float] = {}
         self._headings: dict[int, frozenset[str]] = {}
         self._cited: tuple[list[Reference], list[str], list[str]] | None = None
+        self._stem_forms: dict[str, str] | None = None
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -381,6 +385,23 @@ class Retriever:
                               for c in self.chunks])
             self._answer_kinds[pattern] = holds
         return holds
+
+    def chapter_form(self, word: str) -> str:
+        """The chapter's own word for an English word of another form, or the word: one
+        Snowball stem makes "encoding" its "Encoder" and "translator" its "Translation",
+        which the index's plural-only stemming keeps apart."""
+        if not (word.isascii() and word.isalpha()) or self.knows(word):
+            return word
+        return self._stems().get(english_stem(word), word)
+
+    def _stems(self) -> dict[str, str]:
+        if self._stem_forms is None:
+            forms: dict[str, str] = {}
+            for token in sorted(self.index.lexical.vocab_dict):
+                if token.isascii() and token.isalpha() and len(token) >= MIN_STEMMED:
+                    forms.setdefault(english_stem(token), token)
+            self._stem_forms = forms
+        return self._stem_forms
 
     def chapter_says(self, token: str) -> bool:
         """Whether any passage's own words include the token: the index postings narrow

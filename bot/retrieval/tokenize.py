@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+import snowballstemmer
+
 log = logging.getLogger(__name__)
 
 TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v12"
@@ -162,6 +164,20 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
+
+
+@lru_cache(maxsize=4096)
+def english_stem(word: str) -> str:
+    """The Snowball (Porter 2) stem: "encoding" and "encoder" are "encod", "translator"
+    and "translation" "translat". Too eager for the index ("university" is "univers"),
+    it only says whether a word the chapter lacks is one of its words in another form."""
+    # A stemmer keeps its word while it works: one thread at a time.
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()
 
 
 def latin_terms(text: str) -> list[str]:

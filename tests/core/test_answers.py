@@ -395,6 +395,13 @@ def test_how_a_learner_talks_is_not_called_missing(tutor, question):
     assert answer.answered and answer.unmentioned == [], answer.message
 
 
+def test_a_word_the_chapter_writes_in_another_form_is_not_called_missing(tutor):
+    """"encoding" and "decoding" are the chapter's Encoder and Decoder in another form."""
+    answer = tutor.ask("how many layers did GNMT use on the encoding and decoding sides?")
+    assert answer.answered and answer.unmentioned == [], answer.message
+    assert any("8層Encoder" in line for line in answer.passages[0].quote)
+
+
 def test_a_word_the_chapter_has_elsewhere_is_not_called_missing(tutor):
     """Smartphones are in the edge-AI section, not in the Netflix passages shown: saying
     the chapter lacks them would be untrue."""
