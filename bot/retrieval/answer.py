@@ -28,6 +28,8 @@ from bot.retrieval.specificity import misspelled_common, specificity
 from bot.retrieval.tokenize import (
     HIRAGANA_RE,
     LATIN_TERM_RE,
+    RELATIVE_ENDS,
+    RELATIVE_RE,
     content_words,
     japanese_compounds,
     latin_terms,
@@ -422,6 +424,7 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
     glossed = glossed_words(result)
     words = judged_words(result.query)
     scene = _scene_words(result.query, words)
+    positioned = bool(RELATIVE_RE.search(normalize(result.query)))
     absent = []
     for position, word in enumerate(words):
         if word in scene and word not in names:
@@ -430,6 +433,11 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
         # has no name or term written that way to be missing.
         # A common word mistyped ("acording") is no name either.
         if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word):
+            continue
+        # The asker's own figures ("10B+ miles", "500m users") are what
+        # they remember, not what they ask about; a plan's end or middle (「真ん中の4週間」)
+        # is a position in it.
+        if NUMBER_TYPED_RE.fullmatch(word) or (word in RELATIVE_ENDS and positioned):
             continue
         form = retriever.chapter_form(word)
         if any(_says(retriever, hit, form, bridges)
@@ -446,6 +454,11 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
                                    position / max(1, len(words) - 1))
         absent.append(AbsentWord(word, spelling, features))
     return absent
+
+
+# A figure as typed: "10b+", "500m", "1.8t", "5-0", "30-75".
+# Not a score or a range ("100-0", "30-75"): one the chapter lacks may be what is checked.
+NUMBER_TYPED_RE = re.compile(r"\d[\d.,]*(?:[kmbt]|bn|mn)?\+?")
 
 
 def _names_the_asked_kind(spelling: str, result: SearchResult) -> bool:

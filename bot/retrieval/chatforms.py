@@ -35,7 +35,8 @@ CHAT_FORMS = {
     "conf": "conference", "confs": "conferences", "intl": "international",
     "eval": "evaluation", "evals": "evaluations", "reco": "recommendation",
     "recos": "recommendations", "arch": "architecture", "contrib": "contribution",
-    "contribs": "contributions",
+    "contribs": "contributions", "champ": "champion", "champs": "champions",
+    "engg": "engineering", "noob": "beginner", "noobs": "beginners",
     # Chat's asides and hedges say nothing about the topic: spelled out, they are everyday
     # words that weigh nothing, whereas unknown words would count as missing. Not
     # listed, for their second reading in ML chat: "dev" (a dev set), "prob" (probability),
@@ -106,7 +107,9 @@ PHRASE_FORMS = (
     (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
     (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),
 )
-WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/|e\.g\.|i\.e\.|tl;dr|[A-Za-z][A-Za-z0-9]*)(?![\w/])")
+# A slash parts words too: "$$/yr", "hrs/week".
+WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/)(?![\w/])|(?<!\w)(?:e\.g\.|i\.e\.|tl;dr|"
+                     r"[A-Za-z][A-Za-z0-9]*)(?!\w)")
 
 
 def standardize(question: str) -> str:

@@ -228,13 +228,14 @@ PLAN_LENGTHS = (
 # "the last year", 「最後の4週間」, 「最終年」, 「真ん中の4週間」: a position counted from an
 # end or the middle of the plan the question names.
 RELATIVE_RE = re.compile(
-    r"(最初|はじめ|初め|最後|最終|終わり|さいご|真ん中|まんなか)の?\s*(\d{1,2})?\s*"
+    r"(最初|はじめ|初め|最後|最終|終わり|さいご|ラスト|真ん中|まんなか)の?\s*(\d{1,2})?\s*"
     r"(年|ヶ月|か月|カ月|月|週間|週)|\b(first|last|final|middle)\s+(\d{1,2}\s+)?"
     r"(years?|months?|weeks?)\b")
 RELATIVE_UNITS = {"年": "year", "ヶ月": "month", "か月": "month", "カ月": "month", "月": "month",
                   "週間": "week", "週": "week"}
 RELATIVE_ENDS = {"最初": "first", "はじめ": "first", "初め": "first", "最後": "last",
-                 "最終": "last", "終わり": "last", "さいご": "last", "真ん中": "middle",
+                 "最終": "last", "終わり": "last", "さいご": "last", "ラスト": "last",
+                 "真ん中": "middle",
                  "まんなか": "middle", "first": "first", "last": "last", "final": "last",
                  "middle": "middle"}
 

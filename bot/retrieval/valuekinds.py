@@ -215,7 +215,10 @@ KINDS: tuple[ValueKind, ...] = (
         # how much extra revenue?", 「売上の内訳は?」. A line that gives a whole and names its
         # parts ("10億ドル | コスト削減+売上増") does not say how it splits.
         _re(r"\bhow much (?:of (?:it|that|this|the [\w$.,]+)|is|comes?|came)\b[^?]{0,80}"
-            r"\band how much\b|\bbreakdown\b|\bbreak (?:it|that|this|the [\w$.,]+) down\b|"
+            r"\band how much\b|"
+            # "how much of that is cost savings vs new revenue?"
+            r"\bhow much of (?:it|that|this|the [\w$.,]+) (?:is|comes?|came)\b[^?]{0,60}"
+            r"\b(?:vs\.?|versus)\s|\bbreakdown\b|\bbreak (?:it|that|this|the [\w$.,]+) down\b|"
             r"\bsplit (?:between|by)\b|内訳"),
         _re(r"内訳|うち\s*\d|\bof which\b"),
         "the breakdown", "内訳"),

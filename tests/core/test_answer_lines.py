@@ -158,6 +158,7 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("Gartnerの予測って結局どうなったの?", "aftermath"),
     ("what's the breakdown of the 1B by region?", "breakdown"),
     ("IoTデバイスの内訳は?", "breakdown"),
+    ("how much of that is cost savings vs new revenue?", "breakdown"),
     ("what's the name of the skin cancer phone app?", "name"),
     ("the device the FDA cleared - who makes it?", "name"), ("なんてアプリ名だっけ?", "name"),
     # A "when" clause sets the time of what the question asks.

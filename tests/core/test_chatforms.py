@@ -29,6 +29,9 @@ from bot.retrieval.chatforms import (
     ("なんにんの専門家にきいたの?", "何人の専門家にきいたの?"),
     ("なんかいいのある?", "なんかいいのある?"),
     ("テスラってなんだい売れた?", "テスラって何台売れた?"),
+    # A slash parts words: "$$/yr", "hrs/week".
+    ("how much $$/yr is it worth", "how much $$/year is it worth"),
+    ("hrs/week?", "hours/week?"), ("beat the world champ", "beat the world champion"),
 ])
 def test_chat_shorthand_is_spelled_out(typed, read):
     assert standardize(typed) == read
@@ -66,6 +69,9 @@ def test_a_question_about_the_series_is_answered_from_its_overview(tutor):
     ("kindly tell what is automl", "kindly"),
     ("kindly do the needful and explain the alphago approach", "needful"),
     ("good day madam, please what are the skills for data scientist", "madam"),
+    # The asker's own figure, and a plan's middle.
+    ("with all those 10B+ miles of data, what autonomy level is Autopilot at?", "10B+"),
+    ("3ヶ月プランの真ん中の4週間で覚える評価指標って何でした?", "真ん中"),
 ])
 def test_a_chat_aside_is_no_missing_word(tutor, question, aside):
     # Before it was spelled out, each opened with "I couldn't find "…" in the chapter".
