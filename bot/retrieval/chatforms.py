@@ -196,12 +196,17 @@ def asked_part(question: str) -> str:
     return asked if re.search(r"\w", asked) else question
 
 
+# A Japanese clause that sets the scene ends in "but" or "so" before the question:
+# 「DS志望なんだけど、…」, 「創薬寄りのラボなんですけど、…」, 「文系院生なので、…」.
+SCENE_CLAUSE_END_JA_RE = re.compile(r"(?:(?<=けど)|(?<=けれど)|(?<=けれども)|(?<=ですが)|"
+                                    r"(?<=ますが)|(?<=なので))[、,]?\s*")
 SENTENCE_END_RE = re.compile(r"(?<=[?？!！。])\s*|(?<=[a-z)\]])\.\s+|\n+", re.IGNORECASE)
 ASKS_RE = re.compile(
     r"[?？]|^\s*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|"
     r"can|could|will|would|should|has|have|any)\b|"
-    r"何|なに|なん[でのだ]|いつ|どこ|誰|だれ|どう|どの|どれ|どんな|なぜ|いくら|いくつ|教えて|"
-    r"おしえて|ですか|ますか|でしょうか|っけ", re.IGNORECASE)
+    # Not the copula's 「なんです」, 「なんだけど」: 「DS志望なんだけど」 asks nothing.
+    r"何|なに|なん(?:で(?!す)|の|だ(?!けど|けれど|が|から|よ))|いつ|どこ|誰|だれ|どう|どの|どれ|"
+    r"どんな|なぜ|いくら|いくつ|教えて|おしえて|ですか|ますか|でしょうか|っけ", re.IGNORECASE)
 
 
 def _asks(clause: str) -> bool:
@@ -213,7 +218,8 @@ def asking_sentences(question: str) -> str:
     "hobbyist here, trying to squeeze a model onto a tiny device. which shrinking tricks
     does the chapter name?" asks in its second sentence; "squeeze" is the asker's. A
     message of one sentence, or none that asks, is asked whole."""
-    sentences = [s for s in SENTENCE_END_RE.split(question) if s and s.strip()]
+    sentences = [c for s in SENTENCE_END_RE.split(question) if s and s.strip()
+                 for c in SCENE_CLAUSE_END_JA_RE.split(s) if c.strip()]
     asking = [s for s in sentences if ASKS_RE.search(s)]
     if len(sentences) < 2 or not asking:
         return question

@@ -129,6 +129,12 @@ def test_what_the_asker_says_of_themself_is_set_apart(typed, asked):
      "ok so GNMT - how deep was it?"),
     ("How many layers does GNMT have?", "How many layers does GNMT have?"),
     ("Tesla uses lidar. I read that somewhere", "Tesla uses lidar. I read that somewhere"),
+    # A Japanese clause ending in "but" or "so" sets the scene; the copula 「なんだ」 asks
+    # nothing, 「なんで」 ("why") does.
+    ("MLE志望なんだけど、日本の会社の例ってどこ?", "日本の会社の例ってどこ?"),
+    ("うちは創薬のラボなんですけど、他分野への応用は?", "他分野への応用は?"),
+    ("文系なので、数式なしで読める本は?", "数式なしで読める本は?"),
+    ("なんでAlphaGoは強いの?", "なんでAlphaGoは強いの?"),
 ])
 def test_the_sentences_that_ask_are_told_from_those_that_set_the_scene(message, asking):
     assert asking_sentences(message) == asking
