@@ -258,7 +258,7 @@ SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "vers
 # may count it by name ("1.8兆パラメータ") as well as by the counter.
 COUNTER_JA_RE = re.compile(
     # Not a noun of 何: 「何勝何敗」 counts wins and losses, not 「何勝」s.
-    r"((?!何)(?:[ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]{2,}))?(?:は|って|が|の)?\s*"
+    r"((?!何)(?:[ァ-ヴー]{2,}|[a-z][a-z0-9\-]+|[一-龥]+))?(は|って|が|の)?\s*"
     # 「何万人」 counts people in tens of thousands: 人 is the counter, not 万.
     rf"何(?:[万億千百]\s*)?({JA_COUNTERS})(?!か)")
 # Or the noun after it: 「何台くらいの車」 counts cars.
@@ -297,16 +297,21 @@ def asked_counter(text: str) -> Counted | None:
     when it counts nothing named."""
     match = COUNTER_JA_RE.search(text)
     # 個 counts anything: 「月に何個書けば」 is answered by 「月2-4記事」.
-    if match and match.group(2) == "個" and not match.group(1):
+    if match and match.group(3) == "個" and not match.group(1):
         match = None
     if match:
-        counter = _ja_counter(match.group(2))
+        counter = _ja_counter(match.group(3))
         # 「テスラは何台の車に」: the noun after the counter says what is counted, the one
         # before may be the topic.
         after = COUNTED_AFTER_JA_RE.search(text)
         if after:
             return Counted(counter, after.group(1), True)
-        return Counted(counter, match.group(1) or "")
+        noun, particle = match.group(1) or "", match.group(2)
+        # A noun right before 何 is what is counted, however short: 「車何台」 counts cars,
+        # and 「8台のカメラ」 does not answer. One kanji before a particle is no noun.
+        if noun and not particle:
+            return Counted(counter, noun, True)
+        return Counted(counter, noun if len(noun) > 1 else "")
     if AGE_RE.search(text):
         return Counted("歳")
     match = UNIT_JA_RE.search(text)
@@ -348,7 +353,9 @@ def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     by_noun = rf"|{number}{re.escape(noun)}" if noun else ""
     # 「8台のカメラ」 counts cameras, not the cars of 「何台の車」: the counter, の, and a
     # noun that is not (and does not end a compound with) the asked one.
-    other_noun = (rf"(?!\s*の(?![^\s\d、,。:|()()]*{re.escape(noun)}))"
+    # A space may stand in the compound where a name the question gave was taken out
+    # ("750億台の IoTデバイス" → "750億台の デバイス").
+    other_noun = (rf"(?!\s*の(?![^\d、,。:|()()]*?{re.escape(noun)}))"
                   if asked.noun_after else "")
     held = re.compile(rf"{number}[^\s\d、,。:|]{{0,2}}?(?:{counter})" + other_noun + by_noun,
                       re.IGNORECASE)

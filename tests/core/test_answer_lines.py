@@ -243,6 +243,10 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     ("柯潔に勝ったのは何月?", "2017年5月:柯潔(世界最強棋士)に3-0で完勝", True),
     # The noun after the counter is what is counted: 8 cameras are no count of cars.
     ("テスラは何台の車に載ってる?", "8台のカメラによる360度視野", False),
+    # …and so is the noun right before 何: 「車何台」 counts cars, 「カメラ何台」 cameras.
+    ("自動運転ついてる車何台走ってる?", "8台のカメラによる360度視野", False),
+    ("カメラ何台ついてる?", "8台のカメラによる360度視野", True),
+    ("IoTデバイス何台になる?", "IDC予測:2025年までに750億台のIoTデバイス", True),
     # 「何万人」 counts people: 万円 is a sum.
     ("データサイエンティストは何万人いる?", "日本:年収600-1,200万円(ジュニア:600万)", False),
     ("1日に何億人が使ってる?", "利用者数:1日5億人以上", True),
