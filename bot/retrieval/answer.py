@@ -319,6 +319,20 @@ def gather_evidence(retriever: Retriever, result: SearchResult,
                     missing, asked)
 
 
+def _asked_for(question: str, spelling: str) -> bool:
+    """Whether the question asks for the name itself: "who is the CEO of Tesla?", 「Tesla
+    のCEOは誰?」, rather than naming who asks or what they compare."""
+    name = re.escape(spelling)
+    text = unicodedata.normalize("NFKC", asked_part(question))
+    return bool(re.search(rf"\b(?:who|what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?"
+                          rf"{name}(?![\w-])", text, re.IGNORECASE)
+                or re.search(rf"{name}\S{{0,3}}?(?:は|って|が)\s*{ASKED_JA}", text,
+                             re.IGNORECASE))
+
+
+ASKED_JA = "(?:誰|だれ|何|なに|どこ|いつ|いくら)"
+
+
 def set_aside_names(names: set[str]) -> frozenset[str]:
     """The foreign names and their parts ("b.tech": "b", "tech"), for judging a question
     without them: "after B.Tech CS, should I go straight to MLE?" is the chapter's
@@ -814,6 +828,9 @@ class AnswerBuilder:
             # answered, saying plainly that the name is not in it. One about the name
             # alone ("the capital of France?") still has nothing left to match.
             aside = foreign_names(self.retriever, result)
+            if any(_asked_for(result.query, own_spelling(result.query, name))
+                   for name in aside):
+                aside = set()  # "Who is the CEO of Tesla?": the name is what is asked
             if aside:
                 confidence = self.calibration.confidence(
                     gather_evidence(self.retriever, result, set_aside_names(aside)))
