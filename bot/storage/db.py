@@ -185,11 +185,13 @@ class Database:
         # The driver's own transaction handling (BEGIN before a write, none for a read)
         # costs no extra round trip to aiosqlite's thread; migrations BEGIN explicitly
         # (schema.upgrade), since the driver would run DDL outside a transaction.
+        # Recorded first: on a corrupt file the first PRAGMA fails, and close() must still
+        # wait for this connection's aiosqlite thread (a test once saw it outlive close()).
+        self._sqlite_connections.append(dbapi_connection._connection)
         cursor = dbapi_connection.cursor()
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
-        self._sqlite_connections.append(dbapi_connection._connection)
 
     # --- statements ----------------------------------------------------------------------
 
