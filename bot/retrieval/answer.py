@@ -448,9 +448,8 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
         # A common word mistyped ("acording") is no name either.
         if len(word) < 2 or word.startswith(QUESTION_PREFIXES) or HIRAGANA_RE.match(word):
             continue
-        # The asker's own figures ("10B+ miles", "500m users") are what
-        # they remember, not what they ask about; a plan's end or middle (「真ん中の4週間」)
-        # is a position in it.
+        # The asker's own figures ("10B+ miles", "500m users") are what they remember,
+        # not what they ask about; a plan's end or middle (「真ん中の4週間」) is a position.
         if NUMBER_TYPED_RE.fullmatch(word) or (word in RELATIVE_ENDS and positioned):
             continue
         form = retriever.chapter_form(word)
@@ -470,8 +469,8 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
     return absent
 
 
-# A figure as typed: "10b+", "500m", "1.8t", "5-0", "30-75".
-# Not a score or a range ("100-0", "30-75"): one the chapter lacks may be what is checked.
+# A figure as typed: "10b+", "500m", "1.8t". Not a score or a range ("100-0", "30-75"):
+# one the chapter lacks may be the claim the question checks.
 NUMBER_TYPED_RE = re.compile(r"\d[\d.,]*(?:[kmbt]|bn|mn)?\+?")
 
 
