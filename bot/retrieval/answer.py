@@ -542,8 +542,9 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     kinds = result.lines.kinds if result.lines else ()
     if not kinds or (person_named and all(kind.name == "name" for kind in kinds)):
         return None
+    asked = asked_part(result.query)
     # The line choice looks for any sum; what answers a price question is a price.
-    if asks_price(asked_part(result.query)):
+    if asks_price(asked):
         kinds = tuple(BY_NAME["price"] if kind.name == "money" else kind for kind in kinds)
     # A breakdown asks for the parts of a sum: the sum itself does not answer.
     kinds = tuple(kind for kind in kinds if kind.name == "breakdown") or kinds
@@ -568,8 +569,10 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # Several subjects each need their own value: "BERT's parameters compared to GPT-4"
     # is not answered by "GPT-4(1.8兆パラメータ)、BERT、T5".
     groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
+    years = {int(year) for year in YEAR_RE.findall(normalize(asked))}
     for kind in kinds:
-        if all(_quote_holds(best, kind, group, named, names, result) for group in groups):
+        if all(_quote_holds(best, kind, group, named, names, result, years)
+               for group in groups):
             return None
     return kinds[0].name
 
@@ -624,13 +627,13 @@ def _answer_lines(best: Passage, result: SearchResult) -> list[str]:
 
 
 def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: list[str],
-                 names: NameForms, result: SearchResult) -> bool:
+                 names: NameForms, result: SearchResult, years: set[int]) -> bool:
     """Whether a line quoted for the passage holds a value of the kind about the subjects.
     The passage's own heading may hold it ("Month 7-9" answers "from which month?"), but
     not its numbering ("Trend 1" counts nothing), nor the headings above it ("3つの主要動向"
-    counts the trends, not BERT's parameters)."""
+    counts the trends, not BERT's parameters). `years`: the calendar years the question
+    asks about."""
     quoted = [_about(line, subjects) for line in _answer_lines(best, result)]
-    years = {int(y) for y in YEAR_RE.findall(normalize(asked_part(result.query)))}
     if years and kind.name not in TIME_KINDS | {"month"}:
         # A value dated to another year is not the asked one: "the edge AI market in 2025"
         # is not "市場規模:2030年に340億ドル", nor Gartner's 2030 forecast its 2025 share.
