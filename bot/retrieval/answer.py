@@ -286,16 +286,20 @@ def _term_words(term: Term) -> frozenset[str]:
 
 
 def gather_evidence(retriever: Retriever, result: SearchResult,
-                    aside: frozenset[str] = frozenset()) -> Evidence:
+                    aside: frozenset[str] = frozenset(),
+                    foreign: set[str] | None = None) -> Evidence:
     """Coverage counts each word by its specificity, so a missing "tire" weighs more than
     a missing "think"; a question of only everyday words counts them all equally. Only
     the passage's own words count as covering a question word, or a glossary term the
-    question itself used. `aside`: names judged without (set_aside_names)."""
+    question itself used. `aside`: names judged without (set_aside_names). `foreign`: the
+    question's foreign_names, when the caller has them already."""
     words = [retriever.chapter_form(w) for w in judged_words(result.query) if w not in aside]
     top = result.hits[0].position if result.hits else -1
     if not words or top < 0:
         return Evidence(0.0, 0.0, result.lexical_top, result.dense_top)
-    names = foreign_names(retriever, result) - aside
+    if foreign is None:
+        foreign = foreign_names(retriever, result)
+    names = foreign - aside
     weights = [1.0 if w in names else 0.25 + 0.75 * specificity(w) for w in words]
     if sum(weights) < 0.5:
         weights = [1.0] * len(words)
@@ -405,14 +409,15 @@ def glossary_bridged(retriever: Retriever, result: SearchResult, hit: Hit) -> li
 
 
 def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
-                      declined: bool = False) -> list[str]:
+                      declined: bool = False, foreign: set[str] | None = None) -> list[str]:
     """The question's words that neither the passages shown nor the rest of the chapter
     contain and that say what it asks about (naming.py), in the question's own spelling:
     "How many subscribers does Netflix have?" is answered with what the chapter says about
     Netflix, and says plainly that subscribers are not in it. A word the chapter has
-    elsewhere is not named: "not in the chapter" would be untrue."""
+    elsewhere is not named: "not in the chapter" would be untrue. `foreign`: as for
+    absent_words."""
     model = load_naming()
-    names = foreign_names(retriever, result)
+    names = foreign_names(retriever, result) if foreign is None else foreign
     polar = set(judged_words(yes_or_no_sentences(result.query)))
     # An answer names no word for the kind of value asked: unstated_kind says whether the
     # quote holds one. A declined question names it to say why (「月額料金」).
@@ -822,29 +827,31 @@ class AnswerBuilder:
         language = detect_language(question)
         if not result.hits:
             return self._abstain(question, language, result, 0.0)
-        confidence = self.confidence(result)
+        foreign = foreign_names(self.retriever, result)
+        confidence = self.calibration.confidence(
+            gather_evidence(self.retriever, result, foreign=foreign))
         aside: set[str] = set()
         if confidence < self.calibration.threshold:
             # A name the chapter lacks may only say who asks or where ("my A-level kids",
             # "after B.Tech"): judged without it, a question the chapter answers is
             # answered, saying plainly that the name is not in it. One about the name
             # alone ("the capital of France?") still has nothing left to match.
-            aside = foreign_names(self.retriever, result)
+            aside = set(foreign)
             if any(_asked_for(result.query, own_spelling(result.query, name))
                    for name in aside):
                 aside = set()  # "Who is the CEO of Tesla?": the name is what is asked
             if aside:
                 confidence = self.calibration.confidence(
-                    gather_evidence(self.retriever, result, set_aside_names(aside)))
+                    gather_evidence(self.retriever, result, set_aside_names(aside), foreign))
         if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
-            return self._abstain(question, language, result, confidence)
+            return self._abstain(question, language, result, confidence, foreign)
         terms = highlight_terms(result)
         passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
         if not passages:
-            return self._abstain(question, language, result, confidence)
+            return self._abstain(question, language, result, confidence, foreign)
         shown_ids = {p.chunk_id for p in passages}
         shown = [h for h in result.hits[:k] if h.chunk.chunk_id in shown_ids]
-        unmentioned = unmentioned_words(self.retriever, result, shown)
+        unmentioned = unmentioned_words(self.retriever, result, shown, foreign=foreign)
         if aside and not unmentioned:
             unmentioned = [own_spelling(result.query, name) for name in sorted(aside)]
         text = answered_message(language, unmentioned)
@@ -876,11 +883,8 @@ class AnswerBuilder:
         return any(self.retriever.holds_answer(hit.position, result)
                    for hit in result.hits[:ANSWER_KIND_DEPTH])
 
-    def confidence(self, result: SearchResult) -> float:
-        return self.calibration.confidence(gather_evidence(self.retriever, result))
-
     def _abstain(self, question: str, language: str, result: SearchResult,
-                 confidence: float) -> Answer:
+                 confidence: float, foreign: set[str] | None = None) -> Answer:
         nearest: list[str] = []
         for hit in result.hits:
             path = hit.chunk.path_text
@@ -888,7 +892,7 @@ class AnswerBuilder:
                 nearest.append(path)
         # Naming what the chapter lacks ("Spotify") tells the user why, and what to drop.
         unmentioned = unmentioned_words(self.retriever, result, result.hits[:NEAREST_SHOWN],
-                                        declined=True)
+                                        declined=True, foreign=foreign)
         return Answer(question, language, "abstained", abstained_message(language, unmentioned),
                       nearest=nearest[:NEAREST_SHOWN], confidence=confidence,
                       unmentioned=unmentioned, mode=result.mode, timings=result.timings)

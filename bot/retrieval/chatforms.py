@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
@@ -183,10 +184,12 @@ HUMBLE_CLAUSE_RE = re.compile(
     r"|[^。!?！？\n]*?(?:存じ|致し|いたし)(?:ます|ております)[。]")
 
 
+@lru_cache(maxsize=256)
 def asked_part(question: str) -> str:
     """The question without what the asker says of themself: their role, what they are
     making, their own situation. Words there are the asker's, and the chapter's silence
-    about them says nothing about what is asked."""
+    about them says nothing about what is asked. Cached: an answer reads it in its plan,
+    coverage, naming and value-kind checks."""
     asked = PERSONA_RE.sub(" ", question)
     asked = DELIVERABLE_RE.sub(" ", asked)
     asked = HUMBLE_CLAUSE_RE.sub(" ", asked)
