@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.glossary import Term
 from bot.knowledge.lang import detect_language
-from bot.retrieval.asked import asked_noun
+from bot.retrieval.asked import asked_noun, asks_present
 from bot.retrieval.chatforms import asked_part, asking_sentences, yes_or_no_sentences
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
@@ -538,12 +538,14 @@ def own_spelling(question: str, word: str) -> str:
 
 
 def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
-                  names: NameForms, section: str = "", person_named: bool = False) -> str | None:
+                  names: NameForms, section: str = "", person_named: bool = False,
+                  present_year: int | None = None) -> str | None:
     """The kind of value the question asks for (a date, a place, a sum of money …) when no
     line quoted for the best passage holds one about the asked subject: "When was GPT-4
     released?" answered with GPT-4's parameter count would read as if the chapter knew.
     `person_named`: the quote names a person of the glossary for a who-question about a
-    chapter subject (李世ドル for "AlphaGoに負けた世界チャンピオンは誰?")."""
+    chapter subject (李世ドル for "AlphaGoに負けた世界チャンピオンは誰?").
+    `present_year`: the chapter's own present, what a question asking "now" dates."""
     kinds = result.lines.kinds if result.lines else ()
     if not kinds or (person_named and all(kind.name == "name" for kind in kinds)):
         return None
@@ -574,7 +576,13 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # Several subjects each need their own value: "BERT's parameters compared to GPT-4"
     # is not answered by "GPT-4(1.8兆パラメータ)、BERT、T5".
     groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
-    years = {int(year) for year in YEAR_RE.findall(normalize(asked))}
+    # A year the asker only remembers ("I only remember the 2030 one, was there a 2025
+    # number?") sets the scene; the sentences that ask date the value.
+    asking = asking_sentences(asked)
+    years = {int(year) for year in YEAR_RE.findall(normalize(asking))}
+    if not years and present_year and asks_present(asking):
+        # "How big is the edge AI market now?" is not answered by its 2030 forecast.
+        years = {present_year}
     for kind in kinds:
         if all(_quote_holds(best, kind, group, named, names, result, years)
                for group in groups):
@@ -860,7 +868,8 @@ class AnswerBuilder:
         section = self.retriever.section_text(shown[0].position)
         missing_kind = unstated_kind(result, passages[0],
                                      self.retriever.subject_terms(result.query),
-                                     self.name_forms, section, person_named)
+                                     self.name_forms, section, person_named,
+                                     self.retriever.present_year)
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
                 else BY_NAME[missing_kind].label_en

@@ -58,3 +58,21 @@ def _last_word(phrase: str) -> list[str]:
     cjk = CJK_RUN_RE.findall(phrase)
     nouns = japanese_nouns(cjk[-1]) if cjk else []
     return [n for n in nouns if n in content_words(phrase)][-1:]
+
+
+# The present, as a question asks for a value "now": "how big is the edge AI market now",
+# 「いまはいくら」. Not 今後, 今日 or 今年 (a time of their own), nor the hiragana of 「います」.
+PRESENT_RE = re.compile(
+    r"\b(?:now|nowadays|currently|today|these days|at the moment|at present|as of now)\b|"
+    r"現在|現時点|(?:(?<![ぁ-ゖ])いま|今)(?=は|の|って|でも|だと|時点|[、,\s]|何|なに|どの|どれ|"
+    r"いくら)")
+# A question about a forecast asks for the forecast's year, whenever it is asked.
+FORECAST_RE = re.compile(r"\b(?:forecasts?|predict\w*|projections?|projected|expected|will)\b|"
+                         r"予測|予想|見込|見通し|将来", re.IGNORECASE)
+
+
+def asks_present(question: str) -> bool:
+    """Whether a question asks for a value as it is now, not as forecast."""
+    text = normalize(question)
+    return bool(PRESENT_RE.search(text)) and not FORECAST_RE.search(text)
+

@@ -14,7 +14,7 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +66,7 @@ EVERYDAY_ZIPF = 1.0
 # ("Collaborative Filtering", "Over-The-Air"): what an acronym abbreviates.
 TITLE_RUN_RE = re.compile(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+")
 ACRONYM_RE = re.compile(r"[A-Za-z]{2,6}")
+PRESENT_YEAR_RE = re.compile(r"((?:19|20)\d\d)年現在")
 # A word and the number of one of its series: "Level 2", "GPT-4", "Phase 4", "Python 3.11".
 NUMBERED_RE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,})[ \-]?(\d{1,3}(?:\.\d+)?)(?:-(\d{1,3}))?"
                          r"(?![\d.]*\d)(?![A-Za-z%])")
@@ -421,6 +422,13 @@ class Retriever:
         whole word: "IT" of its 「IT企業」, which search reads as the stopword "it"."""
         return re.search(rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])",
                          self._written_text()) is not None
+
+    @cached_property
+    def present_year(self) -> int | None:
+        """The year the chapter writes as its present (「100億マイル以上(2024年現在)」):
+        what "now" asks of it. None when it names none."""
+        years = [int(y) for y in PRESENT_YEAR_RE.findall(self._written_text())]
+        return max(years) if years else None
 
     def _written_text(self) -> str:
         """The chapter as written (case and all, unlike chapter_writes' folded text)."""

@@ -143,6 +143,28 @@ def test_a_value_dated_to_another_year_does_not_answer(tutor, question, what):
     assert answer.outcome == "partial" and answer.unmentioned == [what], answer.message
 
 
+@pytest.mark.parametrize(("question", "what"), [
+    ("how big is the edge AI market now?", "the amount"),
+    ("エッジAIの市場って、いまはいくらくらい?2030年のしか覚えてない", "金額"),
+])
+def test_a_forecast_does_not_answer_what_a_value_is_now(tutor, question, what):
+    """The chapter forecasts the edge AI market for 2030; "now" is its own present (its
+    「2024年現在」), which it gives no market size for. The year the asker only remembers
+    sets the scene."""
+    answer = tutor.ask(question)
+    assert answer.outcome == "partial" and answer.unmentioned == [what], answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "how much driving data has tesla collected now?",  # 「100億マイル以上(2024年現在)」
+    "What is the edge AI market forecast to be worth?",  # a forecast asked for
+    "Google翻訳はいま何言語に対応してる?",  # 103言語対応, undated
+])
+def test_a_value_of_the_present_or_a_forecast_asked_for_answers(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
+
+
 @pytest.mark.parametrize(("question", "name"), [
     ("What is the capital of Germany?", "Germany"),
     # The name is what is asked for: judged without it, only "Tesla" would be left.
