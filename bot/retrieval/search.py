@@ -29,6 +29,7 @@ from bot.retrieval.chatforms import asked_part, spelled_letters, standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
+from bot.retrieval.readings import ReadingTable
 from bot.retrieval.specificity import zipf
 from bot.retrieval.tokenize import (
     ENGLISH_STOPWORDS,
@@ -252,7 +253,7 @@ class Retriever:
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
         # Chat shorthand spelled out, kana in the chapter's kanji and Latin letters.
-        query = self.latin_spelled(self.kanji_spelled(standardize(query)))
+        query = self.latin_spelled(self.kanji_spelled(self.readings.respell(standardize(query))))
         own_subjects = self.subjects(query)
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
@@ -422,6 +423,12 @@ class Retriever:
         whole word: "IT" of its 「IT企業」, which search reads as the stopword "it"."""
         return re.search(rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])",
                          self._written_text()) is not None
+
+    @cached_property
+    def readings(self) -> ReadingTable:
+        """The chapter's words by their sound, for questions typed by sound (readings.py).
+        Built on first use, in about 60 ms."""
+        return ReadingTable.of(self._written_text())
 
     @cached_property
     def present_year(self) -> int | None:

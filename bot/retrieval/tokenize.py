@@ -12,6 +12,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -102,6 +103,20 @@ def _tag_detailed(run: str) -> list[tuple[str, str, str]]:
 
 
 KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+
+
+class TaggedWord(NamedTuple):
+    surface: str
+    pos: str
+    lemma: str | None
+    kana: str | None  # the reading, in katakana
+
+
+def tagged_readings(text: str) -> list[TaggedWord]:
+    """The tagger's words with their part of speech, lemma and reading."""
+    with _tagger_lock:
+        return [TaggedWord(n.surface, n.feature.pos1, n.feature.lemma, n.feature.kana)
+                for n in _tagger()(text)]
 
 
 def kana_spelled_nouns(text: str) -> list[tuple[str, str]]:

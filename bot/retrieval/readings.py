@@ -1,0 +1,119 @@
+"""Japanese typed by sound, written as the chapter writes it.
+
+On a phone, and for learners of Japanese, words are often left in hiragana
+(「さんこうぶんけん」, 「ひふがん」, 「きばんモデル」) or converted to the wrong kanji of the
+same sound (「機会学習」 for 機械学習, 「実戦プロジェクト」 for 実践プロジェクト). The
+tagger's own lemma mends single words (tokenize.kana_spelled_nouns) but reads a run of
+hiragana erratically (「きばん」 as き + ば + ん). What the chapter writes is known, with
+its readings: a sound the chapter spells one way only is that word.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from bot.retrieval.tokenize import KANJI_RE, tagged_readings
+
+log = logging.getLogger(__name__)
+
+# Runs of nouns and their affixes: 「解答例」 is 解答 + the suffix 例.
+COMPOUND_POS = frozenset({"名詞", "接頭辞", "接尾辞"})
+MAX_PARTS = 4
+# A sound of three kana is matched only as a whole run of hiragana (「きばんモデル」); inside
+# a longer run, three kana are too often grammar (the しょう of でしょう is also 章).
+MIN_INNER_KANA = 4
+MIN_KANA = 3
+HIRAGANA_RUN_RE = re.compile(r"[ぁ-ゖー]+")
+KATAKANA_OFFSET = ord("ァ") - ord("ぁ")
+
+
+def to_katakana(text: str) -> str:
+    return "".join(chr(ord(ch) + KATAKANA_OFFSET) if "ぁ" <= ch <= "ゖ" else ch
+                   for ch in text)
+
+
+@dataclass(frozen=True)
+class ReadingTable:
+    """The chapter's kanji words and compounds by their reading in katakana, for the
+    readings it spells one way only."""
+
+    spelled: dict[str, str]
+
+    @classmethod
+    def of(cls, text: str) -> ReadingTable:
+        spellings: dict[str, set[str]] = {}
+        for run in _noun_runs(text):
+            for start in range(len(run)):
+                for end in range(start + 1, min(len(run), start + MAX_PARTS) + 1):
+                    surface = "".join(part for part, _ in run[start:end])
+                    reading = "".join(kana for _, kana in run[start:end])
+                    if len(reading) >= MIN_KANA and KANJI_RE.search(surface):
+                        spellings.setdefault(reading, set()).add(surface)
+        return cls({reading: next(iter(surfaces)) for reading, surfaces in spellings.items()
+                    if len(surfaces) == 1})
+
+    def respell(self, question: str) -> str:
+        """The question with words typed by sound written as the chapter writes them."""
+        return self._respell_compounds(self._respell_hiragana(question))
+
+    def _respell_hiragana(self, question: str) -> str:
+        """「さんこうぶんけんは」 is about 参考文献: the longest sound the chapter spells,
+        left to right. A run the tagger reads as one word of its own (「せんたく」, 洗濯)
+        is that word, not the chapter's 選択."""
+        own_words = {word.surface: word.lemma for word in tagged_readings(question)}
+        def mend(match: re.Match[str]) -> str:
+            run = match.group(0)
+            out, i = [], 0
+            while i < len(run):
+                found = self._longest_at(run, i, own_words)
+                if found:
+                    out.append(self.spelled[to_katakana(run[i:i + found])])
+                    i += found
+                else:
+                    out.append(run[i])
+                    i += 1
+            return "".join(out)
+        return HIRAGANA_RUN_RE.sub(mend, question)
+
+    def _longest_at(self, run: str, start: int, own_words: dict[str, str | None]) -> int:
+        for end in range(len(run), start + MIN_KANA - 1, -1):
+            sound = run[start:end]
+            whole = start == 0 and end == len(run)
+            if len(sound) < MIN_INNER_KANA and not whole:
+                continue
+            spelling = self.spelled.get(to_katakana(sound))
+            lemma = own_words.get(sound)
+            if spelling and not (lemma and KANJI_RE.search(lemma) and lemma != spelling):
+                return end - start
+        return 0
+
+    def _respell_compounds(self, question: str) -> str:
+        """A compound of two or more words that the chapter never writes, with the sound of
+        one it does: 「機会学習」 is its 機械学習. A single word is left as typed (「公道」
+        is no mistyped 行動)."""
+        for run in _noun_runs(question):
+            surface = "".join(part for part, _ in run)
+            if len(run) < 2 or not KANJI_RE.search(surface):
+                continue
+            spelling = self.spelled.get("".join(kana for _, kana in run))
+            if spelling and spelling != surface:
+                question = question.replace(surface, spelling, 1)
+        return question
+
+
+def _noun_runs(text: str) -> list[list[tuple[str, str]]]:
+    """Runs of adjacent nouns (with their affixes), as (surface, reading) pairs."""
+    runs: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for word in tagged_readings(text):
+        if word.pos in COMPOUND_POS and word.kana and not word.surface.isascii():
+            current.append((word.surface, word.kana))
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    return runs
