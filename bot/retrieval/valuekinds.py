@@ -35,7 +35,9 @@ class ValueKind:
 
 
 def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+    # ASCII word boundaries: in 「どのversionを入れる?」 the kana around "version" are word
+    # characters to Unicode's \b, which would hide the English word inside Japanese.
+    return re.compile(pattern, flags | re.ASCII)
 
 
 # The Japanese counters a count is asked and written with: 何人 asks, 5億人 answers.
@@ -58,7 +60,10 @@ KINDS: tuple[ValueKind, ...] = (
             # "the house price project" names the chapter's regression project (住宅価格予測),
             # as in the price intent.
             r"(?<!house )pric(?:e|es|ed|ing)|salary|salaries|paid|pays?|earns?|wages?|fees?|"
-            r"tuition|prize|payouts?|"
+            # "the Netflix Prize" names the chapter's competition, as "house price" its
+            # project: "how many teams entered the Netflix Prize?" asks for no sum, "how
+            # much was the Netflix Prize?" does.
+            r"tuition|(?<!netflix )prize|how much\b[^?]{0,30}\bprize|payouts?|"
             # Not "worth", "spend" or "budget": "worth following", "spend watching", "budget
             # study time" ask for no sum.
             r"make in|expensive|cheap(?:er|est)?|afford|revenues?|market (?:size|value))\b|\$|"

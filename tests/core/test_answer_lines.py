@@ -164,6 +164,11 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("when the translator launched, how many languages did it have?", "count"),
     ("賞を取った研究室ってどこ?", "name"),
     ("which phone model was the first to ship the chip?", "first"),
+    # English words inside Japanese, between kana that Unicode counts as word characters.
+    ("1年プランのPyTorchは どのversionを入れればいい?", "version"),
+    ("FDAのapprovalって いつ?", "date"),
+    # The chapter's competition by its name asks for no sum.
+    ("Netflix Prizeって何チーム参加した?", "count"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
