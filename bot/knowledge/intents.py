@@ -110,6 +110,8 @@ def _intent(path: Path, index: int, entry: object) -> Intent:
 
 def _compile(where: str, field: str, pattern: object) -> re.Pattern[str]:
     try:
-        return re.compile(str(pattern), re.IGNORECASE)
+        # ASCII word boundaries: kana around an English word ("どのtoolがいい?") are word
+        # characters to Unicode's \b.
+        return re.compile(str(pattern), re.IGNORECASE | re.ASCII)
     except re.error as exc:
         raise KnowledgeError(f"{where}: {field} {pattern!r} is not a valid regex: {exc}") from exc

@@ -22,6 +22,8 @@ from bot.knowledge.intents import load_intents
     ("Which companies hire ML engineers?", "企業例"),
     ("How much less data do foundation models need?", "効果"),
     ("What is predicted for AutoML by 2025?", "予測"),
+    # An English word inside Japanese, between kana that Unicode counts as word characters.
+    ("AutoMLのfutureってどうなるの?", "予測"),
 ])
 def test_question_forms_name_their_section(knowledge, question, expected):
     assert expected in knowledge.intents.expand(question)
