@@ -51,13 +51,15 @@ LIST_RE = re.compile(
     # "What should I do next?" is answered by the steps, not one of them.
     r"\bwhat (?:should|do|can) (?:i|we) do\b|(?:何|なに)(?:を|から)?(?:すれば|したら|やれば|始め)|"
     r"どんな|一覧|挙げ|利点|メリット|スキル|書籍|ステップ|方法|ツール|成果物|カンファレンス|"
-    r"学会|リソース|マイルストーン|課題|特徴|違い|プロジェクト|種類|トレンド|タスク", re.IGNORECASE)
+    r"学会|リソース|マイルストーン|課題|特徴|違い|プロジェクト|種類|トレンド|タスク",
+    # ASCII word boundaries: 「おすすめのbooksは?」 asks for a list as "which books" does.
+    re.IGNORECASE | re.ASCII)
 # "the 3 projects", "3つのトレンド": a question that counts what it asks for names the size
 # of the list that answers it. Time units are plan positions, not list sizes ("3 months").
 COUNTED_EN_RE = re.compile(
     r"\b(\d|two|three|four|five|six)\s+(?:(?:main|key|big|major|different)\s+)?"
     r"(?!(?:weeks|months|years|days|hours|yrs|hrs|mins|minutes|times)\b)[a-z]{3,}s\b",
-    re.IGNORECASE)
+    re.IGNORECASE | re.ASCII)
 COUNTED_JA_RE = re.compile(r"(\d|[二三四五六])つ")
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
