@@ -46,7 +46,7 @@ CHAT_FORMS = {
     "imo": "in my opinion", "imho": "in my opinion", "btw": "by the way", "idk": "i don't know",
     "iirc": "if i remember correctly", "afaik": "as far as i know", "fyi": "for your information",
     "lol": "", "lmao": "", "omg": "", "smth": "something", "sth": "something",
-    "ofc": "of course",
+    "ofc": "of course", "whats": "what is", "hows": "how is", "wheres": "where is",
     "rly": "really", "srsly": "seriously", "ty": "thank you", "tysm": "thank you",
     "nvm": "never mind", "kinda": "kind of", "sorta": "sort of", "gotta": "have to",
     "tryna": "trying to", "b4": "before", "ez": "easy", "tldr": "in short",

@@ -147,13 +147,15 @@ KINDS: tuple[ValueKind, ...] = (
         "name",
         _re(r"^\s*who\b|\bwho (?:is|was|are|were|won|wrote|made|built|led|developed|founded|"
             r"invented|created|authored)\b|\bwhich (?:team|company|person|people|author|authors|"
-            r"researchers?|lab|university)\b|\bauthors? of\b|誰|だれ|どの(?:チーム|会社|企業|人)|"
-            r"どこの(?:チーム|会社|企業)|(?:チーム|会社|企業|大学|研究室|団体)(?:は|って|が)どこ|チーム名|名前|名称|著者|作者|創業者|開発者|"
+            r"researchers?|lab|university|publisher)\b|\bauthors? of\b|誰|だれ|"
+            r"どの(?:チーム|会社|企業|人|出版社)|どこの(?:チーム|会社|企業|出版社)|"
+            r"(?:チーム|会社|企業|大学|研究室|団体|出版社|出版元|メーカー)(?:は|って|が)どこ|"
+            r"チーム名|名前|名称|著者|作者|創業者|開発者|"
             # A product's name: "the name of the app", "what's the device called", "who
             # makes it", 「アプリ名」, 「なんてアプリ」. Not "what is this method called":
             # a concept's name is the chapter's term.
             r"\bname of (?:the|that|this|its) (?:\w+ ){0,3}?(?:app|product|device|tool|"
-            r"service|software|company|startup)\b|"
+            r"service|software|company|startup|team|lab|group|publisher)\b|"
             r"\b(?:app|product|device|tool|service|software)s? (?:is |was )?called\b|"
             r"\bwho (?:makes|sells|develops|manufactures) (?:it|them|that|this)\b|"
             r"(?:アプリ|製品|商品|デバイス|機器|サービス)名|"

@@ -169,6 +169,7 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("FDAのapprovalって いつ?", "date"),
     # The chapter's competition by its name asks for no sum.
     ("Netflix Prizeって何チーム参加した?", "count"),
+    ("what's the name of the team that won?", "name"), ("出版社ってどこ?", "name"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind

@@ -23,6 +23,7 @@ from bot.retrieval.chatforms import (
     ("Week1-4って何やる?", "Week 1-4って何やる?"),
     ("ex3 hint", "exercise 3 hint"),
     ("sensitivity esp", "sensitivity especially"),
+    ("whats the one-liner", "what is the one-liner"),
     ("the DOI in the refs tbh", "the DOI in the references to be honest"),
     ("what came b4 GNMT", "what came before GNMT"),
     # 何 and its counter typed in hiragana; 「なんか」 ("something") stays.
