@@ -354,10 +354,13 @@ def _ja_counter(counter: str) -> str:
 def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     """The count kind narrowed to a counter: a number, at most two characters, then the
     counter ("5億人", "103言語", "8層"), or the number and the noun the question counts
-    ("1.8兆パラメータ" for "パラメータ何個", "50 cameras" for "how many cameras")."""
+    ("1.8兆パラメータ" for "パラメータ何個", "8台のカメラ" for "カメラ何個", "50 cameras"
+    for "how many cameras")."""
     counter, noun = asked.counter, asked.noun
     number = r"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?"  # "5億", "1,000", "1.8兆", "100+"
-    by_noun = rf"|{number}{re.escape(noun)}" if noun else ""
+    # The noun may follow its own counter: 「8台のカメラ」 answers 「カメラ何個」, whichever
+    # counter the learner used.
+    by_noun = rf"|{number}(?:[^\s\d、,。:|]{{1,2}}の)?{re.escape(noun)}" if noun else ""
     # 「8台のカメラ」 counts cameras, not the cars of 「何台の車」: the counter, の, and a
     # noun that is not (and does not end a compound with) the asked one.
     # A space may stand in the compound where a name the question gave was taken out

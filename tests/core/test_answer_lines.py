@@ -252,6 +252,8 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     # …and so is the noun right before 何: 「車何台」 counts cars, 「カメラ何台」 cameras.
     ("自動運転ついてる車何台走ってる?", "8台のカメラによる360度視野", False),
     ("カメラ何台ついてる?", "8台のカメラによる360度視野", True),
+    # Whichever counter the learner used: the camera line counts cameras.
+    ("テスラってカメラ何個ついてるの?", "8台のカメラによる360度視野", True),
     ("IoTデバイス何台になる?", "IDC予測:2025年までに750億台のIoTデバイス", True),
     # 「何万人」 counts people: 万円 is a sum.
     ("データサイエンティストは何万人いる?", "日本:年収600-1,200万円(ジュニア:600万)", False),
