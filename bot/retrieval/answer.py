@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 NEAREST_SHOWN = 3
+# The value kind whose absence the answer names when an intent's expected kind of answer
+# (intents.yaml `expects`) is missing from the best passages.
+FLAGGED_UNHELD = {"price": "price", "person": "name"}
 # Fewer words than this, and the asking sentences lean on the others ("Is that true?").
 MIN_ASKING_WORDS = 3
 # How deep a price, a name or a formula may sit and still be the answer: an in-scope
@@ -851,8 +854,17 @@ class AnswerBuilder:
             if aside:
                 confidence = self.calibration.confidence(
                     gather_evidence(self.retriever, result, set_aside_names(aside), foreign))
-        if confidence < self.calibration.threshold or not self._answer_kind_near_top(result):
+        if confidence < self.calibration.threshold:
             return self._abstain(question, language, result, confidence, foreign)
+        unheld_kind = None
+        if not self._answer_kind_near_top(result):
+            # A question the chapter covers, asking for a price or a person its best
+            # passages do not give, is answered with the line that the chapter does not
+            # state it; a request for code or a formula is not the chapter's to answer.
+            unheld_kind = next((FLAGGED_UNHELD[name] for name in sorted(result.intents)
+                                if name in FLAGGED_UNHELD), None)
+            if unheld_kind is None:
+                return self._abstain(question, language, result, confidence, foreign)
         terms = highlight_terms(result)
         passages = [p for p in (self._passage(h, result, terms) for h in result.hits[:k]) if p]
         if not passages:
@@ -869,7 +881,7 @@ class AnswerBuilder:
         missing_kind = unstated_kind(result, passages[0],
                                      self.retriever.subject_terms(result.query),
                                      self.name_forms, section, person_named,
-                                     self.retriever.present_year)
+                                     self.retriever.present_year) or unheld_kind
         if missing_kind and not unmentioned:
             label = BY_NAME[missing_kind].label_ja if language == "ja" \
                 else BY_NAME[missing_kind].label_en

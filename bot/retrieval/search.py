@@ -117,6 +117,7 @@ class SearchResult:
     lines: LineQuestion | None = None  # what answer-line choice needs of the question
     # A who-question about a named subject of the chapter (Retriever.holds_answer).
     asks_person: bool = False
+    intents: frozenset[str] = frozenset()  # the kinds of question it is (intents.yaml)
 
 
 @dataclass
@@ -756,4 +757,5 @@ class Retriever:
             expected=plan.expected,
             lines=plan.lines,
             asks_person=plan.asks_person,
+            intents=plan.intents,
         )

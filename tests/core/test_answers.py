@@ -165,6 +165,20 @@ def test_a_value_of_the_present_or_a_forecast_asked_for_answers(tutor, question)
     assert answer.outcome == "answered", answer.message
 
 
+def test_a_price_the_best_passages_lack_is_named_not_declined(tutor):
+    """A question on a chapter topic that asks for a price its passages never give is
+    answered from what the chapter says of the topic, opening with the line that it does
+    not state the price."""
+    answer = tutor.ask("how much did it cost to train gpt-4 with all those parameters?")
+    assert answer.outcome == "partial" and answer.unmentioned == ["the price"], answer.message
+    assert answer.message.startswith("The chapter doesn't state the price.")
+
+
+def test_a_request_for_code_is_still_declined(tutor):
+    answer = tutor.ask("write me a python function that computes the accuracy of a model")
+    assert answer.outcome == "abstained", answer.message
+
+
 @pytest.mark.parametrize(("question", "name"), [
     ("What is the capital of Germany?", "Germany"),
     # The name is what is asked for: judged without it, only "Tesla" would be left.

@@ -100,14 +100,24 @@ def test_a_who_question_prefers_a_passage_with_a_name(tutor):
 
 
 @pytest.mark.parametrize("question", [
-    "How much does the Coursera Deep Learning Specialization cost?",  # no price in the chapter
-    "H2O.aiの創業者は誰?",  # the chapter names no founder
     "What is the formula for the BLEU score?",  # the chapter has no formula
-    "テスラの完全自動運転(FSD)の価格はいくら?",  # much on Tesla, no price near it
     "Write me a Python function that reverses a linked list",  # the chapter has no code
 ])
 def test_a_question_whose_kind_of_answer_is_absent_is_declined(tutor, question):
     assert tutor.ask(question).status == "abstained"
+
+
+@pytest.mark.parametrize("question", [
+    "How much does the Coursera Deep Learning Specialization cost?",  # no price in the chapter
+    "H2O.aiの創業者は誰?",  # the chapter names no founder
+    "テスラの完全自動運転(FSD)の価格はいくら?",  # much on Tesla, no price near it
+])
+def test_a_price_or_person_the_chapter_lacks_is_never_answered_as_if_it_knew(tutor,
+                                                                          question):
+    """Declined, or answered from the topic only after saying what the chapter lacks."""
+    answer = tutor.ask(question)
+    assert answer.outcome == "abstained" or (answer.outcome == "partial"
+                                             and answer.unmentioned), answer.message
 
 
 def test_the_closing_words_are_found_by_their_heading(tutor):

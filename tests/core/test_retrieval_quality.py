@@ -37,7 +37,10 @@ def test_dev_set_abstention(dev_metrics):
 
 # Dev-style sets written blind from the chapter (tests/data): the same bar, so a change
 # that only suits the dev questions shows here. Near misses make "every out-of-scope
-# question abstains" too strict for them; 90% is asked instead.
+# question abstains" too strict for them: 90% declined or flagged is asked instead (the
+# learner bar's "handled": a price the chapter lacks may be answered from the topic after
+# "The chapter doesn't state the price"), and three in four declined outright, which the
+# unrelated questions among them (most of each set) must be.
 HELD_OUT = ["retrieval_check3.yaml", "retrieval_check7.yaml", "retrieval_check11.yaml",
             "retrieval_check12.yaml", "retrieval_check13.yaml"]
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -56,7 +59,8 @@ def test_held_out_sets_meet_the_bar(held_out_metrics):
         assert metrics["MRR@10"] >= 0.88, (language, metrics)
     abstention = held_out_metrics["abstention"]
     assert abstention["in_scope_abstain_rate"] <= 0.03
-    assert abstention["out_of_scope_abstain_rate"] >= 0.9
+    assert abstention["out_of_scope_handled_rate"] >= 0.9
+    assert abstention["out_of_scope_abstain_rate"] >= 0.75
 
 
 # The learner-style dev set (casual English, colloquial Japanese, near misses): the issue's
