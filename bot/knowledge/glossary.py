@@ -44,6 +44,19 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
+HYPHENATED_RE = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
+MIN_CLOSED_UP = 5
+
+
+def _spellings(form: str) -> list[str]:
+    """A hyphenated English form as learners also type it, closed up or spaced:
+    "pre-train" is asked as "pretrain" and "pre train", "GPT-4" as "gpt4" and "gpt 4"."""
+    if not form.isascii() or not HYPHENATED_RE.search(form):
+        return [form]
+    closed, spaced = HYPHENATED_RE.sub("", form), HYPHENATED_RE.sub(" ", form)
+    return [form, *(v for v in (closed, spaced) if len(closed) >= MIN_CLOSED_UP)]
+
+
 def fold_question(text: str) -> str:
     """A question folded as the glossary matches it: "Google's translator" names the term
     "google translator", a possessive being no part of a name."""
@@ -57,7 +70,8 @@ class Glossary:
     def __post_init__(self) -> None:
         # Patterns compile on first use of each form: most never pass the cheap substring
         # test, and compiling ~3,000 at start-up would delay the first answer.
-        self._forms = [(fold(form), term) for term in self.terms for form in term.query_forms]
+        self._forms = [(variant, term) for term in self.terms for form in term.query_forms
+                       for variant in _spellings(fold(form))]
         self._all_forms = self._forms + [(fold(form), term) for term in self.terms
                                          for form in term.japanese_forms]
         self._cache: dict[tuple[str, bool], list[Term]] = {}

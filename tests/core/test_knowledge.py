@@ -85,6 +85,9 @@ def test_glossary_has_enough_terms_in_the_chapter_words(knowledge):
     ("self-driving cars", "自動運転"),
     ("quantization", "量子化"),
     ("accuracy of the model", "精度"),
+    # A hyphenated form typed closed up or spaced ("pre-train").
+    ("did they pretrain on something?", "事前学習"),
+    ("what was pre train on?", "事前学習"),
 ])
 def test_glossary_bridges_english_to_the_chapter(knowledge, english, japanese):
     assert japanese in knowledge.glossary.expand(english)
