@@ -76,6 +76,8 @@ KANA_COUNTERS = {
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
     (re.compile(r"\bdo the needful\b", re.IGNORECASE), "help"),
+    # "how'd they …" asks how they did; "who'd" may be "who would" and is left.
+    (re.compile(r"\b(how|what|where|when|why)['’]d\b", re.IGNORECASE), r"\1 did"),
     (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),
     (re.compile(r"\bch\.?\s*(\d)\b", re.IGNORECASE), r"chapter \1"),
     (re.compile(r"\bq(\d)\b", re.IGNORECASE), r"question \1"),
