@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.glossary import Term
+from bot.knowledge.glossary import Term, fold, fold_question
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun, asks_present
 from bot.retrieval.chatforms import asked_part, asking_sentences, yes_or_no_sentences
@@ -558,7 +558,8 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
         kinds = tuple(BY_NAME["price"] if kind.name == "money" else kind for kind in kinds)
     # A breakdown asks for the parts of a sum: the sum itself does not answer.
     kinds = tuple(kind for kind in kinds if kind.name == "breakdown") or kinds
-    if subjects and not _names_any(f"{best.path_text} {best.text}", subjects) \
+    best_text = f"{best.path_text} {best.text}"
+    if subjects and not _names_any(best_text, subjects) \
             and not _names_any(section, subjects):
         # A value about something else ("Which team won the Netflix Prize?" answered
         # from AlphaGo's matches) does not answer. The passage's section counts: the
@@ -579,6 +580,12 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # Several subjects each need their own value: "BERT's parameters compared to GPT-4"
     # is not answered by "GPT-4(1.8兆パラメータ)、BERT、T5".
     groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
+    # …and a passage that never names one of them holds no value of its: AlphaGo's
+    # matches say nothing of how AlphaGo Zero fared against it.
+    own_named = [group for group in groups
+                 if len(group) == 1 and _called_by_name(result.query, group[0])]
+    if len(own_named) > 1 and not all(_names_any(best_text, group) for group in own_named):
+        return kinds[0].name
     # A year the asker only remembers ("I only remember the 2030 one, was there a 2025
     # number?") sets the scene; the sentences that ask date the value.
     asking = asking_sentences(asked)
@@ -591,6 +598,19 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
                for group in groups):
             return None
     return kinds[0].name
+
+
+def _called_by_name(question: str, term: Term) -> bool:
+    """Whether the question names the term by its own name ("AlphaGo Zero", 李世ドル), not
+    through an everyday word the glossary also reads as it ("line" for LINE, "slides"
+    for PowerPoint)."""
+    folded, plain = fold_question(question), unicodedata.normalize("NFKC", question)
+    for name in {term.en, term.ja}:
+        # A name in capitals is a name only in capitals: "a line in a draft" is no LINE.
+        text, form = (plain, name) if name.isupper() else (folded, fold(name))
+        if form and re.search(rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])", text):
+            return True
+    return False
 
 
 def unstated_country(question: str, best: Passage, section: str) -> str | None:

@@ -165,6 +165,28 @@ def test_a_value_of_the_present_or_a_forecast_asked_for_answers(tutor, question)
     assert answer.outcome == "answered", answer.message
 
 
+@pytest.mark.parametrize("question", [
+    "AlphaGo Zeroって、李世ドルに勝った方のAlphaGoと対戦したら何勝何敗だったんだっけ?",
+    "How many games did AlphaGo Zero win against the original AlphaGo?",
+])
+def test_a_value_of_one_subject_does_not_answer_for_another(tutor, question):
+    """AlphaGo's matches against 李世ドル say nothing of how AlphaGo Zero fared against
+    AlphaGo: a passage that never names one of the subjects holds no value of its."""
+    answer = tutor.ask(question)
+    assert answer.outcome != "answered", answer.message
+
+
+@pytest.mark.parametrize("question", [
+    # "a line" is no LINE Corporation
+    "fact-checking a line in a draft: the netflix recommender is 'worth $1bn' - is that per "
+    "year or cumulative?",
+    "param count they quote for gpt-4?",
+])
+def test_a_subject_named_only_through_an_everyday_word_is_no_second_subject(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
+
+
 def test_a_price_the_best_passages_lack_is_named_not_declined(tutor):
     """A question on a chapter topic that asks for a price its passages never give is
     answered from what the chapter says of the topic, opening with the line that it does
