@@ -86,6 +86,18 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"\d\s*%|パーセント|\d割"),
         "the percentage", "割合"),
     ValueKind(
+        "score",
+        # A match's result: "what was the score against Lee Sedol?", 「何勝何敗」, 「戦績」.
+        # Not a metric's score ("the BLEU score", "TOEFL score"): the question speaks of a
+        # match, a game or an opponent.
+        _re(r"\b(?:score|result)s?\b[^.?!]{0,40}\b(?:match(?:es)?|games?|against|vs\.?|versus|"
+            r"play(?:ed|ing)?)\b|\b(?:match(?:es)?|games?|against|vs\.?|versus|play(?:ed|ing)?)"
+            r"\b[^.?!]{0,60}\bwhat (?:was|were|is) the (?:score|result)s?\b|"
+            r"何勝何敗|何勝|戦績|(?:対戦|対局|試合)[^。?？]{0,20}(?:結果|スコア)"),
+        # "4-1", "3-0": not a span of years or a plan's weeks ("2006-2009", "8-12年").
+        _re(r"(?<![\d,.])\d{1,2}\s*[-–]\s*\d{1,2}(?![\d,.%年ヶか月週])|\d+勝"),
+        "the score", "戦績"),
+    ValueKind(
         "count",
         # 何 and a counter: 何人, 何台, 何ページ, 何冊 …
         # "param count", "the camera count": count the noun, not the verb ("count as").
@@ -255,7 +267,8 @@ PRICE = ValueKind("price", PRICE_ASKED_RE, PRICE_HELD_RE, "the price", "価格")
 BY_NAME = {kind.name: kind for kind in (*KINDS, PRICE)}
 # A money, percentage, date, year, duration or version question also asks for a number:
 # count adds nothing beside them.
-SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "version", "first"}
+SUBSUMES_COUNT = {"money", "percent", "date", "year", "month", "duration", "version", "first",
+                  "score"}
 
 
 # What a count counts: "何人" and "how many users" count people, and "1日1,000億語" (words)

@@ -170,6 +170,8 @@ def test_a_line_comes_with_its_translation_beside_it():
     # The chapter's competition by its name asks for no sum.
     ("Netflix Prizeって何チーム参加した?", "count"),
     ("what's the name of the team that won?", "name"), ("出版社ってどこ?", "name"),
+    ("what was the score against lee sedol?", "score"), ("柯潔との戦績は?", "score"),
+    ("did it ever play the old alphago and what was the score", "score"),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
     assert asked_kinds(text)[0].name == kind
@@ -181,6 +183,10 @@ def test_parts_of_a_sum_set_against_each_other_ask_for_its_breakdown():
     kinds = {kind.name for kind in asked_kinds("how much of that is cost savings vs new "
                                                "revenue?")}
     assert {"breakdown", "money"} <= kinds
+
+
+def test_a_metric_s_score_is_no_match_result():
+    assert "score" not in {kind.name for kind in asked_kinds("what was GNMT's BLEU score?")}
 
 
 def test_a_concept_called_something_asks_for_no_name():

@@ -168,6 +168,8 @@ def test_a_value_of_the_present_or_a_forecast_asked_for_answers(tutor, question)
 @pytest.mark.parametrize("question", [
     "AlphaGo Zeroって、李世ドルに勝った方のAlphaGoと対戦したら何勝何敗だったんだっけ?",
     "How many games did AlphaGo Zero win against the original AlphaGo?",
+    "the alphago zero thing that learned in 3 days did it ever play the old alphago and what "
+    "was the score",
 ])
 def test_a_value_of_one_subject_does_not_answer_for_another(tutor, question):
     """AlphaGo's matches against 李世ドル say nothing of how AlphaGo Zero fared against
