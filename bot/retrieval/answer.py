@@ -582,8 +582,10 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     groups = [[subject] for subject in subjects] if len(subjects) > 1 else [subjects]
     # …and a passage that never names one of them holds no value of its: AlphaGo's
     # matches say nothing of how AlphaGo Zero fared against it.
+    # A country or a language is a matter for unstated_country, which says which.
     own_named = [group for group in groups
-                 if len(group) == 1 and _called_by_name(result.query, group[0])]
+                 if len(group) == 1 and _called_by_name(result.query, group[0])
+                 and not countries_in(group[0].ja) and not languages_in(group[0].ja)]
     if len(own_named) > 1 and not all(_names_any(best_text, group) for group in own_named):
         return kinds[0].name
     # A year the asker only remembers ("I only remember the 2030 one, was there a 2025
