@@ -38,6 +38,8 @@ CHAT_FORMS = {
     "recos": "recommendations", "arch": "architecture", "contrib": "contribution",
     "contribs": "contributions", "champ": "champion", "champs": "champions",
     "engg": "engineering", "noob": "beginner", "noobs": "beginners",
+    # "DS comp in japan": pay; a Kaggle comp is read first (PHRASE_FORMS).
+    "comp": "compensation",
     # Chat's asides and hedges say nothing about the topic: spelled out, they are everyday
     # words that weigh nothing, whereas unknown words would count as missing. Not
     # listed, for their second reading in ML chat: "dev" (a dev set), "prob" (probability),
@@ -76,6 +78,7 @@ KANA_COUNTERS = {
 PHRASE_FORMS = (
     (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
     (re.compile(r"\bdo the needful\b", re.IGNORECASE), "help"),
+    (re.compile(r"\b(kaggle|ml|data science) comp\b", re.IGNORECASE), r"\1 competition"),
     # "how'd they …" asks how they did; "who'd" may be "who would" and is left.
     (re.compile(r"\b(how|what|where|when|why)['’]d\b", re.IGNORECASE), r"\1 did"),
     (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),

@@ -24,6 +24,8 @@ from bot.retrieval.chatforms import (
     ("ex3 hint", "exercise 3 hint"),
     ("sensitivity esp", "sensitivity especially"),
     ("whats the one-liner", "what is the one-liner"),
+    ("senior DS comp in the US", "senior DS compensation in the US"),
+    ("my first kaggle comp", "my first kaggle competition"),
     ("how'd the skin thing get that good", "how did the skin thing get that good"),
     ("the DOI in the refs tbh", "the DOI in the references to be honest"),
     ("what came b4 GNMT", "what came before GNMT"),
