@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata
@@ -30,14 +30,16 @@ from bot.knowledge.chunking import CHUNKER_VERSION, MAX_BODY_CHARS, Chunk, chunk
 from bot.knowledge.document import Chapter, load_chapters
 from bot.knowledge.glossary import Glossary, Term, load_glossary
 from bot.knowledge.references import ReferenceMap, load_references
+from bot.retrieval.readings import ReadingTable
 from bot.retrieval.tokenize import TOKENIZER_VERSION, normalize, tokenize
 from bot.storage.lock import ProcessLock
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7  # 7: readings.json
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
+READINGS = "readings.json"  # the chapter's words by their sound (readings.py)
 VECTORS = "vectors.faiss"
 LEXICAL = "lexical"
 CURRENT = "current"
@@ -82,6 +84,11 @@ class ReadOnlyIndexError(IndexError_):
 # A build waits this long for another one in the same folder before giving up.
 BUILD_WAIT_SECONDS = 1800.0
 BUILD_LOCK = ".build.lock"
+
+
+def written_text(chunks: list[Chunk]) -> str:
+    """The chapter as written, headings and passages, case and all."""
+    return "\n".join(f"{c.path_text}\n{passage_text(c)}" for c in chunks)
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -156,6 +163,7 @@ class LoadedIndex:
     chunks: list[Chunk]
     lexical: object  # bm25s.BM25
     vectors: object  # faiss.Index
+    readings: dict[str, str] = field(default_factory=dict)  # katakana reading -> spelling
 
 
 def expected_manifest(settings: Settings, chapters: list[Chapter]) -> dict:
@@ -178,7 +186,8 @@ def expected_manifest(settings: Settings, chapters: list[Chapter]) -> dict:
 # The modules whose code decides what goes into an index: after an upgrade that changes
 # any of them, an index built by the old code is stale even if nobody bumped a version.
 INDEXING_MODULES = ("bot.retrieval.index", "bot.retrieval.tokenize", "bot.knowledge.chunking",
-                    "bot.knowledge.document", "bot.knowledge.glossary", "bot.knowledge.references")
+                    "bot.knowledge.document", "bot.knowledge.glossary", "bot.knowledge.references",
+                    "bot.retrieval.readings")
 
 
 @lru_cache(maxsize=1)
@@ -283,6 +292,11 @@ def _write_build(build_dir, settings, chapters, chunks, embedder, progress, star
     (build_dir / CHUNKS).write_text(
         json.dumps([c.to_json() for c in chunks], ensure_ascii=False), encoding="utf-8"
     )
+    # Read once here: tagging the whole chapter at start-up would cost every serving
+    # process the dictionary pages it touches (16 MB) and its first question 60 ms.
+    (build_dir / READINGS).write_text(
+        json.dumps(ReadingTable.of(written_text(chunks)).spelled, ensure_ascii=False),
+        encoding="utf-8")
     manifest = expected_manifest(settings, chapters) | {
         "dimension": int(vectors.shape[1]),
         "chunk_count": len(chunks),
@@ -418,7 +432,7 @@ def load_index(settings: Settings, chapters: list[Chapter] | None = None) -> Loa
     check_files(directory, manifest)
     chunks = _load_chunks(directory, manifest)
     return LoadedIndex(directory, manifest, chunks, _load_lexical(directory, chunks),
-                       _load_vectors(directory, manifest))
+                       _load_vectors(directory, manifest), _load_readings(directory))
 
 
 def check_files(directory: Path, manifest: dict) -> None:
@@ -442,6 +456,17 @@ def _load_chunks(directory: Path, manifest: dict) -> list[Chunk]:
     if len(chunks) != manifest.get("chunk_count"):
         raise CorruptIndexError("chunk count differs from the manifest")
     return chunks
+
+
+def _load_readings(directory: Path) -> dict[str, str]:
+    try:
+        data = json.loads((directory / READINGS).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CorruptIndexError(f"{READINGS} cannot be read: {exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in data.items()):
+        raise CorruptIndexError(f"{READINGS} is not a table of readings")
+    return data
 
 
 def _load_lexical(directory: Path, chunks: list[Chunk]):

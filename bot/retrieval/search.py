@@ -26,7 +26,7 @@ from bot.knowledge.intents import Intents, added_words, expected_of, names_of
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
 from bot.retrieval.chatforms import asked_part, spelled_letters, standardize
-from bot.retrieval.index import LoadedIndex, passage_text, searchable_text
+from bot.retrieval.index import LoadedIndex, passage_text, searchable_text, written_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
 from bot.retrieval.readings import ReadingTable
@@ -427,9 +427,9 @@ class Retriever:
 
     @cached_property
     def readings(self) -> ReadingTable:
-        """The chapter's words by their sound, for questions typed by sound (readings.py).
-        Built on first use, in about 60 ms."""
-        return ReadingTable.of(self._written_text())
+        """The chapter's words by their sound, for questions typed by sound (readings.py),
+        as the index build read them."""
+        return ReadingTable(self.index.readings)
 
     @cached_property
     def present_year(self) -> int | None:
@@ -441,8 +441,7 @@ class Retriever:
     def _written_text(self) -> str:
         """The chapter as written (case and all, unlike chapter_writes' folded text)."""
         if self._chapter_text is None:
-            self._chapter_text = "\n".join(f"{c.path_text}\n{passage_text(c)}"
-                                            for c in self.chunks)
+            self._chapter_text = written_text(self.chunks)
         return self._chapter_text
 
     def abbreviates(self, spelling: str) -> bool:

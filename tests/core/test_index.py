@@ -42,7 +42,7 @@ def test_manifest_records_what_built_the_index(tutor):
     assert manifest["dimension"] == 384
     assert manifest["chunk_count"] == len(tutor.retriever.chunks)
     assert set(manifest["knowledge_sha256"]) == {"ch04.md", "glossary.yaml", "references.yaml"}
-    assert {"chunks.json", "vectors.faiss"} <= set(manifest["files_sha256"])
+    assert {"chunks.json", "vectors.faiss", "readings.json"} <= set(manifest["files_sha256"])
     assert manifest["libraries"]["faiss-cpu"] != "absent"
 
 
@@ -63,7 +63,7 @@ def test_changing_the_model_setting_makes_the_index_stale(own_index):
         load_index(changed)
 
 
-@pytest.mark.parametrize("damage", ["vectors", "chunks", "manifest", "lexical"])
+@pytest.mark.parametrize("damage", ["vectors", "chunks", "manifest", "lexical", "readings"])
 def test_a_corrupt_file_is_detected(own_index, damage):
     directory = current_dir(own_index.index_dir)
     target = {
@@ -71,6 +71,7 @@ def test_a_corrupt_file_is_detected(own_index, damage):
         "chunks": directory / "chunks.json",
         "manifest": directory / "manifest.json",
         "lexical": next((directory / "lexical").glob("*.npy")),
+        "readings": directory / "readings.json",
     }[damage]
     target.write_bytes(b"\x00garbage")
     with pytest.raises(CorruptIndexError):
