@@ -39,7 +39,7 @@ CHAT_FORMS = {
     "contribs": "contributions", "champ": "champion", "champs": "champions",
     "engg": "engineering", "noob": "beginner", "noobs": "beginners",
     # "DS comp in japan": pay; a Kaggle comp is read first (PHRASE_FORMS).
-    "comp": "compensation",
+    "comp": "compensation", "usd": "dollars", "specs": "specifications",
     # Chat's asides and hedges say nothing about the topic: spelled out, they are everyday
     # words that weigh nothing, whereas unknown words would count as missing. Not
     # listed, for their second reading in ML chat: "dev" (a dev set), "prob" (probability),
@@ -82,6 +82,9 @@ PHRASE_FORMS = (
     # "how'd they …" asks how they did; "who'd" may be "who would" and is left.
     (re.compile(r"\b(how|what|where|when|why)['’]d\b", re.IGNORECASE), r"\1 did"),
     (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),
+    # A plan position run together: "yr2", "wk9", "mo4" are "year 2", "week 9", "month 4".
+    (re.compile(r"\b(yr|wk|mo)\.?(\d{1,2})\b", re.IGNORECASE),
+     lambda m: f"{UNITS[m.group(1).lower()]} {m.group(2)}"),
     (re.compile(r"\bch\.?\s*(\d)\b", re.IGNORECASE), r"chapter \1"),
     (re.compile(r"\bq(\d)\b", re.IGNORECASE), r"question \1"),
     (re.compile(r"\b(\d+)\s*-?(" + "|".join(UNITS) + r")\b", re.IGNORECASE),

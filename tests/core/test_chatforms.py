@@ -26,6 +26,8 @@ from bot.retrieval.chatforms import (
     ("whats the one-liner", "what is the one-liner"),
     ("senior DS comp in the US", "senior DS compensation in the US"),
     ("my first kaggle comp", "my first kaggle competition"),
+    ("3yr plan yr2 blog posts", "3 year plan year 2 blog posts"),
+    ("GNMT arch specs in USD", "GNMT architecture specifications in dollars"),
     ("how'd the skin thing get that good", "how did the skin thing get that good"),
     ("the DOI in the refs tbh", "the DOI in the references to be honest"),
     ("what came b4 GNMT", "what came before GNMT"),
