@@ -114,7 +114,7 @@ class TaggedWord(NamedTuple):
 
 def tagged_readings(text: str) -> list[TaggedWord]:
     """The tagger's words with their part of speech, lemma and reading."""
-    with _tagger_lock:
+    with _tagger_lock:  # as in _tag_detailed: MeCab taggers are not thread-safe
         return [TaggedWord(n.surface, n.feature.pos1, n.feature.lemma, n.feature.kana)
                 for n in _tagger()(text)]
 
@@ -126,11 +126,10 @@ def kana_spelled_nouns(text: str) -> list[tuple[str, str]]:
     those words are grammar more often than topic."""
     if not HIRAGANA_WORD_RE.search(text):
         return []
-    with _tagger_lock:
-        nodes = [(n.surface, n.feature.pos1, n.feature.lemma) for n in _tagger()(text)]
-    return [(surface, lemma) for surface, pos, lemma in nodes
-            if pos == "名詞" and len(surface) >= 2 and HIRAGANA_RE.match(surface)
-            and lemma and len(lemma) >= 2 and KANJI_RE.search(lemma) and "-" not in lemma]
+    return [(word.surface, word.lemma) for word in tagged_readings(text)
+            if word.pos == "名詞" and len(word.surface) >= 2 and HIRAGANA_RE.match(word.surface)
+            and word.lemma and len(word.lemma) >= 2 and KANJI_RE.search(word.lemma)
+            and "-" not in word.lemma]
 
 
 def japanese_nouns(run: str) -> list[str]:
