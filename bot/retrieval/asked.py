@@ -23,7 +23,8 @@ from bot.retrieval.tokenize import (
 log = logging.getLogger(__name__)
 
 _AUX = r"(?:do|does|did|is|are|was|were|can|could|should|will|would|has|have|had)"
-HOW_MANY_RE = re.compile(r"\bhow many ((?:[a-z][a-z0-9\-]*\s+){1,3}?)(?=" + _AUX + r"\b)")
+HOW_MANY_RE = re.compile(r"\bhow many ((?:[a-z][a-z0-9\-]*\s+){1,3}?)(?=" + _AUX + r"\b)",
+                         re.ASCII)
 JA_AMOUNT_RE = re.compile(
     r"([^\sはがのを、,]+?)(?:は|が|って)"
     r"(?:いくら|何[人枚個台本件社回年円ドル語種]|どれくらい|どのくらい)(?!の)"
@@ -65,10 +66,10 @@ def _last_word(phrase: str) -> list[str]:
 PRESENT_RE = re.compile(
     r"\b(?:now|nowadays|currently|today|these days|at the moment|at present|as of now)\b|"
     r"現在|現時点|(?:(?<![ぁ-ゖ])いま|今)(?=は|の|って|でも|だと|時点|[、,\s]|何|なに|どの|どれ|"
-    r"いくら)")
+    r"いくら)", re.ASCII)
 # A question about a forecast asks for the forecast's year, whenever it is asked.
 FORECAST_RE = re.compile(r"\b(?:forecasts?|predict\w*|projections?|projected|expected|will)\b|"
-                         r"予測|予想|見込|見通し|将来", re.IGNORECASE)
+                         r"予測|予想|見込|見通し|将来", re.IGNORECASE | re.ASCII)
 
 
 def asks_present(question: str) -> bool:

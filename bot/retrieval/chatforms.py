@@ -76,32 +76,32 @@ KANA_COUNTERS = {
 }
 # "rec sys" and "ex3": shorthand over two words, or a word and a number.
 PHRASE_FORMS = (
-    (re.compile(r"\brec\s*sys\b", re.IGNORECASE), "recommendation system"),
-    (re.compile(r"\bdo the needful\b", re.IGNORECASE), "help"),
-    (re.compile(r"\b(kaggle|ml|data science) comp\b", re.IGNORECASE), r"\1 competition"),
+    (re.compile(r"\brec\s*sys\b", re.IGNORECASE | re.ASCII), "recommendation system"),
+    (re.compile(r"\bdo the needful\b", re.IGNORECASE | re.ASCII), "help"),
+    (re.compile(r"\b(kaggle|ml|data science) comp\b", re.IGNORECASE | re.ASCII), r"\1 competition"),
     # "how'd they …" asks how they did; "who'd" may be "who would" and is left.
-    (re.compile(r"\b(how|what|where|when|why)['’]d\b", re.IGNORECASE), r"\1 did"),
-    (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE), r"exercise \1"),
+    (re.compile(r"\b(how|what|where|when|why)['’]d\b", re.IGNORECASE | re.ASCII), r"\1 did"),
+    (re.compile(r"\bex\.?\s*(\d)\b", re.IGNORECASE | re.ASCII), r"exercise \1"),
     # A plan position run together: "yr2", "wk9", "mo4" are "year 2", "week 9", "month 4".
-    (re.compile(r"\b(yr|wk|mo)\.?(\d{1,2})\b", re.IGNORECASE),
+    (re.compile(r"\b(yr|wk|mo)\.?(\d{1,2})\b", re.IGNORECASE | re.ASCII),
      lambda m: f"{UNITS[m.group(1).lower()]} {m.group(2)}"),
-    (re.compile(r"\bch\.?\s*(\d)\b", re.IGNORECASE), r"chapter \1"),
-    (re.compile(r"\bq(\d)\b", re.IGNORECASE), r"question \1"),
-    (re.compile(r"\b(\d+)\s*-?(" + "|".join(UNITS) + r")\b", re.IGNORECASE),
+    (re.compile(r"\bch\.?\s*(\d)\b", re.IGNORECASE | re.ASCII), r"chapter \1"),
+    (re.compile(r"\bq(\d)\b", re.IGNORECASE | re.ASCII), r"question \1"),
+    (re.compile(r"\b(\d+)\s*-?(" + "|".join(UNITS) + r")\b", re.IGNORECASE | re.ASCII),
      lambda m: f"{m.group(1)} {UNITS[m.group(2).lower()]}"),
     # "week9-12", "Month4": a plan position typed without its space.
-    (re.compile(r"(?<![A-Za-z])(week|month|year)(\d)", re.IGNORECASE), r"\1 \2"),
+    (re.compile(r"(?<![A-Za-z])(week|month|year)(\d)", re.IGNORECASE | re.ASCII), r"\1 \2"),
     # The learner's memory and certainty, not the topic: "I can't recall the sum" is no
     # question about recall (再現率), nor "I believe it was 90%" about belief.
     (re.compile(r"\b(?:i|we)\s+(?:(?:can'?t|cannot|couldn'?t|don'?t|do not|may|might)\s+)?"
                 r"(?:seem to\s+|quite\s+|be\s+)?(?:recall(?:ed)?|remember(?:ed)?|"
                 r"misremembering|believe|forgot|forget|(?:have|'ve)\s+forgotten|think|thought)"
-                r"\b(?:\s+that\b)?", re.IGNORECASE), ""),
+                r"\b(?:\s+that\b)?", re.IGNORECASE | re.ASCII), ""),
     (re.compile(r"\bif i (?:remember|recall)(?: (?:correctly|rightly))?\b|"
-                r"\b(?:i|we)(?:'ve| have) forgotten\b", re.IGNORECASE), ""),
+                r"\b(?:i|we)(?:'ve| have) forgotten\b", re.IGNORECASE | re.ASCII), ""),
     (re.compile(r"\b(?:could|can|would) (?:some|any)(?:one|body) (?:please )?remind me\b|"
                 r"\bremind me\b|\b(?:is|was) that (?:right|correct)\b|"
-                r"\bi'?m not (?:sure|certain)\b", re.IGNORECASE), ""),
+                r"\bi'?m not (?:sure|certain)\b", re.IGNORECASE | re.ASCII), ""),
     # Keigo request formulas ask politely and say nothing of the topic: 「ご教示いただけますと
     # 幸いです」 is 「教えて」, and 教示 or 幸い would count as words the chapter lacks.
     (re.compile(r"恐れ入りますが[、,]?|(?:大変)?恐縮ですが[、,]?"), ""),
@@ -113,12 +113,13 @@ PHRASE_FORMS = (
                 r"ねんかん|ねん|かげつ|しゅうかん|じかん|にち|ぷん|びょう|ばい|ぼん|わり|そう)"),
      lambda m: "何" + KANA_COUNTERS[m.group(1)]),
     # "r" is also the R language: only where it stands for "are".
-    (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b"), r"\1 are"),
-    (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b"), r"are \1"),
+    (re.compile(r"\b(what|how|who|where|why|when|which|there|they|we|you|u)\s+r\b", re.ASCII),
+     r"\1 are"),
+    (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b", re.ASCII), r"are \1"),
 )
 # A slash parts words too: "$$/yr", "hrs/week".
 WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/)(?![\w/])|(?<!\w)(?:e\.g\.|i\.e\.|tl;dr|"
-                     r"[A-Za-z][A-Za-z0-9]*)(?!\w)")
+                     r"[A-Za-z][A-Za-z0-9]*)(?!\w)", re.ASCII)
 
 
 def standardize(question: str) -> str:

@@ -63,7 +63,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
             "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 UNIT_ORDINAL_RE = re.compile(
-    r"\b(" + "|".join(ORDINALS) + r")\s+(week|month|year|exercise|problem)(?![a-z])")
+    r"\b(" + "|".join(ORDINALS) + r")\s+(week|month|year|exercise|problem)(?![a-z])", re.ASCII)
 # The chapter's exercises: "問題2", "演習3", "exercise 1" all name one exercise.
 EXERCISE_JA_RE = re.compile(r"(?:問題|演習)\s*(\d{1,2})(?![\d.,])")
 MAX_UNIT_SPAN = 12
@@ -213,7 +213,7 @@ _COUNT = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
 # Milestones counted from the start: 「6ヶ月後」, "after six months", "3 years from now".
 MILESTONE_EN_RE = re.compile(
     r"\b(?:after|in|within)\s+" + _COUNT + r"[\s-](month|year)s?(?![a-z])"
-    r"|\b" + _COUNT + r"[\s-](month|year)s?\s+(?:later|from now|in|on)\b")
+    r"|\b" + _COUNT + r"[\s-](month|year)s?\s+(?:later|from now|in|on)\b", re.ASCII)
 MILESTONE_JA_RE = re.compile(r"(\d{1,2})\s*(ヶ月|か月|カ月|年)後")
 
 
@@ -232,11 +232,14 @@ def milestones(text: str) -> list[str]:
 # months, the three-month plan weeks (as their headings do: "Year 3", "Month 10-12",
 # "Week 9-12").
 PLAN_LENGTHS = (
-    (re.compile(r"[3三]\s*年(?:間)?(?:の)?(?:プラン|計画)|\b(?:3|three)[\s-]?(?:yr|year)s?[\s-]plan"),
+    (re.compile(r"[3三]\s*年(?:間)?(?:の)?(?:プラン|計画)|\b(?:3|three)[\s-]?(?:yr|year)s?[\s-]plan",
+                re.ASCII),
      "year", 3),
-    (re.compile(r"(?<![\d.])[1一]\s*年(?:間)?(?:の)?(?:プラン|計画)|\b(?:1|one)[\s-]?(?:yr|year)s?[\s-]plan"),
+    (re.compile(r"(?<![\d.])[1一]\s*年(?:間)?(?:の)?(?:プラン|計画)|\b(?:1|one)[\s-]?(?:yr|year)s?[\s-]plan",
+                re.ASCII),
      "month", 12),
-    (re.compile(r"[3三]\s*(?:ヶ|か|カ)月(?:の)?(?:プラン|計画)|\b(?:3|three)[\s-]?months?[\s-]plan"),
+    (re.compile(r"[3三]\s*(?:ヶ|か|カ)月(?:の)?(?:プラン|計画)|\b(?:3|three)[\s-]?months?[\s-]plan",
+                re.ASCII),
      "week", 12),
 )
 # "the last year", 「最後の4週間」, 「最終年」, 「真ん中の4週間」: a position counted from an
@@ -244,7 +247,7 @@ PLAN_LENGTHS = (
 RELATIVE_RE = re.compile(
     r"(最初|はじめ|初め|最後|最終|終わり|さいご|ラスト|真ん中|まんなか)の?\s*(\d{1,2})?\s*"
     r"(年|ヶ月|か月|カ月|月|週間|週)|\b(first|last|final|middle)\s+(\d{1,2}\s+)?"
-    r"(years?|months?|weeks?)\b")
+    r"(years?|months?|weeks?)\b", re.ASCII)
 RELATIVE_UNITS = {"年": "year", "ヶ月": "month", "か月": "month", "カ月": "month", "月": "month",
                   "週間": "week", "週": "week"}
 RELATIVE_ENDS = {"最初": "first", "はじめ": "first", "初め": "first", "最後": "last",

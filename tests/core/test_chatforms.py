@@ -3,6 +3,7 @@ chapter's own words, not words it lacks."""
 
 import pytest
 
+from bot.retrieval.asked import asks_present
 from bot.retrieval.chatforms import (
     asked_part,
     asking_sentences,
@@ -38,6 +39,9 @@ from bot.retrieval.chatforms import (
     # A slash parts words: "$$/yr", "hrs/week".
     ("how much $$/yr is it worth", "how much $$/year is it worth"),
     ("hrs/week?", "hours/week?"), ("beat the world champ", "beat the world champion"),
+    # Shorthand run into Japanese is a word all the same: kana are no Latin letters.
+    ("q1のヒントは?", "question 1のヒントは?"), ("yr2のブログ", "year 2のブログ"),
+    ("ex3のhintある?", "exercise 3のhintある?"), ("10hrsで足りる?", "10 hoursで足りる?"),
 ])
 def test_chat_shorthand_is_spelled_out(typed, read):
     assert standardize(typed) == read
@@ -166,3 +170,15 @@ def test_the_sentences_that_ask_are_told_from_those_that_set_the_scene(message, 
 ])
 def test_yes_or_no_questions_are_told_from_questions_for_a_thing(message, polar):
     assert yes_or_no_sentences(message) == polar
+
+
+@pytest.mark.parametrize(("question", "present"), [
+    ("edge AIの市場規模ってnowいくら?", True),
+    ("エッジAIの市場、currentlyどのくらい?", True),
+    ("edge AIの市場のforecastは?いまいくら", False),  # the forecast is what is asked
+    ("Edge AIの市場規模は2030年にいくら?", False),
+])
+def test_now_and_forecast_are_read_inside_japanese(question, present):
+    """An English word typed inside Japanese is a word: 「nowいくら」 asks for the value as
+    it is now, 「forecastは」 for the forecast."""
+    assert asks_present(question) is present

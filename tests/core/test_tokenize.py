@@ -72,6 +72,19 @@ def test_milestones_meet_across_languages():
     assert "after-year3" in plan_positions(normalize("What is the goal 3 years from now?"))
 
 
+@pytest.mark.parametrize(("question", "positions"), [
+    ("3 year planのlast yearって何する?", ["year3"]),
+    ("the third yearは何する?", ["year3"]),
+    ("after six monthsで何ができる?", ["after-month6"]),
+    ("1年プランのfirst 3 monthsは?", ["month1", "month2", "month3"]),
+])
+def test_english_positions_typed_inside_japanese_are_read(question, positions):
+    """Kana are word characters to Python's Unicode \\b: "year" before って was no word."""
+    from bot.retrieval.tokenize import normalize, plan_positions
+
+    assert plan_positions(normalize(question)) == positions
+
+
 def test_english_phrases_are_the_shortest_runs_of_three_content_words():
     assert english_phrases("Who wrote Pattern Recognition and Machine Learning?") == [
         "wrote pattern recognition", "pattern recognition and machine",
