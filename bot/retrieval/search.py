@@ -32,9 +32,11 @@ from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line,
 from bot.retrieval.readings import ReadingTable
 from bot.retrieval.specificity import zipf
 from bot.retrieval.tokenize import (
+    CJK_RUN_RE,
     ENGLISH_STOPWORDS,
     english_phrases,
     english_stem,
+    japanese_spans,
     kana_spelled_nouns,
     normalize,
     plan_positions,
@@ -163,17 +165,34 @@ def _only_one(forms: Iterable[str], texts: list[str]) -> list[int]:
     return found
 
 
-def expansion_tokens(query: str, query_tokens: list[str], expanded: list[str]) -> list[str]:
+def expansion_tokens(query: str, query_tokens: list[str], expanded: list[str],
+                     synonyms: Iterable[str] = ()) -> list[str]:
     """Tokens of the glossary's other names for the question's terms. A Japanese question
     already holds the chapter's words, so its synonyms add each new token once and do not
     outweigh the rest of the question ("3年計画の問題のヒント" is about the hint, not about
     a plan spelled four ways). An English question has no Japanese words: the translations
-    are its whole weight and count in full."""
+    are its whole weight and count in full.
+
+    `synonyms` are the forms of the terms a Japanese question names in Japanese already
+    (画像認識 for コンピュータビジョン): they add their words but not the katakana bigrams
+    of their loanwords, which would outweigh the question's own words (「国内の画像認識系の
+    学会」 is about 国内 as much as about images). A term named in Latin letters (DS, MLE)
+    has no other Japanese words in the question, and its forms count as translations."""
     tokens = tokenize(" ".join(expanded))
     if detect_language(query) != "ja":
         return tokens
     own = set(query_tokens)
-    return [t for t in dict.fromkeys(tokens) if t not in own]
+    synonyms = set(synonyms)
+    translated = set(tokenize(" ".join(f for f in expanded if f not in synonyms)))
+    words = {w for f in synonyms for run in CJK_RUN_RE.findall(normalize(f))
+             for span in japanese_spans(run) for w in span}
+    return [t for t in dict.fromkeys(tokens) if t not in own
+            and (t in translated or t in words or not KATAKANA_BIGRAM_RE.fullmatch(t))]
+
+
+KATAKANA_BIGRAM_RE = re.compile(r"[ァ-ヴー]{2}")
+# Latin letters and digits: what is left of a question without them is its Japanese.
+LATIN_RUN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*")
 
 
 class Retriever:
@@ -263,7 +282,7 @@ class Retriever:
         asked = self.intents.matching(query)  # the question's kinds, matched once
         expanded += [w for w in added_words(asked) if w not in expanded]
         tokens = tokenize(query)
-        tokens += expansion_tokens(query, tokens, expanded)
+        tokens += expansion_tokens(query, tokens, expanded, self._named_in_japanese(query))
         if context:
             # Earlier turns count once, the new question twice: "what about its accuracy?"
             # after a question on Netflix's value is about accuracy first.
@@ -283,6 +302,11 @@ class Retriever:
         # chapter: "AlphaGoに負けた世界チャンピオンは誰?", not "who won the world cup?".
         asks_person = "person" in intents and len(expected) == 1 and bool(own_subjects)
         return QueryPlan(query, matched, expanded, tokens, expected, lines, intents, asks_person)
+
+    def _named_in_japanese(self, query: str) -> list[str]:
+        """The Japanese forms of the terms a question names in its Japanese words."""
+        return [f for term in self.glossary.matches(LATIN_RUN_RE.sub(" ", query))
+                for f in term.japanese_forms]
 
     def kanji_spelled(self, query: str) -> str:
         """The question with nouns left in hiragana written as the chapter writes them:

@@ -169,3 +169,29 @@ def test_a_tools_question_shows_the_line_that_names_them(tutor, question, tool):
 ])
 def test_a_line_lists_tools_by_the_products_it_names(line, share):
     assert named_tools(line) == share
+
+
+@pytest.mark.parametrize("question", [
+    "国内の画像認識系の学会ってなにがあるん",
+    "国内で画像認識系の学会に出るならどこか",
+])
+def test_a_japanese_synonym_does_not_outweigh_the_question_s_own_words(tutor, question):
+    """画像認識 is the glossary's コンピュータビジョン: its katakana bigrams once outweighed
+    国内, and Tesla's Computer Vision passage and the international conferences hid the
+    Japanese ones."""
+    assert any(path.endswith("カンファレンス › 国内") for path in top_paths(tutor, question))
+
+
+def test_a_term_named_in_latin_letters_keeps_its_translation_s_weight():
+    """In 「DSとMLEの違い」 the glossary's データサイエンティスト is the question's only
+    Japanese for DS: all its tokens count, as for an English question. Named in Japanese,
+    the synonym adds its words, not the katakana bigrams of its loanword."""
+    from bot.retrieval.search import expansion_tokens
+    from bot.retrieval.tokenize import tokenize
+
+    forms = ["コンピュータビジョン"]
+    named_in_latin = expansion_tokens("国内のCVの学会", tokenize("国内のCVの学会"), forms)
+    named_in_japanese = expansion_tokens("国内の画像認識の学会", tokenize("国内の画像認識の学会"),
+                                         forms, synonyms=forms)
+    assert "ピュ" in named_in_latin and "ピュ" not in named_in_japanese
+    assert "ビジョン" in named_in_japanese
