@@ -238,6 +238,27 @@ def asking_sentences(question: str) -> str:
     return " ".join(asking)
 
 
+# A second question joined to the first: "which case did they pick and why", "which course
+# should i start with, and how many weeks is it", "the 40% stat: under what condition + how
+# many miles".
+PART_JOIN_EN_RE = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?|\band\s+(?:also\s+)?|\+\s*|;\s*)"
+    r"(?=(?:what|which|who|whom|whose|when|where|why|how|under what|as of)\b)",
+    re.IGNORECASE | re.ASCII)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a message asks, when it asks more than one: 「勝った相手はだれ?何勝何敗
+    だった?」 asks for a name and a score, "which case did they pick and why" for a choice
+    and its reasons. Each part has lines of its own to quote. One question gives []."""
+    sentences = [c.strip() for s in SENTENCE_END_RE.split(question) if s
+                 for c in SCENE_CLAUSE_END_JA_RE.split(s) if re.search(r"\w", c)]
+    asking = [s for s in sentences if _asks(s)]
+    parts = [p.strip() for s in asking for p in PART_JOIN_EN_RE.split(s)
+             if re.search(r"\w", p)]
+    return parts if len(parts) > 1 else []
+
+
 # A yes/no question asks whether something holds: "did alphago retire after the ke jie
 # match?", 「オープンソースなん?」, 「日本の道路でも使えるって本当?」. One with a question
 # word asks for a thing instead, and "does the chapter say what …" asks what it says.

@@ -82,6 +82,9 @@ class LineQuestion:
     # The countries the question asks about ("in the US", 「アメリカの」): of a table's
     # rows per country, the asked one's.
     countries: frozenset[str] = frozenset()
+    # Each question of a message that asks several ("who beat it? and the score?"): the
+    # quote holds the best line for each, not only for the message as a whole.
+    parts: tuple[LineQuestion, ...] = ()
     scored: dict[tuple[str, str], list[ScoredLine]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -197,7 +200,30 @@ def choose_quote(text: str, question: LineQuestion, heading: str = "") -> list[s
     best = _of_the_asked_country(lines, best, scored, question)
     chosen = _readable_unit(lines, best, scored, question)
     limit = MAX_LIST_CHARS if question.wants_list and len(chosen) > 1 else MAX_QUOTE_CHARS
-    return _within(lines, chosen, best, scored, limit)
+    also = _parts_lines(text, question, heading, lines, chosen)
+    return _within(lines, chosen + also, best, scored, limit, also)
+
+
+def _parts_lines(text: str, question: LineQuestion, heading: str, lines: tuple[Line, ...],
+                 chosen: list[int]) -> list[int]:
+    """For each part of a question asking several things, its own best line when the quote
+    lacks it, with the label that says what the line is ("個人的な理由:" for the why of
+    "which case did they pick and why"). A part that shares no word with the passage adds
+    nothing: its answer is elsewhere."""
+    also: list[int] = []
+    for part in question.parts:
+        scored = score_lines(text, part, heading)
+        best = max(range(len(scored)), key=lambda i: (scored[i].logit, -i), default=None)
+        if best is None or best in chosen or best in also or scored[best].features[0] <= 0:
+            continue
+        line = lines[best]
+        if line.kind == "label":
+            # A label is read with its first line: "個人的な理由:" alone says nothing.
+            follows = [i for i in range(best + 1, len(lines)) if lines[i].block == line.block]
+            also += [best, *follows[:1]]
+        else:
+            also += [i for i in (line.label, best) if i is not None and i not in chosen]
+    return list(dict.fromkeys(i for i in also if i not in chosen))
 
 
 def _of_the_asked_country(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
@@ -253,15 +279,17 @@ def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
 
 
 def _within(lines: tuple[Line, ...], chosen: list[int], best: int, scored: list[ScoredLine],
-            limit: int) -> list[str]:
+            limit: int, also: list[int] | None = None) -> list[str]:
     """Keep the chosen lines that fit in `limit` characters: the best line and its label
-    first, then the others by score; always in the passage's order."""
+    first, then the lines of the question's other parts (`also`), then the others by score;
+    always in the passage's order."""
     keep: list[int] = []
     used = 0
     label = lines[best].label
     first = [best] + ([label] if label is not None and label in chosen else [])
     if lines[best].kind == "label":
         first = [best]
+    first += [i for i in also or [] if i not in first]
     rest = sorted((i for i in chosen if i not in first), key=lambda i: -scored[i].score)
     for i in first + rest:
         size = len(lines[i].text) + (3 if keep else 0)

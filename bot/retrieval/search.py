@@ -25,7 +25,7 @@ from bot.knowledge.glossary import Glossary, Term, fold
 from bot.knowledge.intents import Intents, added_words, expected_of, names_of
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
-from bot.retrieval.chatforms import asked_part, spelled_letters, standardize
+from bot.retrieval.chatforms import asked_part, question_parts, spelled_letters, standardize
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text, written_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
@@ -297,11 +297,28 @@ class Retriever:
                              citation_asked="citation" in intents, wants_list=wants_list(query),
                              list_size=asked_list_size(query),
                              cited=self.cited_for(query) or self.cited_for(context),
-                             countries=countries_in(own_part))
+                             countries=countries_in(own_part),
+                             parts=tuple(self._part_lines(part)
+                                         for part in question_parts(own_part)))
         # A who-question, and nothing else its intents expect, about a named subject of the
         # chapter: "AlphaGoに負けた世界チャンピオンは誰?", not "who won the world cup?".
         asks_person = "person" in intents and len(expected) == 1 and bool(own_subjects)
         return QueryPlan(query, matched, expanded, tokens, expected, lines, intents, asks_person)
+
+    def _part_lines(self, part: str) -> LineQuestion:
+        """What line choice needs of one question of a message that asks several: its own
+        words, the glossary's names for its terms and the kinds of value it asks for."""
+        asked = self.intents.matching(part)
+        expanded = list(dict.fromkeys(f for t in self.glossary.matches(part)
+                                      for f in t.japanese_forms))
+        expanded += [w for w in added_words(asked) if w not in expanded]
+        tokens = tokenize(part)
+        tokens += expansion_tokens(part, tokens, expanded, self._named_in_japanese(part))
+        return LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
+                            kinds=self._asked_kinds(part),
+                            citation_asked="citation" in names_of(asked),
+                            wants_list=wants_list(part), list_size=asked_list_size(part),
+                            countries=countries_in(part))
 
     def _named_in_japanese(self, query: str) -> list[str]:
         """The Japanese forms of the terms a question names in its Japanese words."""

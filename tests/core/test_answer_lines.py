@@ -1,6 +1,8 @@
 """Which lines of a passage a learner reads: the line holding what was asked, with what
 it needs to be read (a label's items, a list's rows), and never a look-alike."""
 
+import dataclasses
+
 import pytest
 
 from bot.retrieval.lines import LineQuestion, asked_list_size, choose_quote, wants_list
@@ -362,3 +364,40 @@ def test_a_value_asked_of_a_country_gets_that_countrys_line(text, line):
 ])
 def test_the_countries_a_question_names(text, countries):
     assert countries_in(text) == countries
+
+
+MODEL_ANSWER = ("選択:AlphaGo\n技術的観点:\n"
+                "- Deep Reinforcement Learningと自己対戦(Self-Play)の組み合わせが革新的\n"
+                "ビジネス・社会的影響:\n"
+                "- AI研究の転換点:「AIは人間の直感を超えられる」ことを実証\n"
+                "- 新定石の発見:人間が数千年かけて築いた知識を覆し、囲碁界に影響")
+
+
+def test_each_question_of_a_message_gets_its_line():
+    """「どの事例を選んだ?影響は?」 asks two things: the quote holds the choice as well as
+    the impact, not only the lines the whole message shares most words with."""
+    whole = question("どの事例を選択した?社会的影響は?")
+    parts = tuple(question(part) for part in ("どの事例を選択した?", "社会的影響は?"))
+    with_parts = dataclasses.replace(whole, parts=parts, scored={})
+    assert "選択:AlphaGo" not in choose_quote(MODEL_ANSWER, whole)
+    quote = choose_quote(MODEL_ANSWER, with_parts)
+    assert "選択:AlphaGo" in quote and "ビジネス・社会的影響:" in quote
+
+
+@pytest.mark.parametrize(("message", "parts"), [
+    ("which case study did the sample answer pick and why??",
+     ["which case study did the sample answer pick", "why?"]),
+    ("which online course should i start w/ and how many weeks is it",
+     ["which online course should i start w/", "how many weeks is it"]),
+    ("2017年にアルファ碁がかった相手ってだれだっけ?何対何だった?",
+     ["2017年にアルファ碁がかった相手ってだれだっけ?", "何対何だった?"]),
+    ("演習1の解答例ってどの事例を選んでましたか?理由も知りたいです",
+     ["演習1の解答例ってどの事例を選んでましたか?", "理由も知りたいです"]),
+    ("What is AutoML?", []),
+    ("what are the pros and cons of edge AI", []),
+    ("DS志望なんだけど、年収はいくら?", []),  # the first clause sets the scene
+])
+def test_the_questions_a_message_asks(message, parts):
+    from bot.retrieval.chatforms import question_parts
+
+    assert question_parts(message) == parts

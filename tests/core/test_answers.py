@@ -722,3 +722,18 @@ def test_a_yes_or_no_question_about_what_the_chapter_never_says_is_flagged(tutor
 def test_a_yes_or_no_question_the_chapter_answers_is_answered(tutor, question):
     answer = tutor.ask(question)
     assert answer.outcome == "answered", answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "for exercise 1 (the easy one) which case study did the sample answer pick and why?",
+    "演習問題1の解答例って、どのケーススタディを選んでましたか?理由もざっくり知りたいです",
+])
+def test_a_message_asking_two_things_is_quoted_for_both(tutor, question):
+    """Which case the model answer picks, and why: the choice is one line of its own,
+    above the reasons that share more of the message's words."""
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
+    top = answer.passages[0]
+    assert top.path_text.endswith("解答例")
+    assert "選択:AlphaGo" in top.quote, top.quote
+    assert len(" ".join(top.quote)) <= 300
