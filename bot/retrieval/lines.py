@@ -123,7 +123,11 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
     the question names the heading ("Week 9-12 projects?" under "Week 9-12: 実践プロジェクト
     3つ"), the heading's list is the answer, however few words its items share."""
     token_sets = [line_tokens(line.text) for line in lines]
-    heading_cover = _cover(line_tokens(heading), question) if heading else 0.0
+    heading_tokens = line_tokens(heading) if heading else frozenset()
+    heading_cover = _cover(heading_tokens, question) if heading else 0.0
+    # A key names what its value is when it names what was asked, not the section's own
+    # subject: "Netflix Prize(2006-2009):" in the Netflix section is no key for accuracy.
+    key_words = question.tokens - heading_tokens
     first_block = lines[0].block if lines else 0
     covers = [_cover(tokens, question) for tokens in token_sets]
     best = max(covers, default=0.0) or 1.0
@@ -142,7 +146,7 @@ def line_features(lines: tuple[Line, ...], question: LineQuestion,
         held = any(holds(line.text, kind) for kind in question.kinds)
         other = bool(asked) and any(holds(line.text, kind) for kind in unasked)
         key = KEY_RE.match(line.text)
-        key_match = bool(key) and bool(line_tokens(key.group(1)) & question.tokens)
+        key_match = bool(key) and bool(line_tokens(key.group(1)) & key_words)
         reference = line.kind == "reference"
         rows.append((
             cover,
