@@ -79,10 +79,15 @@ def passage_lines(text: str) -> tuple[Line, ...]:
             lines.append(Line(body, "item", block, label))
         else:
             kind = "reference" if REFERENCE_RE.search(body) else "prose"
-            if not (joins and kind == "prose"):
-                block += 1
-            label = None
-            lines.extend(Line(m.group(0).strip(), kind, block)
+            # A label followed by a paragraph, not items ("個人的な理由:" over its reasons),
+            # heads the paragraph: the label is read with it, and says what it is.
+            under = kind == "prose" and label is not None and bool(lines) and (
+                lines[-1].kind == "label" or (joins and lines[-1].label == label))
+            if not under:
+                label = None
+                if not (joins and kind == "prose"):
+                    block += 1
+            lines.extend(Line(m.group(0).strip(), kind, block, label)
                          for m in SENTENCE_RE.finditer(body) if m.group(0).strip())
             prose_before = kind == "prose"
     return tuple(lines)

@@ -401,3 +401,17 @@ def test_the_questions_a_message_asks(message, parts):
     from bot.retrieval.chatforms import question_parts
 
     assert question_parts(message) == parts
+
+
+def test_a_label_over_a_paragraph_heads_it():
+    """「個人的な理由:」 is followed by its reasons as prose, not items: the label is quoted
+    with them, never alone."""
+    text = (MODEL_ANSWER + "\n個人的な理由:\n"
+            "AlphaGoは「AIは人間の補助」という従来の常識を覆しました。"
+            "これは多くの研究者に影響を与えました。\n\n次の段落です。")
+    lines = passage_lines(text)
+    label = next(i for i, line in enumerate(lines) if line.text == "個人的な理由:")
+    assert [line.label for line in lines[label + 1:label + 3]] == [label, label]
+    assert lines[-1].label is None  # a paragraph after a blank line is its own
+    quote = choose_quote(text, question("解答例の個人的な理由は?"))
+    assert quote[0] == "個人的な理由:" and any("従来の常識" in line for line in quote)
