@@ -253,10 +253,33 @@ def question_parts(question: str) -> list[str]:
     and its reasons. Each part has lines of its own to quote. One question gives []."""
     sentences = [c.strip() for s in SENTENCE_END_RE.split(question) if s
                  for c in SCENE_CLAUSE_END_JA_RE.split(s) if re.search(r"\w", c)]
-    asking = [s for s in sentences if _asks(s)]
-    parts = [p.strip() for s in asking for p in PART_JOIN_EN_RE.split(s)
-             if re.search(r"\w", p)]
+    # A message none of whose sentences reads as asking is asked whole.
+    asking = [s for s in sentences if _asks(s)] or sentences
+    parts = [p.strip() for s in asking for p in _questions_in(s) if re.search(r"\w", p)]
     return parts if len(parts) > 1 else []
+
+
+def _questions_in(sentence: str) -> list[str]:
+    """The questions of one sentence: English ones joined by "and" or a comma before a
+    question word; Japanese clauses parted by 、 that each hold a question word
+    (「どの事例が選ばれ、どのような理由が挙げられていたのか」), each with the clauses before
+    it that ask nothing (「問題1の解答例では、」)."""
+    parts = PART_JOIN_EN_RE.split(sentence)
+    if len(parts) > 1:
+        return parts
+    clauses = re.split(r"(?<=[、,])", sentence)
+    if sum(bool(WH_JA_RE.search(c)) for c in clauses) < 2:
+        return [sentence]
+    found: list[str] = []
+    pending = ""
+    for clause in clauses:
+        pending += clause
+        if WH_JA_RE.search(clause):
+            found.append(pending.rstrip("、,"))
+            pending = ""
+    if pending and found:
+        found[-1] += pending
+    return found
 
 
 # A yes/no question asks whether something holds: "did alphago retire after the ke jie

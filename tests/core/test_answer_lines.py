@@ -393,7 +393,14 @@ def test_each_question_of_a_message_gets_its_line():
      ["2017年にアルファ碁がかった相手ってだれだっけ?", "何対何だった?"]),
     ("演習1の解答例ってどの事例を選んでましたか?理由も知りたいです",
      ["演習1の解答例ってどの事例を選んでましたか?", "理由も知りたいです"]),
+    # Japanese clauses parted by 、 that each ask, with what leads up to the first.
+    ("問題1の解答例では、どの事例が選ばれ、どのような理由が挙げられていたのでしょうか。",
+     ["問題1の解答例では、どの事例が選ばれ", "どのような理由が挙げられていたのでしょうか。"]),
+    # A message that does not read as asking is still split into its questions.
+    ("for the easy exercise which case did the example answer pick and why did they pick it",
+     ["for the easy exercise which case did the example answer pick", "why did they pick it"]),
     ("What is AutoML?", []),
+    ("ねえ、どの本がいい?", []),
     ("what are the pros and cons of edge AI", []),
     ("DS志望なんだけど、年収はいくら?", []),  # the first clause sets the scene
 ])
