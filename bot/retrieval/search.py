@@ -22,7 +22,7 @@ import numpy as np
 from bot.config import Settings
 from bot.knowledge.chunking import Chunk
 from bot.knowledge.glossary import Glossary, Term, fold
-from bot.knowledge.intents import Intents, added_words, expected_of, names_of
+from bot.knowledge.intents import Intent, Intents, added_words, expected_of, names_of
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
 from bot.retrieval.chatforms import asked_part, question_parts, spelled_letters, standardize
@@ -278,11 +278,8 @@ class Retriever:
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
         matched = self.glossary.matches(f"{context} {query}")
-        expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
         asked = self.intents.matching(query)  # the question's kinds, matched once
-        expanded += [w for w in added_words(asked) if w not in expanded]
-        tokens = tokenize(query)
-        tokens += expansion_tokens(query, tokens, expanded, self._named_in_japanese(query))
+        expanded, tokens = self._expanded(query, matched, asked)
         if context:
             # Earlier turns count once, the new question twice: "what about its accuracy?"
             # after a question on Netflix's value is about accuracy first.
@@ -305,15 +302,21 @@ class Retriever:
         asks_person = "person" in intents and len(expected) == 1 and bool(own_subjects)
         return QueryPlan(query, matched, expanded, tokens, expected, lines, intents, asks_person)
 
+    def _expanded(self, query: str, matched: list[Term],
+                  asked: list[Intent]) -> tuple[list[str], list[str]]:
+        """The chapter's words for the question's terms and kinds (the glossary's forms, the
+        intents' added words), and the question's tokens with theirs."""
+        expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
+        expanded += [w for w in added_words(asked) if w not in expanded]
+        tokens = tokenize(query)
+        tokens += expansion_tokens(query, tokens, expanded, self._named_in_japanese(query))
+        return expanded, tokens
+
     def _part_lines(self, part: str) -> LineQuestion:
         """What line choice needs of one question of a message that asks several: its own
         words, the glossary's names for its terms and the kinds of value it asks for."""
         asked = self.intents.matching(part)
-        expanded = list(dict.fromkeys(f for t in self.glossary.matches(part)
-                                      for f in t.japanese_forms))
-        expanded += [w for w in added_words(asked) if w not in expanded]
-        tokens = tokenize(part)
-        tokens += expansion_tokens(part, tokens, expanded, self._named_in_japanese(part))
+        _, tokens = self._expanded(part, self.glossary.matches(part), asked)
         return LineQuestion(tokens=frozenset(tokens), weight=self.token_weight,
                             kinds=self._asked_kinds(part),
                             citation_asked="citation" in names_of(asked),
