@@ -255,8 +255,29 @@ def question_parts(question: str) -> list[str]:
                  for c in SCENE_CLAUSE_END_JA_RE.split(s) if re.search(r"\w", c)]
     # A message none of whose sentences reads as asking is asked whole.
     asking = [s for s in sentences if _asks(s)] or sentences
-    parts = [p.strip() for s in asking for p in _questions_in(s) if re.search(r"\w", p)]
+    parts = [p.strip() for s in asking for q in _questions_in(s) for p in _sides(q)
+             if re.search(r"\w", p)]
     return parts if len(parts) > 1 else []
+
+
+# A comparison asks about each side: "what does an ML engineer deliver compared with a
+# data scientist", "DS vs MLE salary", 「DSとMLEの違い」.
+COMPARED_EN_RE = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|as opposed to)\s+",
+                            re.IGNORECASE | re.ASCII)
+COMPARED_JA_RE = re.compile(r"^(.*?)([^\s、,。はがのをにで]+)と([^\s、,。はがのをにでと]+)"
+                            r"((?:の|で|は|を)?(?:違い|差|比較|比べ|どっち|どちら).*)$")
+
+
+def _sides(question: str) -> list[str]:
+    """The two sides of a comparison, each with the rest of the question."""
+    parts = COMPARED_EN_RE.split(question, maxsplit=1)
+    if len(parts) == 2:
+        return parts
+    match = COMPARED_JA_RE.match(question)
+    if match:
+        lead, first, second, rest = match.groups()
+        return [lead + first + rest, lead + second + rest]
+    return [question]
 
 
 def _questions_in(sentence: str) -> list[str]:

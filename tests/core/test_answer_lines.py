@@ -399,8 +399,13 @@ def test_each_question_of_a_message_gets_its_line():
     # A message that does not read as asking is still split into its questions.
     ("for the easy exercise which case did the example answer pick and why did they pick it",
      ["for the easy exercise which case did the example answer pick", "why did they pick it"]),
+    # A comparison asks about each side.
+    ("What does an ML engineer deliver compared with a data scientist?",
+     ["What does an ML engineer deliver", "a data scientist?"]),
+    ("DSとMLEの違いは?", ["DSの違いは?", "MLEの違いは?"]),
     ("What is AutoML?", []),
     ("ねえ、どの本がいい?", []),
+    ("AlphaGoとAlphaGo Zero", []),  # two names, no comparison asked
     ("what are the pros and cons of edge AI", []),
     ("DS志望なんだけど、年収はいくら?", []),  # the first clause sets the scene
 ])

@@ -737,3 +737,13 @@ def test_a_message_asking_two_things_is_quoted_for_both(tutor, question):
     assert top.path_text.endswith("解答例")
     assert "選択:AlphaGo" in top.quote, top.quote
     assert len(" ".join(top.quote)) <= 300
+
+
+def test_a_comparison_is_quoted_for_both_sides(tutor):
+    """The model answer lists each role's deliverables under its own label: a question
+    about one role compared with the other reads the first lines of both."""
+    answer = tutor.ask("What does an ML engineer deliver compared with a data scientist?")
+    top = answer.passages[0]
+    assert top.path_text.endswith("成果物"), top.path_text
+    assert "データサイエンティスト:" in top.quote and "機械学習エンジニア:" in top.quote
+    assert any("APIエンドポイント" in line for line in top.quote), top.quote
