@@ -88,7 +88,7 @@ BUILD_LOCK = ".build.lock"
 
 def written_text(chunks: list[Chunk]) -> str:
     """The chapter as written, headings and passages, case and all."""
-    return "\n".join(f"{c.path_text}\n{passage_text(c)}" for c in chunks)
+    return "\n".join(passage_text(c) for c in chunks)
 
 
 def passage_text(chunk: Chunk) -> str:

@@ -36,6 +36,7 @@ FEATURES = ("cover", "relative_cover", "kind_held", "kind_missing", "digit", "la
             "reference_unasked", "reference_asked", "first", "row", "item", "length",
             "label_cover", "block_cover", "other_kind", "key_match", "item_heading",
             "first_block", "list_item", "count_match", "reference_of_subject")
+COVER = FEATURES.index("cover")
 # Kinds of value whose presence, unasked, marks a look-alike line ("精度10%向上で100万ドル
 # 賞金" is about a prize when the accuracy was asked).
 DISTINCT_KINDS = ("money", "percent", "date", "duration")
@@ -218,15 +219,16 @@ def _parts_lines(text: str, question: LineQuestion, heading: str, lines: tuple[L
     for part in question.parts:
         scored = score_lines(text, part, heading)
         best = max(range(len(scored)), key=lambda i: (scored[i].logit, -i), default=None)
-        if best is None or best in chosen or best in also or scored[best].features[0] <= 0:
+        if best is None or best in chosen or best in also or scored[best].features[COVER] <= 0:
             continue
         line = lines[best]
         if line.kind == "label":
             # A label is read with its first line: "個人的な理由:" alone says nothing.
-            follows = [i for i in range(best + 1, len(lines)) if lines[i].block == line.block]
-            also += [best, *follows[:1]]
+            first = next((i for i in range(best + 1, len(lines))
+                          if lines[i].block == line.block), None)
+            also += [i for i in (best, first) if i is not None]
         else:
-            also += [i for i in (line.label, best) if i is not None and i not in chosen]
+            also += [i for i in (line.label, best) if i is not None]
     return list(dict.fromkeys(i for i in also if i not in chosen))
 
 

@@ -309,7 +309,9 @@ class Retriever:
         expanded = list(dict.fromkeys(f for t in matched for f in t.japanese_forms))
         expanded += [w for w in added_words(asked) if w not in expanded]
         tokens = tokenize(query)
-        tokens += expansion_tokens(query, tokens, expanded, self._named_in_japanese(query))
+        # Only a Japanese question has synonyms of its own words to weigh less.
+        synonyms = self._named_in_japanese(query) if detect_language(query) == "ja" else ()
+        tokens += expansion_tokens(query, tokens, expanded, synonyms)
         return expanded, tokens
 
     def _part_lines(self, part: str) -> LineQuestion:
