@@ -183,7 +183,8 @@ class Tutor:
                                        use_dense=use_dense)
         started = time.perf_counter()
         builder = AnswerBuilder(self.knowledge, self.retriever,
-                                calibration_for(result.mode, self.settings), self.name_forms)
+                                calibration_for(result.mode, self.settings), self.name_forms,
+                                self.settings.abstain_strictness)
         answer = builder.build(question, result, k)
         answer.timings["assemble"] = time.perf_counter() - started
         return answer

@@ -37,6 +37,7 @@ from bot.retrieval.tokenize import (
     proper_nouns,
     stem,
 )
+from bot.retrieval.topicality import load_topicality
 from bot.retrieval.valuekinds import (
     BY_NAME,
     ValueKind,
@@ -101,6 +102,12 @@ MESSAGES = {
         "en": "On this topic the chapter says nothing about {place}. "
               "Here is what it says nearest to that:",
     },
+    "not_found": {
+        "ja": "この章に、この質問にそのまま答える記載は見当たりません。"
+              "いちばん近い箇所はこちらです:",
+        "en": "I couldn't find a direct answer to this in the chapter. "
+              "Here is what it says nearest to it:",
+    },
     "abstained": {
         "ja": "この章ではその質問は扱われていないようです。近い節はこちらです:",
         "en": "The chapter doesn't seem to cover that. The nearest sections are:",
@@ -156,6 +163,9 @@ class Answer:
     # passage shown contains: the answer says so rather than let quotes pass for them
     mode: str = "lexical"
     timings: dict[str, float] = field(default_factory=dict)
+    # Answered although the abstention model doubted it: the topicality gate passed it
+    # (topicality.py), and the answer opens with the line that no passage answers directly.
+    hedged: bool = False
 
     @property
     def answered(self) -> bool:
@@ -165,7 +175,7 @@ class Answer:
     def outcome(self) -> str:
         """answered; partial: answered, but opening with the line that the chapter doesn't
         state what was asked; abstained; or invalid."""
-        if self.status == "answered" and self.unmentioned:
+        if self.status == "answered" and (self.unmentioned or self.hedged):
             return "partial"
         return self.status
 
@@ -848,35 +858,38 @@ def highlight_terms(result: SearchResult) -> list[str]:
     return [t for t in terms if len(t) >= 2]
 
 
+@dataclass(frozen=True)
+class Judgement:
+    confidence: float
+    aside: frozenset[str]  # names the question was judged without (set_aside_names)
+    evidence: tuple[Evidence, ...]  # as asked, then without the names set aside
+
+
+def gate_row(evidence: Evidence, topic: float) -> tuple[float, ...]:
+    """The topicality gate's features (topicality.GATE_FEATURES)."""
+    return (evidence.coverage, evidence.known, math.log1p(evidence.lexical_top),
+            evidence.missing, evidence.asked_missing, topic)
+
+
 class AnswerBuilder:
     def __init__(self, knowledge: KnowledgeBase, retriever: Retriever,
-                 calibration: Calibration, name_forms: NameForms) -> None:
+                 calibration: Calibration, name_forms: NameForms,
+                 strictness: float = 0.0) -> None:
         self.knowledge = knowledge
         self.retriever = retriever
         self.calibration = calibration
         self.name_forms = name_forms
+        self.strictness = strictness  # settings.abstain_strictness: it moves the gate too
 
     def build(self, question: str, result: SearchResult, k: int) -> Answer:
         language = detect_language(question)
         if not result.hits:
             return self._abstain(question, language, result, 0.0)
         foreign = foreign_names(self.retriever, result)
-        confidence = self.calibration.confidence(
-            gather_evidence(self.retriever, result, foreign=foreign))
-        aside: set[str] = set()
-        if confidence < self.calibration.threshold:
-            # A name the chapter lacks may only say who asks or where ("my A-level kids",
-            # "after B.Tech"): judged without it, a question the chapter answers is
-            # answered, saying plainly that the name is not in it. One about the name
-            # alone ("the capital of France?") still has nothing left to match.
-            aside = set(foreign)
-            if any(_asked_for(result.query, own_spelling(result.query, name))
-                   for name in aside):
-                aside = set()  # "Who is the CEO of Tesla?": the name is what is asked
-            if aside:
-                confidence = self.calibration.confidence(
-                    gather_evidence(self.retriever, result, set_aside_names(aside), foreign))
-        if confidence < self.calibration.threshold:
+        judgement = self.judge(result, foreign)
+        confidence, aside = judgement.confidence, judgement.aside
+        hedged = confidence < self.calibration.threshold
+        if hedged and not self._on_topic(result, judgement):
             return self._abstain(question, language, result, confidence, foreign)
         unheld_kind = None
         if not self._answer_kind_near_top(result):
@@ -913,8 +926,38 @@ class AnswerBuilder:
         if place:
             text = message("not_stated_for", language, place=place)
             unmentioned = [place]
+        if hedged and not unmentioned:
+            text = message("not_found", language)
         return Answer(question, language, "answered", text, passages, confidence=confidence,
-                      unmentioned=unmentioned, mode=result.mode, timings=result.timings)
+                      unmentioned=unmentioned, mode=result.mode, timings=result.timings,
+                      hedged=hedged)
+
+    def judge(self, result: SearchResult, foreign: set[str]) -> Judgement:
+        """The abstention model's confidence, and the evidence it was judged on."""
+        evidence = gather_evidence(self.retriever, result, foreign=foreign)
+        confidence = self.calibration.confidence(evidence)
+        if confidence >= self.calibration.threshold:
+            return Judgement(confidence, frozenset(), (evidence,))
+        # A name the chapter lacks may only say who asks or where ("my A-level kids",
+        # "after B.Tech"): judged without it, a question the chapter answers is answered,
+        # saying plainly that the name is not in it. One about the name alone ("the
+        # capital of France?") still has nothing left to match.
+        aside = frozenset(foreign)
+        if any(_asked_for(result.query, own_spelling(result.query, name)) for name in aside):
+            aside = frozenset()  # "Who is the CEO of Tesla?": the name is what is asked
+        if not aside:
+            return Judgement(confidence, aside, (evidence,))
+        without = gather_evidence(self.retriever, result, set_aside_names(aside), foreign)
+        return Judgement(self.calibration.confidence(without), aside, (evidence, without))
+
+    def _on_topic(self, result: SearchResult, judgement: Judgement) -> bool:
+        """Whether a question the abstention model doubts is still about the chapter's
+        subject, by the topicality gate: then it is answered with a hedge, not declined."""
+        model, gate = load_topicality()
+        topic = model.logit(result.query)
+        threshold = min(0.99, max(0.0, gate.threshold + self.strictness))
+        return any(gate.probability(gate_row(evidence, topic)) >= threshold
+                   for evidence in judgement.evidence)
 
     def _answer_kind_near_top(self, result: SearchResult) -> bool:
         """Whether one of the best two passages holds the kind of thing the question asks

@@ -97,7 +97,8 @@ async def test_ask_async_runs_off_the_event_loop(tutor):
 
 @pytest.mark.parametrize(("question", "word"), [
     ("How many paid subscribers does Netflix have?", '"subscribers"'),
-    ("Teslaの完全自動運転(FSD)の月額料金はいくら?", "「月額料金」"),
+    # Doubted, but about Tesla: answered with the hedge, naming the FSD the chapter lacks.
+    ("Teslaの完全自動運転(FSD)の月額料金はいくら?", "「FSD」"),
 ])
 def test_a_near_miss_says_which_words_the_chapter_lacks(tutor, question, word):
     """Answered from the nearest passage or declined, but either way saying plainly what
@@ -370,7 +371,7 @@ def test_a_brand_in_lower_case_is_a_subject(tutor):
 def test_a_value_the_chapter_lacks_is_said_to_be_missing(tutor, question, opening):
     answer = tutor.ask(question)
     assert answer.outcome in ("partial", "abstained"), answer.message
-    if answer.answered:
+    if answer.answered and not answer.hedged:
         assert answer.message.startswith(opening), answer.message
 
 
@@ -435,7 +436,9 @@ def test_a_kind_or_product_the_chapter_never_names_is_no_alias(tutor, question, 
     """The chapter speaks of skin cancer and self-driving cars in general: melanoma and a
     robotaxi service are things it does not cover, not other words for its terms."""
     answer = tutor.ask(question)
-    assert answer.status == "abstained" and word in answer.unmentioned, answer.message
+    assert answer.outcome in ("abstained", "partial") and word in answer.unmentioned, \
+        answer.message
+    assert word in answer.message
 
 
 def test_a_name_without_a_japanese_form_in_the_chapter_is_still_foreign(tutor):
