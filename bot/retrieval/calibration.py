@@ -1,8 +1,10 @@
 """Abstention weights, fitted by benchmarks/calibrate.py.
 
 Two sets: one for lexical-only answers (before the model loads) and one for hybrid. Below
-the threshold the bot says the chapter does not cover the question. The setting
-`abstain_strictness` shifts both thresholds (positive abstains more, negative less).
+the threshold the question is doubted: the topicality gate (topicality.py) answers it with
+a hedge when it is about the chapter's subject, and otherwise the bot says the chapter does
+not cover it. The setting `abstain_strictness` shifts both thresholds and the gate's
+(positive abstains more, negative less).
 
 Fitted with `cd tests/data && python ../../benchmarks/calibrate.py retrieval_dev.yaml
 retrieval_extra.yaml retrieval_holdout.yaml retrieval_check2.yaml retrieval_check4.yaml
