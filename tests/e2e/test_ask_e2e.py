@@ -61,6 +61,20 @@ async def test_a_near_miss_says_what_the_chapter_lacks(fake, start_bot):
         assert rec.callback_data["allowed_mentions"]["parse"] == []
 
 
+async def test_a_doubted_question_about_the_chapter_gets_the_lines_after_a_hedge(fake,
+                                                                                 start_bot):
+    """No word of the quality line is in the question, so the abstention model doubts it;
+    the topicality gate judges it about the chapter: the member reads the line, after
+    being told nothing answers it word for word, rather than a list of sections."""
+    async with start_bot():
+        question = "翻訳AIってどれくらい賢くなったの?数字ある?"
+        rec = await fake.slash(fake.student, "ask", {"question": question})
+        embed = rec.callback_data["embeds"][0]
+        assert "見当たりません" in embed["description"]
+        assert "60%向上" in embed_text(embed) and embed.get("fields")
+        assert rec.callback_data["allowed_mentions"]["parse"] == []
+
+
 async def test_abstention_lists_nearest_sections(fake, start_bot):
     async with start_bot():
         rec = await fake.slash(fake.student, "ask", {"question": "How do I change a car tire?"})
