@@ -51,6 +51,8 @@ MIN_DF = 2  # an n-gram of one question alone says nothing about the subject
 CLASSIFIER_C = 4.0
 GATE_C = 1.0
 THRESHOLD = 0.5  # the middle of the plateau where LOSO declines every unrelated question
+SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+LABELS = ("in", "near-miss", "out", "unrelated")
 
 
 @dataclass
@@ -135,8 +137,12 @@ def report(qs: list[Question], probabilities: dict[int, float], threshold: float
             doubted[q.label] += 1
             passed[q.label] += probabilities[id(q)] >= threshold
     print(f"classifier AUC, in scope against unrelated (leave-one-set-out): {auc:.4f}")
+    print("doubted questions answered with a hedge, by gate threshold:")
+    for t in SWEEP:
+        counts = Counter(q.label for q in qs if q.doubted and probabilities[id(q)] >= t)
+        print(f"  {t:.2f}: " + ", ".join(f"{label} {counts[label]}" for label in LABELS))
     print(f"doubted questions answered with a hedge at {threshold} (rest declined):")
-    for label in ("in", "near-miss", "out", "unrelated"):
+    for label in LABELS:
         print(f"  {label:>10}: {passed[label]} of {doubted[label]}")
     return {"classifier_auc": round(auc, 4), "doubted": dict(doubted),
             "hedged": dict(passed)}

@@ -39,6 +39,7 @@ from bot.retrieval.index import (
     seed_from_prebuilt,
 )
 from bot.retrieval.search import Retriever
+from bot.retrieval.topicality import load_topicality
 
 log = logging.getLogger(__name__)
 
@@ -135,10 +136,11 @@ class Tutor:
         return index
 
     def warm_up_lexical(self) -> None:
-        """Load the tokenizer dictionary, word frequencies and the English-Japanese word
-        table now, not on the first question."""
+        """Load the tokenizer dictionary, word frequencies, the English-Japanese word
+        table and the topicality models now, not on the first question."""
         specificity.warm_up()
         lexicon.warm_up()
+        load_topicality()
         self.retriever.search("warm-up ウォームアップ", k=1, use_dense=False)
 
     @property
