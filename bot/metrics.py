@@ -37,6 +37,8 @@ IN_FLIGHT = Gauge("tutorbot_answers_in_flight", "Answers being worked on", regis
 
 
 def record_answer(language: str, status: str, seconds: float) -> None:
+    """`status`: the answer's outcome, so operators see how often answers are hedged or
+    flagged (`partial`) beside `answered`, `abstained`, `chat` and `invalid`."""
     QUESTIONS.labels(language=language, status=status).inc()
     ANSWER_SECONDS.observe(seconds)
     if status == "abstained":

@@ -2,6 +2,7 @@ import asyncio
 
 import pytest
 
+from bot.metrics import REGISTRY
 from tests.e2e.conftest import assert_within_limits, bot_payloads
 
 pytestmark = pytest.mark.e2e
@@ -66,6 +67,11 @@ async def test_a_doubted_question_about_the_chapter_gets_the_lines_after_a_hedge
     """No word of the quality line is in the question, so the abstention model doubts it;
     the topicality gate judges it about the chapter: the member reads the line, after
     being told nothing answers it word for word, rather than a list of sections."""
+    def partial_answers() -> float:
+        labels = {"language": "ja", "status": "partial"}
+        return REGISTRY.get_sample_value("tutorbot_questions_total", labels) or 0.0
+
+    partial_before = partial_answers()
     async with start_bot():
         question = "翻訳AIってどれくらい賢くなったの?数字ある?"
         rec = await fake.slash(fake.student, "ask", {"question": question})
@@ -73,6 +79,8 @@ async def test_a_doubted_question_about_the_chapter_gets_the_lines_after_a_hedge
         assert "見当たりません" in embed["description"]
         assert "60%向上" in embed_text(embed) and embed.get("fields")
         assert rec.callback_data["allowed_mentions"]["parse"] == []
+    # Operators see hedged and flagged answers apart from plain ones.
+    assert partial_answers() == partial_before + 1
 
 
 async def test_abstention_lists_nearest_sections(fake, start_bot):

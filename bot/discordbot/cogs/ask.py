@@ -158,7 +158,7 @@ class Ask(commands.Cog):
         started = time.perf_counter()
         async with self.bot.answer_slots.slot(key, on_queued):
             answer = await self.bot.tutor.ask_async(question, context=context, language=language)
-        metrics.record_answer(answer.language, answer.status, time.perf_counter() - started)
+        metrics.record_answer(answer.language, answer.outcome, time.perf_counter() - started)
         answer_id = await self.bot.answers.record_answer(
             guild_id=guild_id, channel_id=channel_id, user_id=user_id, question=answer.question,
             context=context, language=answer.language, status=answer.status,
