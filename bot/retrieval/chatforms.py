@@ -61,6 +61,12 @@ CHAT_FORMS = {
     # "good day madam"): politeness, not the topic, and rare enough in general text to be
     # taken for a missing name.
     "kindly": "please", "madam": "", "maam": "", "namaste": "hello", "greetings": "hello",
+    # Filipino English's particles ("how many cameras po", "it can drive itself na daw"):
+    # respect and hearsay, not the topic. Not "lang" (a programming lang), "raw" (raw data)
+    # or "na" (n/a).
+    "po": "", "opo": "", "daw": "", "naman": "", "talaga": "", "grabe": "",
+    # Laughter, like "lol".
+    "haha": "", "hahaha": "", "hehe": "", "huhu": "",
 }
 # A number with a unit run together: "3yr plan", "10hrs a week", "6mo". The chat forms of
 # units, and the one-letter ones that only stand after a number.

@@ -79,6 +79,11 @@ def test_a_question_about_the_series_is_answered_from_its_overview(tutor):
     ("kindly tell what is automl", "kindly"),
     ("kindly do the needful and explain the alphago approach", "needful"),
     ("good day madam, please what are the skills for data scientist", "madam"),
+    # Filipino English's particles and chat laughter (our own wording, not a set's).
+    ("sorry if this is basic po, how many cameras does a tesla use for autopilot", "po"),
+    ("my husband says tesla drives itself na daw, what autonomy level is it really", "daw"),
+    ("which english books does it recommend? i cant read the japanese ones yet hehe",
+     "hehe"),
     # The asker's own figure, and a plan's middle.
     ("with all those 10B+ miles of data, what autonomy level is Autopilot at?", "10B+"),
     ("3ヶ月プランの真ん中の4週間で覚える評価指標って何でした?", "真ん中"),
