@@ -38,6 +38,7 @@ def answer_to_json(answer: Answer) -> dict:
         "message": answer.message,
         "confidence": round(answer.confidence, 4),
         "unmentioned": answer.unmentioned,
+        "hedged": answer.hedged,
         "mode": answer.mode,
         "passages": [
             {

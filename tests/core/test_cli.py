@@ -26,6 +26,13 @@ def test_ask_json_shape(cli_env, capsys):
     assert passage["quote"] == "精度:約85%"  # the line that answers, not its neighbours
 
 
+def test_ask_json_says_when_an_answer_is_hedged(cli_env, capsys):
+    """A question the abstention model doubts, answered because it is about the chapter."""
+    assert main(["ask", "翻訳AIってどれくらい賢くなったの?数字ある?", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["hedged"] is True and data["outcome"] == "partial" and data["passages"]
+
+
 def test_ask_prints_a_readable_answer(cli_env, capsys):
     assert main(["ask", "What accuracy did the CNN reach for skin cancer diagnosis?"]) == 0
     out = capsys.readouterr().out
