@@ -36,6 +36,7 @@ from sklearn.metrics import roc_auc_score
 from bot.config import load_settings
 from bot.retrieval.answer import (
     AnswerBuilder,
+    Evidence,
     clean_question,
     foreign_names,
     gate_row,
@@ -61,7 +62,7 @@ class Question:
     label: str  # in | unrelated | near-miss | out (out of scope, no type)
     text: str
     doubted: bool  # the abstention model's confidence is under its threshold
-    rows: list[tuple[float, ...]]  # abstention features as asked, then with names set aside
+    evidence: tuple[Evidence, ...]  # as asked, then with names set aside (Judgement)
     topic: float = 0.0  # the classifier's leave-one-set-out logit
 
 
@@ -79,9 +80,9 @@ def questions(tutor: Tutor, path: Path) -> list[Question]:
                                 tutor.name_forms)
         judgement = builder.judge(result, foreign_names(tutor.retriever, result))
         label = "in" if item.in_scope else (item.kind or "out")
-        rows = [gate_row(e, 0.0)[:-1] for e in judgement.evidence]
         found.append(Question(path.stem, label, result.query,
-                              judgement.confidence < calibration.threshold, rows))
+                              judgement.confidence < calibration.threshold,
+                              judgement.evidence))
     return found
 
 
@@ -101,13 +102,14 @@ def fit_classifier(qs: list[Question]) -> tuple[TfidfVectorizer, LogisticRegress
 
 def fit_gate(qs: list[Question]) -> LogisticRegression:
     examples = trained(qs)
-    x = np.array([(*q.rows[0], q.topic) for q in examples])
+    x = np.array([gate_row(q.evidence[0], q.topic) for q in examples])
     y = [q.label == "in" for q in examples]
     return LogisticRegression(C=GATE_C, class_weight="balanced", max_iter=5000).fit(x, y)
 
 
 def gate_probability(gate: LogisticRegression, q: Question) -> float:
-    return float(gate.predict_proba(np.array([(*row, q.topic) for row in q.rows]))[:, 1].max())
+    rows = np.array([gate_row(evidence, q.topic) for evidence in q.evidence])
+    return float(gate.predict_proba(rows)[:, 1].max())
 
 
 def leave_one_set_out(qs: list[Question]) -> dict[int, float]:

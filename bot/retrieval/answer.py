@@ -237,6 +237,12 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-z))
 
 
+def shifted(threshold: float, strictness: float) -> float:
+    """A fitted threshold moved by the setting `abstain_strictness` (positive declines
+    more), kept within [0, 0.99]."""
+    return min(0.99, max(0.0, threshold + strictness))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """How well the best passage accounts for the question, for the abstention model."""
@@ -955,7 +961,7 @@ class AnswerBuilder:
         subject, by the topicality gate: then it is answered with a hedge, not declined."""
         model, gate = load_topicality()
         topic = model.logit(result.query)
-        threshold = min(0.99, max(0.0, gate.threshold + self.strictness))
+        threshold = shifted(gate.threshold, self.strictness)
         return any(gate.probability(gate_row(evidence, topic)) >= threshold
                    for evidence in judgement.evidence)
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 import dataclasses
 
 from bot.config import Settings
-from bot.retrieval.answer import Calibration
+from bot.retrieval.answer import Calibration, shifted
 
 LEXICAL = Calibration(bias=-7.239, coverage=2.541, known=2.27, lexical=1.757, missing=-1.457,
                       asked=-4.228, dense=0.0, threshold=0.1971)
@@ -50,5 +50,5 @@ HYBRID = Calibration(bias=-8.114, coverage=1.957, known=2.18, lexical=1.729, mis
 
 def calibration_for(mode: str, settings: Settings) -> Calibration:
     chosen = HYBRID if mode == "hybrid" else LEXICAL
-    threshold = min(0.99, max(0.0, chosen.threshold + settings.abstain_strictness))
-    return dataclasses.replace(chosen, threshold=threshold)
+    return dataclasses.replace(chosen, threshold=shifted(chosen.threshold,
+                                                         settings.abstain_strictness))

@@ -108,7 +108,7 @@ class Gate:
 
 @lru_cache(maxsize=1)
 def load_topicality(path: Path = MODEL_FILE) -> tuple[TopicModel, Gate]:
-    """Loaded on the first doubted question: most questions never need it."""
+    """Loaded once, at warm-up (Tutor.warm_up_lexical), not on the first doubted question."""
     data = json.loads(path.read_text(encoding="utf-8"))
     classifier = data["classifier"]
     low, high = classifier["ngram_range"]
