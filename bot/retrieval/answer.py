@@ -33,6 +33,7 @@ from bot.retrieval.tokenize import (
     content_words,
     japanese_compounds,
     latin_terms,
+    misread_compound,
     normalize,
     proper_nouns,
     stem,
@@ -475,6 +476,9 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
         # The asker's own figures ("10B+ miles", "500m users") are what they remember,
         # not what they ask about; a plan's end or middle (「真ん中の4週間」) is a position.
         if NUMBER_TYPED_RE.fullmatch(word) or (word in RELATIVE_ENDS and positioned):
+            continue
+        # 「手動かしながら」 never says 手動: the tagger read a noun across a verb.
+        if misread_compound(result.query, word):
             continue
         form = retriever.chapter_form(word)
         if any(_says(retriever, hit, form, bridges)

@@ -132,6 +132,27 @@ def kana_spelled_nouns(text: str) -> list[tuple[str, str]]:
             and "-" not in word.lemma]
 
 
+VERB_POS = frozenset({"動詞", "形容詞"})
+KANA_AFTER_RE = r"[\u3040-\u309f]{1,6}"
+SURU_FORMS = ("し", "す", "さ", "せ", "でき", "しな")
+
+
+def misread_compound(text: str, word: str) -> bool:
+    """Whether the tagger read a kanji noun across a verb: 「手動かしながら」 is 手 +
+    動かし (moving one's hands), not 手動 (manual), and 「月何本書けって」 is 本 + 書け,
+    not 本書. Read again from its last kanji with the kana that follow it, the word's end
+    begins a verb or adjective. A noun the learner wrote as one (「手動で」) stays a noun."""
+    if len(word) < 2 or not KANJI_RE.fullmatch(word[-1]):
+        return False
+    for match in re.finditer(re.escape(word) + f"({KANA_AFTER_RE})", normalize(text)):
+        if match.group(1).startswith(SURU_FORMS):
+            continue  # 開発した, 向上させ: the noun's own する verb
+        surface, pos, _ = _tag_detailed(word[-1] + match.group(1))[0]
+        if pos in VERB_POS and len(surface) > 1:
+            return True
+    return False
+
+
 def japanese_nouns(run: str) -> list[str]:
     return [surface for surface, pos in _tag(run) if pos == "名詞" and _is_content(surface, pos)]
 

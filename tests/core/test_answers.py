@@ -750,3 +750,15 @@ def test_a_comparison_is_quoted_for_both_sides(tutor):
     assert top.path_text.endswith("成果物"), top.path_text
     assert "データサイエンティスト:" in top.quote and "機械学習エンジニア:" in top.quote
     assert any("APIエンドポイント" in line for line in top.quote), top.quote
+
+
+@pytest.mark.parametrize(("question", "misread"), [
+    ("日本語の本で、手動かしながら覚えられるのある?", "手動"),
+    ("3年プランの2年目って、技術ブログは月何本書けばいいの?", "本書"),
+])
+def test_a_word_the_tagger_made_across_a_verb_is_not_called_missing(tutor, question, misread):
+    """The learner wrote 手(を)動かし and 本 書け; the tagger read 手動 (manual) and 本書
+    (this book). Saying the chapter lacks a word the learner never wrote is wrong."""
+    answer = tutor.ask(question)
+    assert misread not in answer.unmentioned, answer.message
+    assert answer.answered

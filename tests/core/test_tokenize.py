@@ -4,6 +4,7 @@ from bot.retrieval.tokenize import (
     content_words,
     english_phrases,
     kana_spelled_nouns,
+    misread_compound,
     normalize,
     stem,
     tokenize,
@@ -131,3 +132,16 @@ def test_a_position_counted_from_an_end_of_the_plan_named(text, positions):
     from bot.retrieval.tokenize import normalize, plan_positions
 
     assert plan_positions(normalize(text)) == positions
+
+
+@pytest.mark.parametrize(("text", "word", "misread"), [
+    ("手動かしながら覚えたい", "手動", True),  # 手 + 動かし, not 手動 (manual)
+    ("技術ブログは月何本書けばいい?", "本書", True),  # 本 + 書け, not 本書
+    ("手動で設定する", "手動", False),  # the noun, as written
+    ("出版社ってどこ?", "出版社", False),
+    ("Netflixが開発したシステム", "開発", False),  # 開発+した: the noun's own する
+    ("翻訳品質が向上させた", "向上", False),
+    ("精度が高い", "精度", False),
+])
+def test_a_noun_read_across_a_verb_is_told_from_a_noun(text, word, misread):
+    assert misread_compound(text, word) is misread
