@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -216,6 +217,11 @@ def main(argv: list[str] | None = None, handlers: dict[str, Callable] | None = N
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `tutorbot ask … | head`: the reader left. Python would print a traceback when it
+        # flushes stdout at exit; point stdout at nothing instead (Python's signal docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command ended by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -168,3 +168,14 @@ def test_chat_refused_while_the_model_loads_exits_with_its_own_status(cli_env, t
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 2, done.stderr[-500:]
     assert "terminate called" not in done.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(cli_env):
+    """`tutorbot ask "…" | head -3`: when the reader has gone, the answer is not a
+    BrokenPipeError traceback on the terminal."""
+    child = subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "What is AutoML?"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+    child.stdout.close()  # the reader leaves before the answer is written
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=300) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
