@@ -41,9 +41,11 @@ class Intents:
     def expand(self, question: str) -> list[str]:
         return added_words(self.matching(question))
 
-    def matching(self, question: str) -> list[Intent]:
-        text = unicodedata.normalize("NFKC", question).lower()
-        return [intent for intent in self.intents if intent.matches(text)]
+    def matching(self, question: str, *inner: str) -> list[Intent]:
+        """The kinds the question is, read whole and through each question it wraps in a
+        request (`inner`: "what edge ai is" of "can you explain what edge ai is")."""
+        texts = [unicodedata.normalize("NFKC", text).lower() for text in (question, *inner)]
+        return [intent for intent in self.intents if any(intent.matches(t) for t in texts)]
 
     def unasked_by_intent(self, asked: frozenset[str]) -> dict[str, set[str]]:
         """Per kind of question other than those asked (`asked_names`), the sections that

@@ -68,6 +68,49 @@ CHAT_FORMS = {
     # Laughter, like "lol".
     "haha": "", "hahaha": "", "hehe": "", "huhu": "",
 }
+# The particles, tags and courtesies of the Englishes learners write in, and the odd word
+# of their first language: stance and politeness, never the topic. Each is rare in
+# general text, so it would otherwise be named as a word the chapter lacks ("I couldn't
+# find "lah""), and a short question could be declined for it. A few carry a meaning the
+# question needs ("wetin" is "what"); the rest say nothing. Left out, for a second reading
+# in ML chat or in plain English: "gan" (GAN), "ba" (a BA), "tau", "bang", "halt", "mars",
+# "ate", "pre", "don", "dey", "shame", "mate", "ne".
+WORLD_FORMS = {
+    # Nigerian Pidgin and Nigerian English; Ghanaian English.
+    "abeg": "please", "biko": "please", "wetin": "what", "una": "you", "dem": "they",
+    "jare": "", "sha": "", "sef": "", "abi": "", "shey": "", "ehn": "", "ehen": "",
+    "oya": "", "oga": "", "wahala": "", "nawa": "", "omo": "", "wallahi": "", "walahi": "",
+    "oo": "", "ooo": "", "chale": "", "eii": "", "wey": "",
+    # Kenyan English, Sheng and Swahili.
+    "sasa": "", "manze": "", "bana": "", "aki": "", "kwani": "", "yaani": "", "sawa": "",
+    "poa": "", "msee": "", "buda": "", "niaje": "hello", "mambo": "hello", "asante": "thanks",
+    "tafadhali": "please", "rafiki": "",
+    # South African English.
+    "eish": "", "yoh": "", "howzit": "hello", "lekker": "", "haibo": "", "sho": "",
+    # Singapore and Malaysian English; Chinese-English chat.
+    "lah": "", "leh": "", "lor": "", "meh": "", "hor": "", "sia": "", "mah": "", "liao": "",
+    "walao": "", "alamak": "", "paiseh": "", "shiok": "", "wah": "", "wor": "",
+    # Indian English.
+    "yaar": "", "bhai": "", "bhaiya": "", "ji": "", "accha": "", "acha": "", "arre": "",
+    "arey": "",
+    # Indonesian, Malay and Thai English.
+    "sih": "", "dong": "", "deh": "", "kok": "", "nih": "", "yuk": "", "wkwk": "",
+    "wkwkwk": "", "krub": "", "krab": "", "kub": "", "kha": "",
+    # Filipino English, beside "po" and "daw" above.
+    "pala": "", "kasi": "", "diba": "", "sana": "", "kuya": "", "lods": "", "ano": "what",
+    # Spanish, Portuguese, German and Dutch courtesies and tags.
+    "porfa": "please", "porfavor": "please", "plis": "please", "gracias": "thanks",
+    "obrigado": "thanks", "obrigada": "thanks", "valeu": "thanks", "hola": "hello",
+    "oye": "", "pues": "", "bueno": "", "amigo": "", "amigos": "", "chicos": "", "galera": "",
+    "jaja": "", "jajaja": "", "kkkk": "", "rsrs": "", "bitte": "please", "danke": "thanks",
+    "genau": "", "doch": "", "hoor": "", "toch": "", "nou": "", "gewoon": "",
+    # Japanese and Arabic courtesies typed in Latin letters.
+    "desu": "", "kudasai": "please", "onegai": "please", "senpai": "", "inshallah": "",
+    "wallah": "", "yalla": "", "habibi": "",
+    # Address between peers.
+    "bro": "", "bruh": "", "bros": "", "fam": "", "sis": "",
+}
+CHAT_FORMS.update(WORLD_FORMS)
 # A number with a unit run together: "3yr plan", "10hrs a week", "6mo". The chat forms of
 # units, and the one-letter ones that only stand after a number.
 UNITS = {**{short: CHAT_FORMS[short] for short in ("yr", "yrs", "mo", "mos", "wk", "wks",
@@ -229,6 +272,28 @@ ASKS_RE = re.compile(
 
 def _asks(clause: str) -> bool:
     return bool(ASKS_RE.search(clause) or WISH_TO_KNOW_RE.search(clause))
+
+
+# A request wrapped around a question, and the greetings and fillers before it: "can you
+# explain what edge ai is", "hey, pls tell me what is automl", "can explain what is few-shot
+# learning" (the subject dropped, as many Englishes do). The question inside is what the
+# whole asks; the form of a request hides it from patterns that read a question whole.
+REQUEST_LEAD_RE = re.compile(
+    r"^\s*(?:(?:hi|hey|hello|ok|okay|so|and|also|um+|uh+|hmm+|please|pls|kindly|"
+    r"quick q(?:uestion)?)\b[\s,:!.-]*)*"
+    r"(?:(?:can|could|would|will)\s+(?:you\s+|u\s+|someone\s+|anyone\s+|somebody\s+)?"
+    r"(?:please\s+|pls\s+|kindly\s+)?|(?:please|pls|kindly)\s+)?"
+    r"(?:explain|tell|describe|clarify|remind)\b(?:\s+(?:to\s+)?(?:me|us))?[\s,:]*",
+    re.IGNORECASE | re.ASCII)
+
+
+def inner_questions(question: str) -> list[str]:
+    """The questions a message's requests wrap ("what edge ai is" of "can you explain what
+    edge ai is"), one per asking sentence that is a request; [] when none is."""
+    sentences = [s.strip() for s in SENTENCE_END_RE.split(asking_sentences(question))
+                 if s and s.strip()]
+    inner = [REQUEST_LEAD_RE.sub("", s, count=1) for s in sentences]
+    return [i for i, s in zip(inner, sentences, strict=True) if i != s and re.search(r"\w", i)]
 
 
 def asking_sentences(question: str) -> str:

@@ -25,7 +25,13 @@ from bot.knowledge.glossary import Glossary, Term, fold
 from bot.knowledge.intents import Intent, Intents, added_words, expected_of, names_of
 from bot.knowledge.lang import detect_language
 from bot.knowledge.references import Reference, ReferenceMap
-from bot.retrieval.chatforms import asked_part, question_parts, spelled_letters, standardize
+from bot.retrieval.chatforms import (
+    asked_part,
+    inner_questions,
+    question_parts,
+    spelled_letters,
+    standardize,
+)
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text, written_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
@@ -278,7 +284,8 @@ class Retriever:
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
         matched = self.glossary.matches(f"{context} {query}")
-        asked = self.intents.matching(query)  # the question's kinds, matched once
+        # The question's kinds, matched once, also through the question a request wraps.
+        asked = self.intents.matching(query, *inner_questions(query))
         expanded, tokens = self._expanded(query, matched, asked)
         if context:
             # Earlier turns count once, the new question twice: "what about its accuracy?"

@@ -15,9 +15,15 @@ log = logging.getLogger(__name__)
 _WORDS = {
     "thanks": r"thanks?( you| u)?( so much| a lot| very much)?|many thanks|thx|ty|tysm|cheers|"
               r"much appreciated|thanks for (the|your) help|"
+              # Thanks in the learner's first language, typed in Latin letters.
+              r"gracias|obrigad[oa]|valeu|danke( sch(ö|oe)n)?|merci( beaucoup)?|grazie|"
+              r"asante( sana)?|salamat( po)?|terima kasih|khob ?khun( krub| ka| kha)?|"
+              r"shukriya|dhanyavaad|arigato(u)?( gozaimasu)?|"
               r"ありがと(う|ー)?(ございます|ございました)?|あざす|あざっす|サンキュー?|助かる|"
               r"助かった|助かります|感謝(します)?",
     "greeting": r"hi|hello|hey|yo|good (morning|afternoon|evening|day)|greetings|namaste|"
+                r"hola|bonjour|salut|ciao|namaskar|vanakkam|howzit|niaje|mambo|"
+                r"konnichiwa|(as)?salamu? ?alaikum|"
                 r"おはよう(ございます)?|"
                 r"こんにちは|こんばんは|はじめまして|よろしく(お願いします)?",
     "ok": r"ok(ay)?|got it|cool|nice|great|i see|makes sense|なるほど|了解|りょ|おk|OK|わかった|"
@@ -25,7 +31,8 @@ _WORDS = {
 }
 _FILLER = r"[\s!！?？.。、,~〜ー笑w]*"
 # Whom it is said to: "thank you sir", "hello everyone", "good morning madam".
-_ADDRESSEE = r"bot|tutor|さん|sir|madam|ma'?am|everyone|all|guys|folks|team|bro"
+_ADDRESSEE = (r"bot|tutor|さん|sir|madam|ma'?am|everyone|all|guys|folks|team|bro|sis|po|"
+              r"sah|oga|ji|yaar|lah|senpai|sensei|amigos?")
 PATTERNS = {kind: re.compile(rf"^{_FILLER}(?:{words})(?:{_FILLER}(?:{_ADDRESSEE}))?{_FILLER}$",
                              re.IGNORECASE)
             for kind, words in _WORDS.items()}

@@ -338,6 +338,10 @@ def test_places_are_names_however_they_are_typed():
     ("👍", "emoji"), ("なるほど", "ok"), ("Netflixの精度は?", None), ("thanks, but why?", None),
     ("thank you sir", "thanks"), ("namaste", "greeting"), ("hello everyone!", "greeting"),
     ("hello, what is automl?", None),
+    # Thanks and greetings in a learner's first language, and whom they are said to.
+    ("asante sana!", "thanks"), ("salamat po", "thanks"), ("gracias!!", "thanks"),
+    ("thank you sah", "thanks"), ("hola amigos", "greeting"),
+    ("gracias, pero que es automl?", None),
 ])
 def test_small_talk_is_told_from_questions(text, kind):
     assert small_talk_kind(text) == kind

@@ -7,6 +7,7 @@ from bot.retrieval.asked import asks_present
 from bot.retrieval.chatforms import (
     asked_part,
     asking_sentences,
+    inner_questions,
     spelled_letters,
     standardize,
     yes_or_no_sentences,
@@ -84,6 +85,13 @@ def test_a_question_about_the_series_is_answered_from_its_overview(tutor):
     ("my husband says tesla drives itself na daw, what autonomy level is it really", "daw"),
     ("which english books does it recommend? i cant read the japanese ones yet hehe",
      "hehe"),
+    # The particles of other Englishes (our own wording): Nigerian Pidgin, Singlish, Indian
+    # English. Before they were read as chat, each was named as missing, and "leh" alone
+    # was enough to decline the question.
+    ("abeg how many languages does google translate support sha", "abeg"),
+    ("how many cameras does tesla use for autopilot lah", "lah"),
+    ("yaar which english books does the chapter recommend", "yaar"),
+    ("can explain what is edge ai leh", "leh"),
     # The asker's own figure, and a plan's middle.
     ("with all those 10B+ miles of data, what autonomy level is Autopilot at?", "10B+"),
     ("3ヶ月プランの真ん中の4週間で覚える評価指標って何でした?", "真ん中"),
@@ -187,3 +195,22 @@ def test_now_and_forecast_are_read_inside_japanese(question, present):
     """An English word typed inside Japanese is a word: 「nowいくら」 asks for the value as
     it is now, 「forecastは」 for the forecast."""
     assert asks_present(question) is present
+
+
+@pytest.mark.parametrize(("message", "inner"), [
+    ("can you explain what edge ai is", ["what edge ai is"]),
+    ("can explain what is automl", ["what is automl"]),
+    ("hey, pls tell me what is few-shot learning?", ["what is few-shot learning?"]),
+    ("what is edge ai", []),
+])
+def test_a_request_is_read_for_the_question_it_wraps(message, inner):
+    assert inner_questions(message) == inner
+
+
+@pytest.mark.parametrize("question", ["can you explain what edge ai is",
+                                      "explain what is edge AI", "what is edge AI?"])
+def test_a_request_for_a_definition_is_answered_from_the_definition(tutor, question):
+    # A request ("can you explain …") once hid the question from the definition pattern,
+    # and the forecast (IDC's device count) was quoted first.
+    answer = tutor.ask(question)
+    assert answer.passages[0].heading_path[-1] == "定義", answer.passages[0].path_text
