@@ -49,6 +49,13 @@ NOUN_START = r"(?:(?<![一-龥])|(?<=総))"
 JA_ASKED_COUNTERS = r"[本億万点位]|[ァ-ヴ][ァ-ヴー]+|[a-z]{2,}"
 
 
+# A share of a whole counts it: "50%の企業" says how many companies use AutoML, and
+# 「750億台…うち50%」 how many devices carry edge AI, when the count names no counter.
+SHARE_HELD = r"\d\s*%\s*の[一-龥ァ-ヴー]|うち\s*\d+\s*%"
+# The chapter's nouns for what a counter counts, where it gives a share of them instead.
+SHARE_NOUNS = {"社": "企業|会社"}
+
+
 KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "money",
@@ -101,7 +108,10 @@ KINDS: tuple[ValueKind, ...] = (
         "count",
         # 何 and a counter: 何人, 何台, 何ページ, 何冊 …
         # "param count", "the camera count": count the noun, not the verb ("count as").
-        _re(r"\bhow many\b|\bnumber of\b|\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
+        # An identifier's number counts nothing: "the arXiv number of the GNMT paper".
+        _re(r"\bhow many\b|(?<!arxiv )(?<!isbn )(?<!doi )(?<!issue )(?<!phone )(?<!serial )"
+            r"(?<!model )(?<!version )(?<!page )\bnumber of\b|"
+            r"\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
             # "何社か教えて" asks for some companies, not how many: 何 + counter + か is "some".
             rf"何(?:{JA_COUNTERS}|{JA_ASKED_COUNTERS})(?!か)|いくつ|年齢|\bhow old\b|"
             # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
@@ -109,8 +119,10 @@ KINDS: tuple[ValueKind, ...] = (
             # A count by its counter's own noun: 「台数」, 「人数」, 「点数」.
             rf"{NOUN_START}(?:台|人|件|回|個|点|冊|社|層)数"),
         # A percentage is no count ("60%向上" does not say how many points), nor is a
-        # calendar year ("Netflix Prize(2006-2009)" does not say how many teams).
-        _re(r"(?<![\d.,])(?!(?:19|20)\d\d(?![\d,]))(?![\d.,]+\s*(?:%|パーセント))\d"),
+        # calendar year ("Netflix Prize(2006-2009)" does not say how many teams). A share
+        # of a whole is: "50%の企業" says how many companies, 「うち50%」 how many devices.
+        _re(r"(?<![\d.,])(?!(?:19|20)\d\d(?![\d,]))(?![\d.,]+\s*(?:%|パーセント))\d|"
+            rf"{SHARE_HELD}"),
         "the number", "数"),
     ValueKind(
         "date",
@@ -207,8 +219,15 @@ KINDS: tuple[ValueKind, ...] = (
         "whether it was the first", "初めてかどうか"),
     ValueKind(
         "version",
-        # "data version control" names a tool: the version asked is "which version".
-        _re(r"\bversions?\b(?!\s+control)|\bv\d|"
+        # A version of software: "which pytorch version", "python version?", 「最新バージョン」.
+        # Not the verb ("a tool to version datasets", "version my data"), a rendering of a
+        # text ("the one-sentence version", "the MT version of that trend"), nor "data
+        # version control", a tool.
+        _re(r"(?<!\bto )(?<!sentence )(?<!line )(?<!short )(?<!shorter )(?<!simple )"
+            r"(?<!simpler )(?<!plain )(?<!english )(?<!japanese )(?<!\bmt )(?<!tl;dr )(?<!tldr )"
+            r"\bversions?\b(?!\s+control)(?!\s+(?:my|your|our|their|the|datasets?|data|models?)\b)"
+            r"(?!\s+of (?:that|this|the) (?:trend|case|chapter|section|exercise|answer|story)\b)|"
+            r"\bv\d|"
             r"バージョン(?!管理)"),
         _re(r"\bv\d|version|バージョン|\d+\.\d+\.\d+"),
         "the version", "バージョン"),
@@ -380,8 +399,10 @@ def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     # ("750億台の IoTデバイス" → "750億台の デバイス").
     other_noun = (rf"(?!\s*の(?![^\d、,。:|()()]*?{re.escape(noun)}))"
                   if asked.noun_after else "")
-    held = re.compile(rf"{number}[^\s\d、,。:|]{{0,2}}?(?:{counter})" + other_noun + by_noun,
-                      re.IGNORECASE)
+    # A share of what is counted counts it: "50%の企業" says how many companies.
+    share = rf"|\d\s*%\s*の(?:{SHARE_NOUNS[counter]})" if counter in SHARE_NOUNS else ""
+    held = re.compile(rf"{number}[^\s\d、,。:|]{{0,2}}?(?:{counter})" + other_noun + by_noun
+                      + share, re.IGNORECASE)
     return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)
 
 

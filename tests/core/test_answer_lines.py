@@ -273,6 +273,11 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     # People by trade are counted in people: images are no count of dermatologists.
     ("how many dermatologist did they compare with?", "129,450枚の皮膚病変画像", False),
     ("how many users does it have per day", "利用者数:1日5億人以上", True),
+    # A share of the companies counts them; a share of anything else counts no people.
+    ("how many companies will use automl by 2025?", "Gartner予測:2025年までに50%の企業でAutoML採用",
+     True),
+    ("データサイエンティストは何人くらい仕事がなくなる?",
+     "Gartner予測:2025年までに50%の企業でAutoML採用", False),
     # A first or an only one is a claim the line makes, or no answer.
     ("was AlphaGo the first AI to beat a pro?", "2016年3月:李世ドル(世界チャンピオン)に4-1で勝利",
      False),
@@ -281,6 +286,26 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
 ])
 def test_a_line_answers_only_a_value_as_fine_and_of_the_same_thing(text, line, answers):
     assert any(holds(line, kind) for kind in asked_kinds(text)) is answers
+
+
+@pytest.mark.parametrize(("text", "asks_version"), [
+    ("which python version should i install for the 3 month plan?", True),
+    ("TPOTの最新バージョンっていくつ?", True), ("python version?", True),
+    # The verb, a rendering of a text and a tool's name ask for no version.
+    ("is there a tool to version my datasets?", False),
+    ("sum up DS vs MLE, one sentence version pls", False),
+    ("the MT version of that trend confused me", False), ("what is data version control?", False),
+])
+def test_a_version_is_asked_of_software_only(text, asks_version):
+    assert ("version" in {kind.name for kind in asked_kinds(text)}) is asks_version
+
+
+@pytest.mark.parametrize(("text", "asks_count"), [
+    ("what's the arXiv number of the GNMT paper?", False),
+    ("what is the number of layers in GNMT?", True),
+])
+def test_an_identifier_number_is_no_count(text, asks_count):
+    assert ("count" in {kind.name for kind in asked_kinds(text)}) is asks_count
 
 
 @pytest.mark.parametrize("text", [
