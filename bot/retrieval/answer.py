@@ -20,6 +20,7 @@ from bot.retrieval.asked import asked_noun, asks_present
 from bot.retrieval.chatforms import asked_part, asking_sentences, yes_or_no_sentences
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
+from bot.retrieval.logistic import sigmoid
 from bot.retrieval.naming import KANJI_WORD_RE, AbsentWord, load_naming, naming_features
 from bot.retrieval.quotes import mark_terms, passage_lines
 from bot.retrieval.search import KATAKANA_WORD_RE, Hit, Retriever, SearchResult
@@ -235,7 +236,7 @@ class Calibration:
              + self.missing * evidence.missing + self.asked * evidence.asked_missing)
         if evidence.dense_top is not None:
             z += self.dense * evidence.dense_top
-        return 1.0 / (1.0 + math.exp(-z))
+        return sigmoid(z)
 
 
 def shifted(threshold: float, strictness: float) -> float:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from bot.retrieval.logistic import sigmoid
 from bot.retrieval.quotes import MAX_LIST_CHARS, MAX_QUOTE_CHARS, Line, passage_lines
 from bot.retrieval.tokenize import tokenize
 from bot.retrieval.valuekinds import BY_NAME, ValueKind, countries_in, holds
@@ -191,7 +192,7 @@ def _score_lines(text: str, question: LineQuestion, heading: str) -> list[Scored
     for line, features in zip(lines, line_features(lines, question, heading), strict=True):
         z = bias + sum(weights[name] * value for name, value in zip(FEATURES, features,
                                                                       strict=True))
-        scored.append(ScoredLine(line, 1.0 / (1.0 + math.exp(-z)), features, z))
+        scored.append(ScoredLine(line, sigmoid(z), features, z))
     return scored
 
 

@@ -17,13 +17,13 @@ questions the chapter answers ("ditch", "bump", "nutshell").
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from bot.retrieval.lexicon import parts_of_speech
+from bot.retrieval.logistic import sigmoid
 from bot.retrieval.specificity import specificity, zipf
 
 MODEL_FILE = Path(__file__).with_name("models") / "naming.json"
@@ -70,7 +70,7 @@ class NamingModel:
 
     def probability(self, features: tuple[float, ...]) -> float:
         z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-z))
+        return sigmoid(z)
 
     def worth_naming(self, word: AbsentWord, declined: bool = False,
                      polar: bool = False) -> bool:

@@ -25,7 +25,6 @@ TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) so the bot needs no sciki
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.retrieval.logistic import sigmoid
 from bot.retrieval.specificity import find_hashed, word_hash
 
 MODEL_FILE = Path(__file__).with_name("models") / "topicality.json"
@@ -103,7 +103,7 @@ class Gate:
 
     def probability(self, row: tuple[float, ...]) -> float:
         z = self.bias + sum(w * x for w, x in zip(self.weights, row, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return sigmoid(z)
 
 
 @lru_cache(maxsize=1)
