@@ -44,6 +44,9 @@ DISTINCT_KINDS = ("money", "percent", "date", "duration")
 # "精度:約75%", "| 精度 | 91% |": the key before the value names what the value is.
 KEY_RE = re.compile(r"^\|?\s*([^:|]{1,24})(?::|\s\|)")
 # A list or table of at most this many lines is quoted whole, even for one value.
+# Logits closer than this are a tie the line model cannot settle (its features differ by a
+# hair, such as being a list's first line).
+TIE_MARGIN = 0.1
 SHORT_LIST = 3
 # Questions that ask for several things: the list, not one item of it.
 LIST_RE = re.compile(
@@ -271,7 +274,8 @@ def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
         # row beside the doctors' row.
         if not question.kinds or len(siblings) <= SHORT_LIST:
             return block
-        return [i for i in (line.label, best) if i is not None]
+        return sorted(i for i in (line.label, best, *_tied(lines, siblings, best, scored,
+                                                             question)) if i is not None)
     if question.wants_list and not question.kinds:
         # A list question answered by a sentence next to the list ("成果物:GitHubに3つの
         # プロジェクトを公開" under the three projects) wants the list beside it too.
@@ -283,6 +287,21 @@ def _readable_unit(lines: tuple[Line, ...], best: int, scored: list[ScoredLine],
     if not neighbours:
         return [best]
     return sorted([best, max(neighbours, key=lambda i: scored[i].score)])
+
+
+def _tied(lines: tuple[Line, ...], siblings: list[int], best: int, scored: list[ScoredLine],
+          question: LineQuestion) -> list[int]:
+    """The sibling the line model can hardly tell from the best line, if any: two rows
+    holding the asked kind of value alike ("| Coursera(Andrew Ng) | 初級 | 11週間 |" and
+    "| Fast.ai | 中級 | 7週間 |" for "how many weeks is the course?") are both shown rather
+    than one chosen by a hair. Not one of another country than the question asks about."""
+    runner = max((i for i in siblings if i != best), key=lambda i: scored[i].logit, default=None)
+    if runner is None or scored[best].logit - scored[runner].logit >= TIE_MARGIN:
+        return []
+    named = countries_in(lines[runner].text)
+    if question.countries and named and not named & question.countries:
+        return []
+    return [runner]
 
 
 def _within(lines: tuple[Line, ...], chosen: list[int], best: int, scored: list[ScoredLine],
