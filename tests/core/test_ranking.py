@@ -42,6 +42,14 @@ def test_a_hint_question_reaches_the_exercise_hint(tutor):
                for p in top_paths(tutor, "3年計画の問題のヒントは?"))
 
 
+@pytest.mark.parametrize("question", ["自分の3年計画ってどうやって立てたらいい?",
+                                      "3年分の学習計画はどのように作ればいいですか?"])
+def test_how_to_make_ones_own_plan_reaches_the_exercise_hint(tutor, question):
+    # How to go about it is the hint's ("ゴールから逆算"), not the sample plan's years.
+    # (Asked in English, the hint is still only fourth: README, what still fails.)
+    assert any("問題3(難易度:hard) › ヒント" in path for path in top_paths(tutor, question, k=2))
+
+
 def test_a_paper_question_finds_the_reference_list_by_topic(tutor):
     answer = tutor.ask("AlphaGo論文のDOIは?", k=3)
     assert answer.answered
