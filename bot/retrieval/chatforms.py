@@ -290,10 +290,15 @@ REQUEST_LEAD_RE = re.compile(
 def inner_questions(question: str) -> list[str]:
     """The questions a message's requests wrap ("what edge ai is" of "can you explain what
     edge ai is"), one per asking sentence that is a request; [] when none is."""
-    sentences = [s.strip() for s in SENTENCE_END_RE.split(asking_sentences(question))
-                 if s and s.strip()]
+    sentences = asking_sentence_list(question)
     inner = [REQUEST_LEAD_RE.sub("", s, count=1) for s in sentences]
     return [i for i, s in zip(inner, sentences, strict=True) if i != s and re.search(r"\w", i)]
+
+
+def asking_sentence_list(question: str) -> list[str]:
+    """The asking sentences of a message (asking_sentences), one by one."""
+    return [s.strip() for s in SENTENCE_END_RE.split(asking_sentences(question))
+            if s and s.strip()]
 
 
 def asking_sentences(question: str) -> str:
@@ -399,8 +404,7 @@ def yes_or_no_sentences(question: str) -> str:
     """The message's asking sentences that are yes/no questions, joined ("" if none): the
     words of such a sentence name the property asked about, not the asker's way of
     saying it."""
-    sentences = [s.strip() for s in SENTENCE_END_RE.split(asking_sentences(question))
-                 if s and s.strip()]
+    sentences = asking_sentence_list(question)
     return " ".join(sentence for sentence in sentences if _polar(sentence))
 
 

@@ -43,10 +43,10 @@ COVER = FEATURES.index("cover")
 DISTINCT_KINDS = ("money", "percent", "date", "duration")
 # "精度:約75%", "| 精度 | 91% |": the key before the value names what the value is.
 KEY_RE = re.compile(r"^\|?\s*([^:|]{1,24})(?::|\s\|)")
-# A list or table of at most this many lines is quoted whole, even for one value.
 # Logits closer than this are a tie the line model cannot settle (its features differ by a
 # hair, such as being a list's first line).
 TIE_MARGIN = 0.1
+# A list or table of at most this many lines is quoted whole, even for one value.
 SHORT_LIST = 3
 # Questions that ask for several things: the list, not one item of it.
 LIST_RE = re.compile(
@@ -241,10 +241,7 @@ def _of_the_asked_country(lines: tuple[Line, ...], best: int, scored: list[Score
     """The best line, or, when it names another country than the question asks about
     ("企業研究所(日本)" for a US salary), the best line of its list that names the asked
     one ("米国企業(Google AI, OpenAI等)")."""
-    if not question.countries:
-        return best
-    named = countries_in(lines[best].text)
-    if not named or named & question.countries:
+    if not _of_another_country(lines[best].text, question):
         return best
     block = lines[best].block
     asked = [i for i, line in enumerate(lines) if line.block == block
@@ -298,10 +295,15 @@ def _tied(lines: tuple[Line, ...], siblings: list[int], best: int, scored: list[
     runner = max((i for i in siblings if i != best), key=lambda i: scored[i].logit, default=None)
     if runner is None or scored[best].logit - scored[runner].logit >= TIE_MARGIN:
         return []
-    named = countries_in(lines[runner].text)
-    if question.countries and named and not named & question.countries:
-        return []
-    return [runner]
+    return [] if _of_another_country(lines[runner].text, question) else [runner]
+
+
+def _of_another_country(text: str, question: LineQuestion) -> bool:
+    """Whether a line names a country, none of them one the question asks about."""
+    if not question.countries:
+        return False
+    named = countries_in(text)
+    return bool(named) and not named & question.countries
 
 
 def _within(lines: tuple[Line, ...], chosen: list[int], best: int, scored: list[ScoredLine],

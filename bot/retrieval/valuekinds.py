@@ -51,7 +51,8 @@ JA_ASKED_COUNTERS = r"[本億万点位]|[ァ-ヴ][ァ-ヴー]+|[a-z]{2,}"
 
 # A share of a whole counts it: "50%の企業" says how many companies use AutoML, and
 # 「750億台…うち50%」 how many devices carry edge AI, when the count names no counter.
-SHARE_HELD = r"\d\s*%\s*の[一-龥ァ-ヴー]|うち\s*\d+\s*%"
+SHARE_OF = r"\d\s*%\s*の"
+SHARE_HELD = rf"{SHARE_OF}[一-龥ァ-ヴー]|うち\s*\d+\s*%"
 # The chapter's nouns for what a counter counts, where it gives a share of them instead.
 SHARE_NOUNS = {"社": "企業|会社"}
 
@@ -400,7 +401,7 @@ def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     other_noun = (rf"(?!\s*の(?![^\d、,。:|()()]*?{re.escape(noun)}))"
                   if asked.noun_after else "")
     # A share of what is counted counts it: "50%の企業" says how many companies.
-    share = rf"|\d\s*%\s*の(?:{SHARE_NOUNS[counter]})" if counter in SHARE_NOUNS else ""
+    share = rf"|{SHARE_OF}(?:{SHARE_NOUNS[counter]})" if counter in SHARE_NOUNS else ""
     held = re.compile(rf"{number}[^\s\d、,。:|]{{0,2}}?(?:{counter})" + other_noun + by_noun
                       + share, re.IGNORECASE)
     return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)
