@@ -88,6 +88,14 @@ class Glossary:
         """Terms the query names in any of their forms, the chapter's own included."""
         return self._matching(query, self._all_forms)
 
+    def named_within(self, text: str) -> list[Term]:
+        """Terms the text names, the words inside a longer name included: "Tesla
+        Autopilot" names Tesla as well as Autopilot, 「皮膚癌検出」 skin cancer."""
+        folded = fold_question(text)
+        return list(dict.fromkeys(term for form, term in self._all_forms
+                                  if len(form) >= 2 and form in folded
+                                  and _compiled(form).search(folded)))
+
     def _matching(self, query: str, forms: list[tuple[str, Term]]) -> list[Term]:
         # Asked several times per question (plan, dense query, subjects): scanning every
         # form is the costly part, so the last questions' matches are kept.

@@ -12,6 +12,7 @@ import math
 import re
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -66,6 +67,10 @@ PLAN_NAMES_RE = {
     "3年": re.compile(r"(?<!\d)(?:3|three)\s*-?\s*(?:年|years?)\s*の?\s*(?:プラン|計画|plan)"),
 }
 PLAN_HEADING_RE = re.compile(r"(3ヶ月|1年|3年)プラン")
+# A numbered unit of a section: "Case Study 2: Google翻訳(GNMT)", "Trend 3: …", "Path 1: …".
+UNIT_HEADING_RE = re.compile(r"[A-Za-z][A-Za-z ]*\s\d+\s*:")
+# A unit's term may come up once in another ("Netflix" among the MLE path's employers).
+OTHER_UNIT_MENTIONS = 1
 KATAKANA_WORD_RE = re.compile(r"[ァ-ヴ][ァ-ヴー]+")
 # A brand written in lower case ("connpass", "deeplearning.ai"), and how common in English
 # a word may be and still be taken for one: "pandas" is an animal before a library.
@@ -91,7 +96,7 @@ OWNER_FEATURES = {"citation": "unasked_citation", "exercise": "unasked_exercise"
 RANK_FEATURES = ("lexical", "dense", "dense_ja", "fused", "inverse_rank", "position_mismatch",
                  *OWNER_FEATURES.values(), "unasked_prompt", "no_answer_kind", "phrase",
                  "best_line", "line_kind_held", "heading_cover", "own_cover", "prompt_passed",
-                 "named_tools")
+                 "named_tools", "other_unit")
 # A product as the chapter writes one in a list of tools: "Tableau", "scikit-learn", "CI/CD".
 PRODUCT_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#./\-]*[A-Za-z0-9+#]")
 # A line naming this many products lists tools ("Docker、Kubernetes、CI/CD、MLflow").
@@ -241,6 +246,46 @@ class Retriever:
         self._headings: dict[int, frozenset[str]] = {}
         self._cited: tuple[list[Reference], list[str], list[str]] | None = None
         self._stem_forms: dict[str, str] | None = None
+        self._unit_of, self._unit_headings, self._unit_topics = self._numbered_units()
+
+    def _numbered_units(self) -> tuple[list[str | None], dict[str, frozenset[str]],
+                                       dict[str, frozenset[str]]]:
+        """Per passage, the numbered unit it sits in (the case study, trend or career path
+        of its second heading); per unit, the glossary terms its heading names, and those
+        of them other units' passages mention once at most: "Google Translate", "Tesla" and
+        "Netflix" (once among the MLE path's employers) name case studies 2, 3 and 1;
+        "Google" (in the AutoML and edge AI tools, the employers) and 「モデル」 none."""
+        unit_of = [next((h for h in c.heading_path[1:2] if UNIT_HEADING_RE.match(h)), None)
+                   for c in self.chunks]
+        mentions: Counter[tuple[str, str]] = Counter()
+        for chunk, unit in zip(self.chunks, unit_of, strict=True):
+            if unit:
+                mentions.update((unit, term.en) for term in self.glossary.named_within(
+                    f"{chunk.path_text}\n{chunk.text}"))
+        headings = {unit: frozenset(term.en for term in self.glossary.named_within(unit))
+                    for unit in unit_of if unit}
+        return unit_of, headings, {unit: frozenset(
+            en for en in named if sum(n for (other, term), n in mentions.items()
+                                      if term == en and other != unit) <= OTHER_UNIT_MENTIONS)
+            for unit, named in headings.items()}
+
+    def asked_units(self, text: str) -> set[str]:
+        """The numbered units whose own terms the text names."""
+        asked = {term.en for term in self.glossary.named_within(text)}
+        return {unit for unit, terms in self._unit_topics.items() if terms & asked}
+
+    def other_units(self, text: str) -> np.ndarray:
+        """Per passage, 1 for one of a numbered unit the question does not name when it
+        names one: "Google Translate's approach" is not AlphaGo's 技術的アプローチ. A unit
+        whose heading names a term of the question is named ("DS vs MLE": データサイエン
+        ティスト is in other units' text too, but it heads path 1)."""
+        asked = {term.en for term in self.glossary.named_within(text)}
+        units = {unit for unit, terms in self._unit_topics.items() if terms & asked}
+        if not units:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        named = {unit for unit, terms in self._unit_headings.items() if terms & asked}
+        return np.array([float(unit is not None and unit not in units | named)
+                         for unit in self._unit_of], dtype=np.float32)
 
     def chunk_by_id(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
@@ -690,6 +735,7 @@ class Retriever:
                 "unasked_prompt": (owned & (self._depths == 2)).astype(np.float32),
                 "prompt_passed": self._prompts_passed(plan),
                 "position_mismatch": mismatch, "no_answer_kind": lacking,
+                "other_unit": self.other_units(plan.text),
                 "phrase": self._verbatim_phrases(plan, candidates)}
 
     def _prompts_passed(self, plan: QueryPlan) -> np.ndarray:
@@ -751,6 +797,7 @@ class Retriever:
                 self._covered(plan.tokens, own) / total if question else 0.0,
                 flags["prompt_passed"][i],
                 named_tools(best.line.text) if best and "tools" in plan.intents else 0.0,
+                flags["other_unit"][i],
             ])
         return np.array(rows, dtype=np.float32)
 

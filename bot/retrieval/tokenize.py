@@ -18,7 +18,7 @@ import snowballstemmer
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v12"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v13"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -99,7 +99,23 @@ def _tag(run: str) -> list[tuple[str, str]]:
 def _tag_detailed(run: str) -> list[tuple[str, str, str]]:
     # MeCab taggers are not thread-safe; searches run in worker threads.
     with _tagger_lock:
-        return [(n.surface, n.feature.pos1, n.feature.pos2) for n in _tagger()(run)]
+        words = [(n.surface, n.feature.pos1, n.feature.pos2) for n in _tagger()(run)]
+    return [_unprefixed(words, i) for i in range(len(words))]
+
+
+# What a prefix cannot prefix. A prefix at a run's end stays one: 「約」 before "60%".
+NOT_PREFIXED = frozenset({"動詞", "形容詞", "助詞", "助動詞", "補助記号"})
+
+
+def _unprefixed(words: list[tuple[str, str, str]], i: int) -> tuple[str, str, str]:
+    """A kanji the tagger reads as a prefix with no noun after it is a noun itself. Chat
+    drops particles: in 「おすすめの本教えて」 UniDic reads 本 as the prefix of 本日,
+    though nothing follows for it to prefix but the verb."""
+    surface, pos1, _ = words[i]
+    following = words[i + 1][1] if i + 1 < len(words) else None
+    if pos1 == "接頭辞" and following in NOT_PREFIXED and KANJI_RE.fullmatch(surface):
+        return surface, "名詞", "普通名詞"
+    return words[i]
 
 
 KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")

@@ -203,3 +203,30 @@ def test_a_term_named_in_latin_letters_keeps_its_translation_s_weight():
                                          forms, synonyms=forms)
     assert "ピュ" in named_in_latin and "ピュ" not in named_in_japanese
     assert "ビジョン" in named_in_japanese
+
+
+def test_a_question_naming_one_case_study_is_not_answered_from_another(tutor):
+    # "approach" is the heading of AlphaGo's 技術的アプローチ; the question is Google's.
+    paths = top_paths(tutor, "What approach did Google Translate use before switching to "
+                             "neural networks?")
+    assert all("Case Study 2: Google翻訳" in path for path in paths)
+
+
+@pytest.mark.parametrize(("question", "units"), [
+    ("Teslaの事故率は?", {"Case Study 3: Tesla Autopilot(自動運転)"}),
+    ("skin cancer AI accuracy", {"Case Study 5: 医療診断(皮膚癌検出)"}),
+    # Netflix is among the MLE path's employers once; it is still case study 1's.
+    ("Netflixの精度", {"Case Study 1: Netflix推薦システム"}),
+    # "Google" alone is in the AutoML and edge AI tools and the employers: no one unit.
+    ("what is a google tpu", set()),
+])
+def test_the_units_a_question_names(tutor, question, units):
+    assert tutor.retriever.asked_units(question) == units
+
+
+def test_a_comparison_of_two_paths_ranks_neither_as_another_unit(tutor):
+    # データサイエンティスト comes up in the AutoML trend too, but it heads path 1.
+    flags = tutor.retriever.other_units("DSとMLEの違いは?")
+    for i, chunk in enumerate(tutor.retriever.chunks):
+        if chunk.heading_path[1:2] and chunk.heading_path[1].startswith(("Path 1", "Path 2")):
+            assert flags[i] == 0.0
