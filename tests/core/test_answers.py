@@ -384,7 +384,9 @@ def test_a_count_typed_in_hiragana_is_asked_for(tutor):
     assert blog.answered and not blog.unmentioned, blog.message
 
 
-@pytest.mark.parametrize("question", ["おすすめの本は?", "おすすめの本を教えて"])
+@pytest.mark.parametrize("question", ["おすすめの本は?", "おすすめの本を教えて",
+                                      # Chat drops the particle: 本 is no prefix of 教え.
+                                      "おすすめの本教えて"])
 def test_a_one_kanji_noun_is_covered_by_its_glossary_term(tutor, question):
     """本 is the 書籍 of the books passages: the question is answered with them."""
     answer = tutor.ask(question)
