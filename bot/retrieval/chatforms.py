@@ -166,6 +166,27 @@ PHRASE_FORMS = (
      r"\1 are"),
     (re.compile(r"\br\s+(the|you|u|they|there|we|those|these|some|any)\b", re.ASCII), r"are \1"),
 )
+# Regional Japanese, as study groups from 大阪 to 博多 type it: the question words and the
+# words for good and bad, which decide what is asked. 「精度なんぼ?」 asks 「どれくらい」;
+# 「どないしたら」「どげんしたら」 ask how; 「エッジAIのええとこ」 asks its good points, which
+# UniDic otherwise reads as the filler ええと + 凝る. Endings (〜やん, 〜ばい, 〜だべ) are
+# left: they are particles to the tagger and name no topic.
+REGIONAL_JA_FORMS = (
+    # How much or how many, by the score or in yen: what follows says which.
+    (re.compile(r"なんぼ(?:くらい|ぐらい)?"), "どれくらい"),
+    (re.compile(r"どない|どげん|どがい|どげ(?=[にな])"), "どう"),
+    (re.compile(r"なじょして|なして(?=[?？]|$|\s)"), "どうして"),
+    # 「ええとこ」「よかとこ」 are the good points; 「〜たらええ」 what one should do. Not the
+    # filler 「ええと」.
+    (re.compile(r"(?:ええ|よか)(?=とこ|ところ|点|こと)"), "良い"),
+    (re.compile(r"(?:(?<=たら)|(?<=[ばで]))(?:ええ|よか)(?!と)"), "いい"),
+    # 「何があかんかった」「何がいかんかった」: what was wrong.
+    (re.compile(r"(?<=が)(?:あかん|いかん)かった"), "悪かった"),
+    (re.compile(r"(?<=が)(?:あかん|いかん)"), "悪い"),
+    (re.compile(r"ほんま"), "本当"),
+    # 「どうちゃうん」「DSとMLEってちゃうの」: how they differ. Not 「しちゃう」.
+    (re.compile(r"(?:(?<=どう)|(?<=何が)|(?<=って)|(?<=は))ちゃう"), "違う"),
+)
 # A slash parts words too: "$$/yr", "hrs/week".
 WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/)(?![\w/])|(?<!\w)(?:e\.g\.|i\.e\.|tl;dr|"
                      r"[A-Za-z][A-Za-z0-9]*)(?!\w)", re.ASCII)
@@ -173,7 +194,7 @@ WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/)(?![\w/])|(?<!\w)(?:e\.g\.|i\.e\.|tl;
 
 def standardize(question: str) -> str:
     """The question with chat shorthand spelled out; Japanese and other text unchanged."""
-    for pattern, replacement in PHRASE_FORMS:
+    for pattern, replacement in (*PHRASE_FORMS, *REGIONAL_JA_FORMS):
         question = pattern.sub(replacement, question)
     return WORD_RE.sub(lambda m: CHAT_FORMS.get(m.group(0).lower(), m.group(0)), question)
 

@@ -214,3 +214,26 @@ def test_a_request_for_a_definition_is_answered_from_the_definition(tutor, quest
     # and the forecast (IDC's device count) was quoted first.
     answer = tutor.ask(question)
     assert answer.passages[0].heading_path[-1] == "定義", answer.passages[0].path_text
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("DSの年収ってなんぼくらいなん?", "DSの年収ってどれくらいなん?"),
+    ("MLEになるにはどないしたらええの?", "MLEになるにはどうしたらいいの?"),
+    ("エッジAIのええとこって何なん?", "エッジAIの良いとこって何なん?"),
+    ("統計翻訳って何がいかんかったんだがや?", "統計翻訳って何が悪かったんだがや?"),
+    ("DSとMLEってどうちゃうん?", "DSとMLEってどう違うん?"),
+    ("AutoMLってどげんしたら使えると?", "AutoMLってどうしたら使えると?"),
+])
+def test_regional_japanese_asks_in_the_standard_words(typed, read):
+    assert standardize(typed) == read
+
+
+@pytest.mark.parametrize("kept", ["ええと、エッジAIの利点は?", "全部やっちゃうの?",
+                                  "このへんの本は?"])
+def test_fillers_and_standard_chat_are_left(kept):
+    assert standardize(kept) == kept
+
+
+def test_what_was_wrong_asked_in_dialect_finds_the_problem_line(tutor):
+    answer = tutor.ask("統計的機械翻訳のころのgoogle翻訳って何がいかんかったんだがや?")
+    assert "文脈理解の欠如" in " ".join(answer.passages[0].quote), answer.passages[0].quote
