@@ -322,11 +322,13 @@ def asking_sentence_list(question: str) -> list[str]:
             if s and s.strip()]
 
 
+@lru_cache(maxsize=256)
 def asking_sentences(question: str) -> str:
     """The sentences of a message that ask, without those that only set the scene:
     "hobbyist here, trying to squeeze a model onto a tiny device. which shrinking tricks
     does the chapter name?" asks in its second sentence; "squeeze" is the asker's. A
-    message of one sentence, or none that asks, is asked whole."""
+    message of one sentence, or none that asks, is asked whole. Cached, as asked_part:
+    intents, value kinds and naming read it for each question."""
     sentences = [c for s in SENTENCE_END_RE.split(question) if s and s.strip()
                  for c in SCENE_CLAUSE_END_JA_RE.split(s) if c.strip()]
     asking = [s for s in sentences if ASKS_RE.search(s)]

@@ -10,19 +10,26 @@ import logging
 import re
 import unicodedata
 
+from bot.retrieval.chatforms import WORLD_FORMS
+
 log = logging.getLogger(__name__)
+
+def _world_words(meaning: str) -> str:
+    """The other languages' words chatforms.WORLD_FORMS reads as this English word."""
+    return "|".join(re.escape(word) for word, read in WORLD_FORMS.items() if read == meaning)
+
 
 _WORDS = {
     "thanks": r"thanks?( you| u)?( so much| a lot| very much)?|many thanks|thx|ty|tysm|cheers|"
               r"much appreciated|thanks for (the|your) help|"
               # Thanks in the learner's first language, typed in Latin letters.
-              r"gracias|obrigad[oa]|valeu|danke( sch(ö|oe)n)?|merci( beaucoup)?|grazie|"
-              r"asante( sana)?|salamat( po)?|terima kasih|khob ?khun( krub| ka| kha)?|"
+              rf"{_world_words('thanks')}|danke sch(ö|oe)n|merci( beaucoup)?|grazie|"
+              r"asante sana|salamat( po)?|terima kasih|khob ?khun( krub| ka| kha)?|"
               r"shukriya|dhanyavaad|arigato(u)?( gozaimasu)?|"
               r"ありがと(う|ー)?(ございます|ございました)?|あざす|あざっす|サンキュー?|助かる|"
               r"助かった|助かります|感謝(します)?",
     "greeting": r"hi|hello|hey|yo|good (morning|afternoon|evening|day)|greetings|namaste|"
-                r"hola|bonjour|salut|ciao|namaskar|vanakkam|howzit|niaje|mambo|"
+                rf"{_world_words('hello')}|bonjour|salut|ciao|namaskar|vanakkam|"
                 r"konnichiwa|(as)?salamu? ?alaikum|"
                 r"おはよう(ございます)?|"
                 r"こんにちは|こんばんは|はじめまして|よろしく(お願いします)?",
