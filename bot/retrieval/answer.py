@@ -82,6 +82,8 @@ ANSWER_FORM_WORDS = frozenset({
     "勧め", "オススメ", "箇条", "箇条書き",
     "one-liner", "one-line", "oneliner", "takeaway", "nutshell", "gist", "rundown", "recap",
     "upshot", "ballpark", "differentiator", "tl;dr", "eli5",
+    # 「名前なんだっけ」 asks for the name: the name is the answer, not a word it lacks.
+    "名前",
 })
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 

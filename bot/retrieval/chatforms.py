@@ -52,7 +52,7 @@ CHAT_FORMS = {
     "rly": "really", "srsly": "seriously", "ty": "thank you", "tysm": "thank you",
     "nvm": "never mind", "kinda": "kind of", "sorta": "sort of", "gotta": "have to",
     "tryna": "trying to", "b4": "before", "ez": "easy", "tldr": "in short",
-    "tl;dr": "in short", "devs": "developers", "ref": "reference",
+    "tl;dr": "in short", "devs": "developers", "ref": "reference", "nah": "no",
     "refs": "references", "prereq": "prerequisite", "prereqs": "prerequisites",
     "intro": "introduction", "vid": "video", "vids": "videos", "repo": "repository",
     "repos": "repositories", "lib": "library", "libs": "libraries", "fav": "favorite",
@@ -135,6 +135,9 @@ PHRASE_FORMS = (
     (re.compile(r"\b(yr|wk|mo)\.?(\d{1,2})\b", re.IGNORECASE | re.ASCII),
      lambda m: f"{UNITS[m.group(1).lower()]} {m.group(2)}"),
     (re.compile(r"\bch\.?\s*(\d)\b", re.IGNORECASE | re.ASCII), r"chapter \1"),
+    # "dev time", "dev cycle": development's, whereas "dev" alone may be a dev set.
+    (re.compile(r"\bdev\s+(time|times|period|cycle|cycles|speed|cost|costs|work)\b",
+                re.IGNORECASE | re.ASCII), r"development \1"),
     (re.compile(r"\bq(\d)\b", re.IGNORECASE | re.ASCII), r"question \1"),
     (re.compile(r"\b(\d+)\s*-?(" + "|".join(UNITS) + r")\b", re.IGNORECASE | re.ASCII),
      lambda m: f"{m.group(1)} {UNITS[m.group(2).lower()]}"),

@@ -18,7 +18,7 @@ import snowballstemmer
 
 log = logging.getLogger(__name__)
 
-TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v13"
+TOKENIZER_VERSION = "fugashi-unidic-lite+span-bigram+latin+plan-v14"
 
 LATIN_TERM_RE = re.compile(r"[a-z0-9$][a-z0-9$+#]*(?:[.,\-/&'][a-z0-9$+#]+)*")
 SUFFIXES = ("ies", "ing", "es", "ed", "s")
@@ -43,7 +43,7 @@ asking myself yourself ourselves themselves anything something everything someon
 _JAPANESE_STOPWORDS = """
 何 なに 誰 いつ どこ どれ どの どう どんな どれくらい どのくらい いくら いくつ 教え 知り 知る
 言う 言っ いう ある あっ いる い する し やる やっ なる なっ できる でき れる られる ため こと
-もの よう それ これ あれ 方 的 感じ 一言
+もの よう それ これ あれ 方 的 感じ 一言 込み
 """
 ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS.split())
 JAPANESE_STOPWORDS = frozenset(_JAPANESE_STOPWORDS.split())

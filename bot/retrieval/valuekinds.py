@@ -42,6 +42,8 @@ def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 # The Japanese counters a count is asked and written with: 何人 asks, 5億人 answers.
 JA_COUNTERS = r"[カかヶケ]国語|言語|試合|記事|[カかヶケ]国|[人台枚個件層局回社種語冊巻歳問章勝敗]"
+# A house's price is the chapter's regression project (住宅価格予測), not a sum asked for.
+HOUSE_PRICE_NOT = r"(?<!住宅)(?<!住宅の)(?<!家の)(?<!家)"
 # Where a noun starts: not inside a longer kanji compound (変数 is no count), except after
 # 総 (総台数, 総年数: the total of the same thing).
 NOUN_START = r"(?:(?<![一-龥])|(?<=総))"
@@ -83,7 +85,9 @@ KINDS: tuple[ValueKind, ...] = (
             # "Is it free?" asks about the price; "free time" and "feel free" do not.
             r"\bfor free\b|\bfree of charge\b|\bfree\s*\??\s*$|"
             r"\bfree (?:course|version|tier|plan|option)s?\b|"
-            r"いくら|年収|給料|給与|料金|価格|値段|費用|賞金|稼げ|稼ぐ|何円|何ドル|売上|収益|"
+            # 「家の値段のやつ」「住宅価格」 name the chapter's regression project (住宅価格予測).
+            rf"いくら|年収|給料|給与|料金|{HOUSE_PRICE_NOT}(?:価格|値段)|費用|賞金|稼げ|稼ぐ|何円|"
+            r"何ドル|売上|収益|"
             r"無料|有料|タダ|安い|安く|安価|格安|お金|市場規模|市場価値"),
         _re(r"[$¥€£]|(?<![ァ-ヴー])ドル|円|万\s*(?:[、,/)]|$)|万(?:-|〜)|億(?!人|語|枚|局|台)"),
         "the amount", "金額"),
@@ -114,7 +118,9 @@ KINDS: tuple[ValueKind, ...] = (
             r"(?<!model )(?<!version )(?<!page )\bnumber of\b|"
             r"\bcount\b(?!\s+(?:as|on|for|towards?|in)\b)|"
             # "何社か教えて" asks for some companies, not how many: 何 + counter + か is "some".
-            rf"何(?:{JA_COUNTERS}|{JA_ASKED_COUNTERS})(?!か)|いくつ|年齢|\bhow old\b|"
+            # 「何語?」 asks which language; 「何語くらい」「何万語」 how many words.
+            rf"何(?!語(?!\s*(?:くらい|ぐらい|ほど|程度|以上|も)))"
+            rf"(?:{JA_COUNTERS}|{JA_ASKED_COUNTERS})(?!か)|いくつ|年齢|\bhow old\b|"
             # A number of something asked for: 「会員数は?」, 「ユーザー数ってどれくらい」.
             r"[一-龥ァ-ヴー]数(?:は|って|どれ|どの|いくつ)|"
             # A count by its counter's own noun: 「台数」, 「人数」, 「点数」.
@@ -273,7 +279,8 @@ PRICE_ASKED_RE = _re(
     r"license|use)\b|\bacqui(?:re|red|ring|sition)\b|\bbought\b|\bbuy(?:ing)?\b|"
     r"\bpurchas\w*|\bexpensive\b|\bcheap(?:er|est)?\b|\bafford\w*|\bfor free\b|"
     r"\bfree of charge\b|\bfree\s*\??\s*$|\bfree (?:course|version|tier|plan|option)s?\b|"
-    r"費用|料金|価格(?!予測)|値段|学費|受講料|月額|年額|課金|買収|購入|買[うっわ]|"
+    rf"費用|料金|{HOUSE_PRICE_NOT}(?:価格(?!予測)|値段)|学費|受講料|月額|年額|課金|買収|購入|"
+    r"買[うっわ]|"
     r"(?:いくら|お金が?)(?:くらい|ぐらい)?(?:かか|掛か)|無料|有料|タダ|安い|安く|安価|格安")
 # What a cost is not: a saving ("how much does it save in costs", 「コスト削減」).
 NOT_A_PRICE_RE = _re(r"\bsav(?:e|es|ed|ing)\s+(?:on\s+|in\s+)?(?:\w+\s+)?costs?\b|"

@@ -325,6 +325,21 @@ def test_an_identifier_number_is_no_count(text, asks_count):
     assert ("count" in {kind.name for kind in asked_kinds(text)}) is asks_count
 
 
+@pytest.mark.parametrize(("text", "asks_count"), [
+    ("DSになるのにプログラミングは何語いるの?", False),  # which language
+    ("google翻訳って1日何語くらい訳してる?", True),
+    ("何万語くらい?", True),
+])
+def test_nango_asks_which_language_unless_a_quantity_follows(text, asks_count):
+    assert ("count" in {kind.name for kind in asked_kinds(text)}) is asks_count
+
+
+@pytest.mark.parametrize("text", ["3ヶ月プランの最後のプロジェクトって?家の値段のやつとか",
+                                  "住宅価格予測ってどのデータ使うの?"])
+def test_the_house_price_project_asks_for_no_sum(text):
+    assert not {"money", "price"} & {kind.name for kind in asked_kinds(text)}
+
+
 @pytest.mark.parametrize("text", [
     "what is the first case study about?", "what should i learn first?",
     "初めての人におすすめの本は?", "is the first exercise hard?",

@@ -764,3 +764,13 @@ def test_a_word_the_tagger_made_across_a_verb_is_not_called_missing(tutor, quest
     answer = tutor.ask(question)
     assert misread not in answer.unmentioned, answer.message
     assert answer.answered
+
+
+@pytest.mark.parametrize("question", [
+    # 手順 is the hint's ステップ; 直行 the route's 直接.
+    "問題3の3年計画ってどういう手順で作ればいいの?ヒントなんて書いてあった?",
+    "DSになるルートって、修士から直行のやつもあった?",
+])
+def test_everyday_words_for_what_the_chapter_says_are_not_named_as_missing(tutor, question):
+    answer = tutor.ask(question)
+    assert answer.answered and not answer.unmentioned, answer.message

@@ -27,6 +27,8 @@ from bot.retrieval.chatforms import (
     ("sensitivity esp", "sensitivity especially"),
     ("whats the one-liner", "what is the one-liner"),
     ("senior DS comp in the US", "senior DS compensation in the US"),
+    ("how much dev time does automl save", "how much development time does automl save"),
+    ("better than dermatologists or nah?", "better than dermatologists or no?"),
     ("my first kaggle comp", "my first kaggle competition"),
     ("3yr plan yr2 blog posts", "3 year plan year 2 blog posts"),
     ("GNMT arch specs in USD", "GNMT architecture specifications in dollars"),
