@@ -312,6 +312,12 @@ COUNTER_JA_RE = re.compile(
 COUNTED_AFTER_JA_RE = re.compile(
     rf"何(?:{JA_COUNTERS})(?:くらい|ぐらい|ほど|位)?の([一-龥]+|[ァ-ヴー]{{2,}})")
 AGE_RE = re.compile(r"年齢|\bhow old\b")  # an age counts years of life: 歳
+# A count asked by its noun and 数: 「会員数は?」「パラメータ数ってどれくらい」. The noun is
+# what a number must count: 「10億ドル」 is no count of members. People (会員, 利用者,
+# 研究者) are counted in 人.
+NOUN_COUNT_JA_RE = re.compile(r"((?<![一-龥])[一-龥]{2,4}|[ァ-ヴ][ァ-ヴー]+)数"
+                              r"(?=\s*(?:は|って|が|を|も|どれ|どの|いくつ|[?？、]|$))")
+PEOPLE_SUFFIXES = ("者", "員", "客", "生", "ユーザー", "ユーザ")
 # A unit asked for by name after 何: 「何TOPS」, 「何GB」. Not a katakana word: 「何パターン」
 # counts the items of a list, however the chapter writes them.
 UNIT_JA_RE = re.compile(r"何\s*([a-z]{2,})")
@@ -364,10 +370,23 @@ def asked_counter(text: str) -> Counted | None:
     match = UNIT_JA_RE.search(text)
     if match:  # 「何TOPS」: the unit is the counter
         return Counted(re.escape(match.group(1)), match.group(1))
+    match = NOUN_COUNT_JA_RE.search(text)
+    if match:  # 「会員数」「パラメータ数」: the noun is counted, by name or as people
+        return Counted(_noun_counter(match.group(1)), match.group(1))
     match = COUNTER_EN_RE.search(text)
     noun = next((group for group in match.groups() if group), "") if match else ""
     counter = _en_counter(noun) if noun else None
     return Counted(counter, noun) if counter else None
+
+
+def _noun_counter(noun: str) -> str:
+    """How a number counts the noun of 「〜数」: people in 人, a noun ending in a counter by
+    either (単語数: 「1,000億語」), anything else by its name (「1.8兆パラメータ」)."""
+    if noun.endswith(PEOPLE_SUFFIXES):
+        return PEOPLE_COUNTER
+    if re.fullmatch(JA_COUNTERS, noun[-1]):
+        return f"{re.escape(noun)}|{noun[-1]}"
+    return re.escape(noun)
 
 
 # Who someone is by trade: "dermatologists", "statisticians", "physicians" are people.
@@ -400,7 +419,9 @@ def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     number = r"\d[\d,.]*\+?\s*(?:[万億兆千百]\s*)?"  # "5億", "1,000", "1.8兆", "100+"
     # The noun may follow its own counter: 「8台のカメラ」 answers 「カメラ何個」, whichever
     # counter the learner used.
-    by_noun = rf"|{number}(?:[^\s\d、,。:|]{{1,2}}の)?{re.escape(noun)}" if noun else ""
+    # …or name it within a compound: 「129,450枚の皮膚病変画像」 counts images.
+    by_noun = (rf"|{number}(?:[^\s\d、,。:|]{{1,2}}の)?[一-龥ァ-ヴーA-Za-z]{{0,6}}?"
+               rf"{re.escape(noun)}") if noun else ""
     # 「8台のカメラ」 counts cameras, not the cars of 「何台の車」: the counter, の, and a
     # noun that is not (and does not end a compound with) the asked one.
     # A space may stand in the compound where a name the question gave was taken out

@@ -287,6 +287,11 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     ("李世ドルさんに何勝何敗で勝ったの?", "2016年3月:李世ドル(世界チャンピオン)に4-1で勝利", True),
     ("何台のカメラで周りを見てる?", "8台のカメラによる360度視野", True),
     ("何枚の画像で学習した?", "129,450枚の皮膚病変画像", True),
+    # A count of the noun of 「〜数」: a sum counts no members, layers no parameters.
+    ("Netflixの今の会員数ってどれくらい?", "| 年間価値 | - | 10億ドル | コスト削減+売上増 |", False),
+    ("GNMTのパラメータ数は?", "アーキテクチャ:8層Encoder、8層Decoder", False),
+    ("GPT-4のパラメータ数は?", "NLP:GPT-4(1.8兆パラメータ)、BERT、T5", True),
+    ("学習に使った画像数は?", "129,450枚の皮膚病変画像", True),
     # People by trade are counted in people: images are no count of dermatologists.
     ("how many dermatologist did they compare with?", "129,450枚の皮膚病変画像", False),
     ("how many users does it have per day", "利用者数:1日5億人以上", True),
@@ -353,6 +358,9 @@ def test_a_first_in_order_asks_for_no_claim(text):
     ("Google翻訳って何か国語に対応してる?", "言語|[カかヶケ]国語"),
     ("何カ国で使われてる?", "[カかヶケ]国"),
     ("apple neural engineって何topsくらい?", "tops"),  # a unit asked by name
+    # A noun and 数: members are people; a noun ending in a counter is counted by either.
+    ("Netflixの会員数ってどれくらい?", "人|名"), ("GNMTのパラメータ数は?", "パラメータ"),
+    ("1日に訳される単語数は?", "単語|語"),
 ])
 def test_what_a_count_counts(text, counter):
     asked = asked_counter(text.lower())
