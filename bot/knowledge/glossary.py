@@ -59,8 +59,9 @@ def _spellings(form: str) -> list[str]:
 
 def fold_question(text: str) -> str:
     """A question folded as the glossary matches it: "Google's translator" names the term
-    "google translator", a possessive being no part of a name."""
-    return POSSESSIVE_RE.sub("", fold(text))
+    "google translator", a possessive being no part of a name; 「なにする仕事」 is typed
+    for 「何する仕事」, as the glossary's forms write it."""
+    return POSSESSIVE_RE.sub("", fold(text)).replace("なに", "何")
 
 
 @dataclass

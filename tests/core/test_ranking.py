@@ -230,3 +230,8 @@ def test_a_comparison_of_two_paths_ranks_neither_as_another_unit(tutor):
     for i, chunk in enumerate(tutor.retriever.chunks):
         if chunk.heading_path[1:2] and chunk.heading_path[1].startswith(("Path 1", "Path 2")):
             assert flags[i] == 0.0
+
+
+def test_a_question_word_typed_in_hiragana_meets_the_glossary(tutor):
+    # 「なにする仕事」 is the role's 「何する仕事」: the role, not the career route.
+    assert "役割" in top_paths(tutor, "データサイエンティストって実際なにする仕事なの?")[0]
