@@ -76,6 +76,7 @@ class Glossary:
         self._all_forms = self._forms + [(fold(form), term) for term in self.terms
                                          for form in term.japanese_forms]
         self._cache: dict[tuple[str, bool], list[Term]] = {}
+        self._among: dict[frozenset[str] | None, list[tuple[str, Term]]] = {}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -89,13 +90,21 @@ class Glossary:
         """Terms the query names in any of their forms, the chapter's own included."""
         return self._matching(query, self._all_forms)
 
-    def named_within(self, text: str) -> list[Term]:
+    def named_within(self, text: str, among: frozenset[str] | None = None) -> list[Term]:
         """Terms the text names, the words inside a longer name included: "Tesla
-        Autopilot" names Tesla as well as Autopilot, 「皮膚癌検出」 skin cancer."""
+        Autopilot" names Tesla as well as Autopilot, 「皮膚癌検出」 skin cancer. `among`:
+        only these terms (by English name), for a caller asking per question."""
         folded = fold_question(text)
-        return list(dict.fromkeys(term for form, term in self._all_forms
-                                  if len(form) >= 2 and form in folded
-                                  and _compiled(form).search(folded)))
+        return list(dict.fromkeys(term for form, term in self._forms_among(among)
+                                  if form in folded and _compiled(form).search(folded)))
+
+    def _forms_among(self, among: frozenset[str] | None) -> list[tuple[str, Term]]:
+        forms = self._among.get(among)
+        if forms is None:
+            forms = self._among[among] = [(form, term) for form, term in self._all_forms
+                                          if len(form) >= 2
+                                          and (among is None or term.en in among)]
+        return forms
 
     def _matching(self, query: str, forms: list[tuple[str, Term]]) -> list[Term]:
         # Asked several times per question (plan, dense query, subjects): scanning every

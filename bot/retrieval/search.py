@@ -247,6 +247,8 @@ class Retriever:
         self._cited: tuple[list[Reference], list[str], list[str]] | None = None
         self._stem_forms: dict[str, str] | None = None
         self._unit_of, self._unit_headings, self._unit_topics = self._numbered_units()
+        # The terms a question is read for, to tell its units: the units' headings'.
+        self._unit_terms = frozenset().union(*self._unit_headings.values())
 
     def _numbered_units(self) -> tuple[list[str | None], dict[str, frozenset[str]],
                                        dict[str, frozenset[str]]]:
@@ -271,15 +273,18 @@ class Retriever:
 
     def asked_units(self, text: str) -> set[str]:
         """The numbered units whose own terms the text names."""
-        asked = {term.en for term in self.glossary.named_within(text)}
+        asked = self._unit_terms_named(text)
         return {unit for unit, terms in self._unit_topics.items() if terms & asked}
+
+    def _unit_terms_named(self, text: str) -> set[str]:
+        return {term.en for term in self.glossary.named_within(text, self._unit_terms)}
 
     def other_units(self, text: str) -> np.ndarray:
         """Per passage, 1 for one of a numbered unit the question does not name when it
         names one: "Google Translate's approach" is not AlphaGo's 技術的アプローチ. A unit
         whose heading names a term of the question is named ("DS vs MLE": データサイエン
         ティスト is in other units' text too, but it heads path 1)."""
-        asked = {term.en for term in self.glossary.named_within(text)}
+        asked = self._unit_terms_named(text)
         units = {unit for unit, terms in self._unit_topics.items() if terms & asked}
         if not units:
             return np.zeros(len(self.chunks), dtype=np.float32)
