@@ -288,7 +288,8 @@ def test_a_count_gets_the_line_that_counts_the_same_thing(text, line):
     ("何台のカメラで周りを見てる?", "8台のカメラによる360度視野", True),
     ("何枚の画像で学習した?", "129,450枚の皮膚病変画像", True),
     # A count of the noun of 「〜数」: a sum counts no members, layers no parameters.
-    ("Netflixの今の会員数ってどれくらい?", "| 年間価値 | - | 10億ドル | コスト削減+売上増 |", False),
+    ("Netflixの今の会員数ってどれくらい?", "| 年間価値 | - | 10億ドル | コスト削減+売上増 |",
+     False),
     ("GNMTのパラメータ数は?", "アーキテクチャ:8層Encoder、8層Decoder", False),
     ("GPT-4のパラメータ数は?", "NLP:GPT-4(1.8兆パラメータ)、BERT、T5", True),
     ("学習に使った画像数は?", "129,450枚の皮膚病変画像", True),
