@@ -22,7 +22,7 @@ from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
 from bot.retrieval.logistic import sigmoid
 from bot.retrieval.naming import KANJI_WORD_RE, AbsentWord, load_naming, naming_features
-from bot.retrieval.quotes import mark_terms, passage_lines
+from bot.retrieval.quotes import REFERENCE_RE, mark_terms, passage_lines
 from bot.retrieval.search import KATAKANA_WORD_RE, Hit, Retriever, SearchResult
 from bot.retrieval.smalltalk import small_talk_kind, small_talk_reply
 from bot.retrieval.specificity import misspelled_common, specificity
@@ -695,7 +695,14 @@ def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: li
     not its numbering ("Trend 1" counts nothing), nor the headings above it ("3つの主要動向"
     counts the trends, not BERT's parameters). `years`: the calendar years the question
     asks about."""
-    quoted = [_about(line, subjects) for line in _answer_lines(best, result)]
+    lines = _answer_lines(best, result)
+    # A subject another line of the passage names ("Vision:CLIP、SAM") is not the one an
+    # enumeration without it counts for ("NLP:GPT-4(1.8兆パラメータ)、BERT、T5").
+    named_elsewhere = any(_names_any(other, subjects)
+                          for other in best.text.splitlines() if other not in lines)
+    # A reference's authors are no items: its year is the paper's.
+    quoted = [_about(line, subjects, named_elsewhere and not REFERENCE_RE.search(line))
+              for line in lines]
     if years and kind.name not in TIME_KINDS | {"month"}:
         # A value dated to another year is not the asked one: "the edge AI market in 2025"
         # is not "市場規模:2030年に340億ドル", nor Gartner's 2030 forecast its 2025 share.
@@ -742,9 +749,11 @@ HEADING_NUMBER_RE = re.compile(
 ENUMERATION_RE = re.compile(r"[、，;；]|,(?!\d)")
 
 
-def _about(line: str, subjects: list[Term]) -> str:
-    """The parts of an enumerated line that name one of the subjects, or the whole line
-    when none does (or it is no enumeration): a value belongs to the item it stands in."""
+def _about(line: str, subjects: list[Term], named_elsewhere: bool = False) -> str:
+    """The parts of an enumerated line that name one of the subjects; when none does, the
+    whole line, unless another line of the passage names them (then the line's items are
+    others'). A line that is no enumeration is whole: a value belongs to the item it
+    stands in."""
     parts = _top_level_parts(line)
     if len(parts) < 2 or not subjects:
         return line
@@ -752,7 +761,7 @@ def _about(line: str, subjects: list[Term]) -> str:
     if key and _names_any(key.group(1), subjects):
         return line  # "AI研究者:新手法開発、年収500-2,000万円": all of it is the key's
     own = [part for part in parts if _names_any(part, subjects)]
-    return " ".join(own) if own else line
+    return " ".join(own) if own else ("" if named_elsewhere else line)
 
 
 def _top_level_parts(line: str) -> list[str]:

@@ -774,3 +774,15 @@ def test_a_word_the_tagger_made_across_a_verb_is_not_called_missing(tutor, quest
 def test_everyday_words_for_what_the_chapter_says_are_not_named_as_missing(tutor, question):
     answer = tutor.ask(question)
     assert answer.answered and not answer.unmentioned, answer.message
+
+
+@pytest.mark.parametrize(("question", "stated"), [
+    ("GPT-4のパラメータ数は?", True),
+    # SAM is on the Vision line; GPT-4's 1.8兆 on the NLP line is not its count.
+    ("SAMのパラメータ数は?", False),
+    ("how many parameters does SAM have?", False),
+])
+def test_a_value_on_a_line_of_other_items_is_not_the_subjects(tutor, question, stated):
+    answer = tutor.ask(question)
+    assert answer.answered
+    assert (not answer.unmentioned) is stated, answer.message
