@@ -698,8 +698,8 @@ def _quote_holds(best: Passage, kind: ValueKind, subjects: list[Term], named: li
     lines = _answer_lines(best, result)
     # A subject another line of the passage names ("Vision:CLIP、SAM") is not the one an
     # enumeration without it counts for ("NLP:GPT-4(1.8兆パラメータ)、BERT、T5").
-    named_elsewhere = any(_names_any(other, subjects)
-                          for other in best.text.splitlines() if other not in lines)
+    named_elsewhere = any(_names_any(other.text, subjects)
+                          for other in passage_lines(best.text) if other.text not in lines)
     # A reference's authors are no items: its year is the paper's.
     quoted = [_about(line, subjects, named_elsewhere and not REFERENCE_RE.search(line))
               for line in lines]

@@ -259,25 +259,31 @@ class Retriever:
         "Google" (in the AutoML and edge AI tools, the employers) and 「モデル」 none."""
         unit_of = [next((h for h in c.heading_path[1:2] if UNIT_HEADING_RE.match(h)), None)
                    for c in self.chunks]
-        mentions: Counter[tuple[str, str]] = Counter()
+        # Passages mentioning each term, in all units and in each.
+        everywhere: Counter[str] = Counter()
+        within: Counter[tuple[str, str]] = Counter()
         for chunk, unit in zip(self.chunks, unit_of, strict=True):
             if unit:
-                mentions.update((unit, term.en) for term in self.glossary.named_within(
-                    f"{chunk.path_text}\n{chunk.text}"))
+                terms = {term.en for term in self.glossary.named_within(
+                    f"{chunk.path_text}\n{chunk.text}")}
+                everywhere.update(terms)
+                within.update((unit, en) for en in terms)
         headings = {unit: frozenset(term.en for term in self.glossary.named_within(unit))
                     for unit in unit_of if unit}
-        return unit_of, headings, {unit: frozenset(
-            en for en in named if sum(n for (other, term), n in mentions.items()
-                                      if term == en and other != unit) <= OTHER_UNIT_MENTIONS)
+        return unit_of, headings, {
+            unit: frozenset(en for en in named
+                            if everywhere[en] - within[unit, en] <= OTHER_UNIT_MENTIONS)
             for unit, named in headings.items()}
 
     def asked_units(self, text: str) -> set[str]:
         """The numbered units whose own terms the text names."""
-        asked = self._unit_terms_named(text)
-        return {unit for unit, terms in self._unit_topics.items() if terms & asked}
+        return self._units_named_by(self._unit_terms_named(text))
 
     def _unit_terms_named(self, text: str) -> set[str]:
         return {term.en for term in self.glossary.named_within(text, self._unit_terms)}
+
+    def _units_named_by(self, terms: set[str]) -> set[str]:
+        return {unit for unit, own in self._unit_topics.items() if own & terms}
 
     def other_units(self, text: str) -> np.ndarray:
         """Per passage, 1 for one of a numbered unit the question does not name when it
@@ -285,7 +291,7 @@ class Retriever:
         whose heading names a term of the question is named ("DS vs MLE": データサイエン
         ティスト is in other units' text too, but it heads path 1)."""
         asked = self._unit_terms_named(text)
-        units = {unit for unit, terms in self._unit_topics.items() if terms & asked}
+        units = self._units_named_by(asked)
         if not units:
             return np.zeros(len(self.chunks), dtype=np.float32)
         named = {unit for unit, terms in self._unit_headings.items() if terms & asked}
