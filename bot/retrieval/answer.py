@@ -17,7 +17,12 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.glossary import Term, fold, fold_question
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun, asks_present
-from bot.retrieval.chatforms import asked_part, asking_sentences, yes_or_no_sentences
+from bot.retrieval.chatforms import (
+    asked_part,
+    asking_sentences,
+    compared_objects,
+    yes_or_no_sentences,
+)
 from bot.retrieval.index import folded_form
 from bot.retrieval.lines import KEY_RE, best_scored_line, choose_quote
 from bot.retrieval.logistic import sigmoid
@@ -442,6 +447,7 @@ def unmentioned_words(retriever: Retriever, result: SearchResult, hits: list[Hit
     model = load_naming()
     names = foreign_names(retriever, result) if foreign is None else foreign
     polar = set(judged_words(yes_or_no_sentences(result.query)))
+    polar |= set(judged_words(compared_objects(result.query)))
     # An answer names no word for the kind of value asked: unstated_kind says whether the
     # quote holds one. A declined question names it to say why (「月額料金」).
     missing = [absent.spelling for absent in absent_words(retriever, result, hits, names)

@@ -190,6 +190,18 @@ REGIONAL_JA_FORMS = (
     # 「どうちゃうん」「DSとMLEってちゃうの」: how they differ. Not 「しちゃう」.
     (re.compile(r"(?:(?<=どう)|(?<=何が)|(?<=って)|(?<=は))ちゃう"), "違う"),
 )
+# A counter typed in hiragana after a figure (「3かげつ」, 「2025ねんに」, 「8こ」): the figure
+# says it is the counter, which the chapter writes in kanji.
+COUNTER_READINGS = {
+    "かげつかん": "ヶ月間", "かげつ": "ヶ月", "かげっ": "ヶ月", "しゅうかん": "週間",
+    "ねんかん": "年間", "ねん": "年", "じかん": "時間", "にち": "日", "にん": "人", "まい": "枚",
+    "だい": "台", "かい": "回", "ばい": "倍", "ぱーせんと": "%", "まん": "万", "おく": "億",
+    "ちょう": "兆", "さい": "歳", "がつ": "月", "こ": "個",
+}
+COUNTER_RE = re.compile(
+    r"(?<=[0-9０-９])(" + "|".join(sorted(COUNTER_READINGS, key=len, reverse=True)) + ")")
+
+
 # A slash parts words too: "$$/yr", "hrs/week".
 WORD_RE = re.compile(r"(?<![\w/])(?:w/o|w/)(?![\w/])|(?<!\w)(?:e\.g\.|i\.e\.|tl;dr|"
                      r"[A-Za-z][A-Za-z0-9]*)(?!\w)", re.ASCII)
@@ -199,6 +211,7 @@ def standardize(question: str) -> str:
     """The question with chat shorthand spelled out; Japanese and other text unchanged."""
     for pattern, replacement in (*PHRASE_FORMS, *REGIONAL_JA_FORMS):
         question = pattern.sub(replacement, question)
+    question = COUNTER_RE.sub(lambda m: COUNTER_READINGS[m.group(1)], question)
     return WORD_RE.sub(lambda m: CHAT_FORMS.get(m.group(0).lower(), m.group(0)), question)
 
 
@@ -212,6 +225,7 @@ LETTER_NAMES = {
     "ブイ": "V", "ヴィー": "V", "ダブリュー": "W", "エックス": "X", "ワイ": "Y", "ゼット": "Z",
 }
 LETTER_NAME_RE = "|".join(sorted(LETTER_NAMES, key=len, reverse=True))
+KANA_OFFSET = ord("ァ") - ord("ぁ")
 # Two letters or more, ending a katakana word: 「エッジエーアイ」 is エッジ and AI.
 # A middle dot may part the letters: 「オー・ティー・エー」 is OTA.
 SPELLED_LETTERS_RE = re.compile(rf"(?<![ァ-ヴー])([ァ-ヴー]{{2,}}?)??"
@@ -219,16 +233,30 @@ SPELLED_LETTERS_RE = re.compile(rf"(?<![ァ-ヴー])([ァ-ヴー]{{2,}}?)??"
                                 r"(?![ァ-ヴー])")
 
 
+# The same in hiragana, typed without converting (「じーえぬえむてぃーって」): a run of two
+# letters or more between the run's ends or particles, since hiragana shows no word ends.
+HIRAGANA_LETTER_NAME_RE = "|".join(
+    "".join(chr(ord(ch) - KANA_OFFSET) if "ァ" <= ch <= "ヶ" else ch for ch in name)
+    for name in sorted(LETTER_NAMES, key=len, reverse=True))
+HIRAGANA_SPELLED_LETTERS_RE = re.compile(
+    rf"(?:(?<![ぁ-ゖー])|(?<=って)|(?<=[のはがをにでとやも]))"
+    rf"((?:{HIRAGANA_LETTER_NAME_RE})(?:{HIRAGANA_LETTER_NAME_RE})+)"
+    r"(?=って|[のはがをにでとやも]|[^ぁ-ゖー]|$)")
+
+
 def spelled_letters(text: str) -> list[tuple[str, str]]:
-    """The katakana spellings of Latin letters in a text, with the letters they spell:
-    [("エーアイ", "AI")] for 「エッジエーアイの市場」. Whether the letters are meant is for
-    the caller to judge (アイ is also "eye")."""
-    found = []
-    for match in SPELLED_LETTERS_RE.finditer(text):
-        spelled = match.group(2)
-        letters = "".join(LETTER_NAMES[name] for name in re.findall(LETTER_NAME_RE, spelled))
-        found.append((spelled, letters))
-    return found
+    """The kana spellings of Latin letters in a text, with the letters they spell:
+    [("エーアイ", "AI")] for 「エッジエーアイの市場」, [("でぃーぶいでぃー", "DVD")]. Whether
+    the letters are meant is for the caller to judge (アイ is also "eye")."""
+    spelled = [match.group(2) for match in SPELLED_LETTERS_RE.finditer(text)]
+    spelled += HIRAGANA_SPELLED_LETTERS_RE.findall(text)
+    return [(kana, "".join(LETTER_NAMES[name] for name in
+                           re.findall(LETTER_NAME_RE, _katakana(kana))))
+            for kana in spelled]
+
+
+def _katakana(text: str) -> str:
+    return "".join(chr(ord(ch) + KANA_OFFSET) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
 
 
 # The asker describing themself ("as a PM wanting to...", "I'm a retiree, so"): who asks,
@@ -424,6 +452,24 @@ POLAR_JA_END_RE = re.compile(r"(?:本当|ほんと|マジ|[ぁ-ゖ](?<![はを�
 # 「ご説明いただけますでしょうか」 and 「教えてもらえる?」 ask for something to be done.
 REQUEST_JA_RE = re.compile(r"(?:いただけ|頂け|もらえ|貰え|くれ|くださ|下さ|伺え|お願いでき)")
 TOPIC_JA_END_RE = re.compile(r"(?:って|とは|については|では)[?\uff1f]?\s*$")
+
+
+# What a comparison sets the subject against: "stack up against deepl", "better than
+# amazon's", 「DeepLと比べると」. The chapter compares only what it names, so a word of that
+# side it never says is the thing it cannot speak to, as a yes/no question's words are.
+COMPARED_OBJECT_EN_RE = re.compile(
+    r"\b(?:vs\.?|versus|than|against|compared? (?:with|to)|as opposed to)\s+"
+    r"((?:(?!(?:which|what|whats|who|how|in|on|for|from|at|with|when|where|or|and|is|are|was|"
+    r"were|do|does|did|pls|please)\b)[\w.'’-]+\s*){1,3})", re.IGNORECASE)
+COMPARED_OBJECT_JA_RE = re.compile(
+    r"([^\s、,。?!?!はがのをにでとも]+)(?:と|に)(?:比べ|くらべ|比較)")
+
+
+def compared_objects(question: str) -> str:
+    """The words a comparison sets the subject against, joined ("" if none)."""
+    found = [m.group(1) for m in COMPARED_OBJECT_EN_RE.finditer(question)]
+    found += COMPARED_OBJECT_JA_RE.findall(question)
+    return " ".join(found)
 
 
 def yes_or_no_sentences(question: str) -> str:

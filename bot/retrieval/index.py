@@ -141,6 +141,11 @@ def lexical_tokens(chunk: Chunk, glossary: Glossary, references: ReferenceMap,
     return tokenize(text) + tokenize(expansion, positions=False) + tokenize(lead, positions=False)
 
 
+def glossary_forms(glossary: Glossary) -> list[str]:
+    """Every Japanese spelling the glossary gives its terms, the learner's own included."""
+    return [form for term in glossary.terms for form in (*term.japanese_forms, *term.ask_forms)]
+
+
 def glossary_terms_in(text: str, glossary: Glossary) -> list[Term]:
     folded = normalize(text)
     return [t for t in glossary.terms if any(folded_form(ja) in folded for ja in t.japanese_forms)]
@@ -295,7 +300,8 @@ def _write_build(build_dir, settings, chapters, chunks, embedder, progress, star
     # Read once here: tagging the whole chapter at start-up would cost every serving
     # process the dictionary pages it touches (16 MB) and its first question 60 ms.
     (build_dir / READINGS).write_text(
-        json.dumps(ReadingTable.of(written_text(chunks)).spelled, ensure_ascii=False),
+        json.dumps(ReadingTable.of(written_text(chunks), glossary_forms(glossary)).spelled,
+                   ensure_ascii=False),
         encoding="utf-8")
     manifest = expected_manifest(settings, chapters) | {
         "dimension": int(vectors.shape[1]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.retrieval.tokenize import KANJI_RE, tagged_readings
@@ -26,7 +27,10 @@ MAX_PARTS = 4
 MIN_INNER_KANA = 4
 MIN_KANA = 3
 HIRAGANA_RUN_RE = re.compile(r"[ぁ-ゖー]+")
+KATAKANA_RUN_RE = re.compile(r"[ァ-ヺー]{3,}")
 KATAKANA_OFFSET = ord("ァ") - ord("ぁ")
+# What ends the word before another in hiragana typed without kanji: a particle.
+WORD_BEFORE = ("って", "の", "は", "が", "を", "に", "で", "と", "も", "や")
 
 
 def to_katakana(text: str) -> str:
@@ -42,17 +46,20 @@ class ReadingTable:
     spelled: dict[str, str]
 
     @classmethod
-    def of(cls, text: str) -> ReadingTable:
-        spellings: dict[str, set[str]] = {}
-        for run in _noun_runs(text):
-            for start in range(len(run)):
-                for end in range(start + 1, min(len(run), start + MAX_PARTS) + 1):
-                    surface = "".join(part for part, _ in run[start:end])
-                    reading = "".join(kana for _, kana in run[start:end])
-                    if len(reading) >= MIN_KANA and KANJI_RE.search(surface):
-                        spellings.setdefault(reading, set()).add(surface)
-        return cls({reading: next(iter(surfaces)) for reading, surfaces in spellings.items()
-                    if len(surfaces) == 1})
+    def of(cls, text: str, forms: Iterable[str] = ()) -> ReadingTable:
+        """`forms`: the glossary's other spellings of the chapter's terms. A reading the
+        chapter has is spelled as the chapter spells it; one it lacks, as the glossary does
+        (「おきゅうりょう」 is its 給料). A katakana form (ネットフリックス, アルファゴ) is how
+        a word the chapter writes in Latin letters is typed by sound, in hiragana as often
+        as in katakana (「ねっとふりっくす」)."""
+        chapter = _spellings(text)
+        glossary = _spellings("\n".join(forms))
+        spelled = {}
+        for reading, surfaces in (glossary | chapter).items():
+            # A katakana word is the sound as typed (アルファゴ, not the form アルファ碁).
+            if reading in surfaces or len(surfaces) == 1:
+                spelled[reading] = reading if reading in surfaces else next(iter(surfaces))
+        return cls(spelled)
 
     def respell(self, question: str) -> str:
         """The question with words typed by sound written as the chapter writes them."""
@@ -81,9 +88,10 @@ class ReadingTable:
         for end in range(len(run), start + MIN_KANA - 1, -1):
             sound = run[start:end]
             whole = start == 0 and end == len(run)
-            if len(sound) < MIN_INNER_KANA and not whole:
-                continue
             spelling = self.spelled.get(to_katakana(sound))
+            if len(sound) < MIN_INNER_KANA and not whole \
+                    and not (spelling == to_katakana(sound) and _word_starts(run, start)):
+                continue
             lemma = own_words.get(sound)
             if spelling and not (lemma and KANJI_RE.search(lemma) and lemma != spelling):
                 return end - start
@@ -101,6 +109,39 @@ class ReadingTable:
             if spelling and spelling != surface:
                 question = question.replace(surface, spelling, 1)
         return question
+
+
+def _spellings(text: str) -> dict[str, set[str]]:
+    """The text's spellings of each reading: its katakana words, each its own reading
+    (「でーたさいえんてぃすと」 is データサイエンティスト), and its nouns and compounds with
+    kanji."""
+    spellings: dict[str, set[str]] = {}
+    for word in set(KATAKANA_RUN_RE.findall(text)):
+        if _loanword(word):
+            spellings.setdefault(word, set()).add(word)
+    for run in _noun_runs(text):
+        for start in range(len(run)):
+            for end in range(start + 1, min(len(run), start + MAX_PARTS) + 1):
+                surface = "".join(part for part, _ in run[start:end])
+                reading = "".join(kana for _, kana in run[start:end])
+                if len(reading) >= MIN_KANA and KANJI_RE.search(surface):
+                    spellings.setdefault(reading, set()).add(surface)
+    return spellings
+
+
+def _loanword(word: str) -> bool:
+    """Whether a katakana word is a foreign sound, which hiragana typing spells too
+    (「てすら」): not a Japanese word written in katakana for effect (オススメ, 御勧め),
+    which in hiragana is that word itself."""
+    return not any(tagged.lemma and KANJI_RE.search(tagged.lemma)
+                   for tagged in tagged_readings(word))
+
+
+def _word_starts(run: str, start: int) -> bool:
+    """Whether a word can begin at `start` of a run of hiragana: at its start or after a
+    particle. A katakana word of three kana typed in hiragana (「てすらのくるま」, 「って
+    かめら」) is taken there only, not from inside grammar."""
+    return start == 0 or run[:start].endswith(WORD_BEFORE)
 
 
 def _noun_runs(text: str) -> list[list[tuple[str, str]]]:

@@ -720,6 +720,24 @@ def test_a_yes_or_no_question_about_what_the_chapter_never_says_is_flagged(tutor
     assert {word, "what happened afterwards", "その後"} & set(answer.unmentioned)
 
 
+@pytest.mark.parametrize(("question", "word"), [
+    ("how does google translate stack up against deepl? my nephew swears deepl is better",
+     "deepl"),
+    ("GNMTの翻訳品質って、DeepLと比べるとどうなんですか?", "DeepL"),
+])
+def test_a_comparison_with_what_the_chapter_never_names_is_flagged(tutor, question, word):
+    """The chapter compares only what it names: what a question sets its subject against
+    is, like a yes/no question's words, the thing it cannot speak to."""
+    answer = tutor.ask(question)
+    assert answer.outcome in ("abstained", "partial")
+    assert word in answer.unmentioned
+
+
+def test_a_comparison_the_chapter_makes_is_answered(tutor):
+    answer = tutor.ask("skin cancer cnn vs the dermatologists, who's more accurate?")
+    assert answer.outcome == "answered", answer.message
+
+
 @pytest.mark.parametrize("question", [
     "Did AlphaGo beat Lee Sedol 4-1?",
     "Can edge AI work without an internet connection?",

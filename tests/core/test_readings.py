@@ -18,6 +18,11 @@ def readings(tutor) -> ReadingTable:
     ("3かげつプランの最初", "3ヶ月プランの最初"),
     ("機会学習のあたらしいやつ?", "機械学習のあたらしいやつ?"),  # the wrong kanji
     ("実戦プロジェクトって何?", "実践プロジェクトって何?"),
+    # Words the chapter writes in katakana or Latin letters, typed by sound in hiragana
+    ("でーたさいえんてぃすとってなにするひと?", "データサイエンティストってなにするひと?"),
+    ("ねっとふりっくすのおすすめ", "ネットフリックスのおすすめ"),  # the glossary's katakana
+    ("てすらのくるまってかめらなんこ", "テスラのくるまってカメラなんこ"),  # after a particle
+    ("えむえるえんじにあってにほんだとおきゅうりょう", "えむえるエンジニアってにほんだとお給料"),
 ])
 def test_a_word_typed_by_sound_is_written_as_the_chapter_writes_it(readings, typed, written):
     assert readings.respell(typed) == written
@@ -28,6 +33,7 @@ def test_a_word_typed_by_sound_is_written_as_the_chapter_writes_it(readings, typ
     "日本の公道で使えるの?",  # one word of its own, not a mistyped 行動
     "教科書で挙げられたものを全部教えてください",  # 教科書 sounds like nothing the chapter has
     "どうなったのでしょうか",  # the しょう of でしょう is no 章
+    "日本語のおすすめ本教えてー",  # おすすめ is Japanese, whatever katakana オススメ names
 ])
 def test_words_of_their_own_are_left_as_typed(readings, typed):
     assert readings.respell(typed) == typed
@@ -39,3 +45,28 @@ def test_a_question_typed_by_sound_is_answered_from_its_section(tutor):
     answer = tutor.ask("Foundation Modelsの さんこうぶんけんは だれの paperですか")
     assert answer.answered, answer.message
     assert any("Bommasani" in line for line in answer.passages[0].quote)
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("じーえぬえむてぃーってえんこーだーとでこーだーなんそうだっけ",
+     "GNMTってエンコーダーとデコーダー"),
+    ("てすらのじどううんてんってれべるいくつなの", "テスラの自動運転ってレベル"),
+    ("ぱいそんはじめたばっかなんだけどさいしょの3かげつなにやればいいの?", "最初の3ヶ月"),
+    ("2025ねんにあいおーてぃーのきかいなんだい", "2025年にIoT"),
+])
+def test_a_question_typed_without_converting_reads_as_the_chapter_writes(tutor, typed,
+                                                                          written):
+    """A phone left unconverted: letters spelled by name (じーえぬえむてぃー), loanwords
+    and counters after a figure (3かげつ) are read as the chapter writes them."""
+    assert written in tutor.retriever.plan(typed).text
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("てすらのくるまってかめらなんこついてんの?", "Tesla"),
+    ("ねっとふりっくすのすいせんってどうやってきめてるの", "Netflix"),
+    ("でーたさいえんてぃすとのねんしゅうどんくらい?", "データサイエンティスト"),
+])
+def test_a_question_typed_in_hiragana_is_answered_from_its_section(tutor, question, section):
+    answer = tutor.ask(question)
+    assert answer.answered, answer.message
+    assert section in answer.passages[0].path_text
