@@ -13,6 +13,8 @@ import logging
 import re
 from functools import lru_cache
 
+from breame.spelling import get_american_spelling
+
 log = logging.getLogger(__name__)
 
 CHAT_FORMS = {
@@ -212,7 +214,20 @@ def standardize(question: str) -> str:
     for pattern, replacement in (*PHRASE_FORMS, *REGIONAL_JA_FORMS):
         question = pattern.sub(replacement, question)
     question = COUNTER_RE.sub(lambda m: COUNTER_READINGS[m.group(1)], question)
-    return WORD_RE.sub(lambda m: CHAT_FORMS.get(m.group(0).lower(), m.group(0)), question)
+    return WORD_RE.sub(_standard_word, question)
+
+
+def _standard_word(match: re.Match[str]) -> str:
+    """A chat form spelled out ("u" → "you"); a British spelling as the American one the
+    glossary and the word lists use ("programme", "optimise", "colour")."""
+    word = match.group(0)
+    lower = word.lower()
+    if lower in CHAT_FORMS:
+        return CHAT_FORMS[lower]
+    american = get_american_spelling(lower)
+    if american == lower:
+        return word
+    return american.capitalize() if word[0].isupper() else american
 
 
 # Latin letters as Japanese says them: 「エーアイ」 is AI and 「アイオーティー」 IoT when a
@@ -240,8 +255,9 @@ HIRAGANA_LETTER_NAME_RE = "|".join(
     for name in sorted(LETTER_NAMES, key=len, reverse=True))
 HIRAGANA_SPELLED_LETTERS_RE = re.compile(
     rf"(?:(?<![ぁ-ゖー])|(?<=って)|(?<=[のはがをにでとやも]))"
-    rf"((?:{HIRAGANA_LETTER_NAME_RE})(?:{HIRAGANA_LETTER_NAME_RE})+)"
-    r"(?=って|[のはがをにでとやも]|[^ぁ-ゖー]|$)")
+    # Three letters or more rarely spell grammar: any word may follow (でぃーぶいでぃーかすや).
+    rf"((?:{HIRAGANA_LETTER_NAME_RE}){{3,}}|"
+    rf"(?:{HIRAGANA_LETTER_NAME_RE}){{2}}(?=って|[のはがをにでとやも]|[^ぁ-ゖー]|$))")
 
 
 def spelled_letters(text: str) -> list[tuple[str, str]]:

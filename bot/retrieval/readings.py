@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.retrieval.chatforms import LETTER_NAME_RE
 from bot.retrieval.tokenize import KANJI_RE, tagged_readings
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,9 @@ def _loanword(word: str) -> bool:
     """Whether a katakana word is a foreign sound, which hiragana typing spells too
     (「てすら」): not a Japanese word written in katakana for effect (オススメ, 御勧め),
     which in hiragana is that word itself."""
+    # Letters by name (ディー, エムエル) are read as letters: chatforms.spelled_letters.
+    if re.fullmatch(f"(?:{LETTER_NAME_RE})+", word):
+        return False
     return not any(tagged.lemma and KANJI_RE.search(tagged.lemma)
                    for tagged in tagged_readings(word))
 

@@ -472,12 +472,17 @@ class Retriever:
         "Netflix Prize 優勝チームの名前" asks for no sum, but a name. Alone, such a kind is
         kept: "How much was the Netflix Prize?" asks for the sum. `query`: the asked part
         (chatforms.asked_part)."""
-        kinds = asked_kinds(query)
+        kinds = asked_kinds(query, self._chapter_words_for)
         if len(kinds) < 2:
             return tuple(kinds)
         unnamed = self.glossary.without(query, self.subject_terms(query))
         left = {kind.name for kind in asked_kinds(unnamed)}
         return tuple(kind for kind in kinds if kind.name in left) or tuple(kinds)
+
+    def _chapter_words_for(self, noun: str) -> tuple[str, ...]:
+        """The chapter's words for a noun the glossary reads as a term's (写真: 画像), so a
+        count of 「写真何枚」 is held by 「129,450枚の皮膚病変画像」."""
+        return tuple(form for term in self.glossary.matches(noun) for form in term.japanese_forms)
 
     def _own_words(self, position: int) -> set[str]:
         own = self._own.get(position)

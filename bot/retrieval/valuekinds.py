@@ -18,7 +18,8 @@ import logging
 import re
 import unicodedata
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ KINDS: tuple[ValueKind, ...] = (
     ValueKind(
         "month",
         # A month is finer than a year: 「2017以降」 does not say in which month.
-        _re(r"\b(?:what|which) month\b(?!\s+of\b)|\bin what month\b|何月(?!目)"),
+        _re(r"\b(?:what|which) month\b(?!\s+of\b)|\bin what month\b|何月(?![目め])"),
         _re(r"\d+\s*月(?!間)|\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|"
             r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"),
         "the month", "何月か"),
@@ -168,7 +169,9 @@ KINDS: tuple[ValueKind, ...] = (
         _re(r"\bhow long\b|\bhow many (?:years|months|weeks|hours|days|minutes|seconds)\b|何年間|"
             # 「開発に何年かかった?」: years it took, not which year.
             r"何年(?:くらい|ぐらい|ほど|も)?(?:かか|掛か|要し|要す)|"
-            r"何[ヶか]月(?!目)|何カ月(?!目)|何週間|何時間|何日|何分|何秒|どのくらいの期間|期間は|"
+            # 「何か月目/め」 asks which month of a plan; 「何分の一」 a fraction, not minutes.
+            r"何[ヶか]月(?![目め])|何カ月(?![目め])|何週間|何時間|何日|何分(?!の)|何秒|"
+            r"どのくらいの期間|期間は|"
             rf"{NOUN_START}年数"),
         # A calendar year ("2017年5月") is a date, not a number of years.
         _re(r"(?<![\d.])(?!(?:19|20)\d\d\s*年(?!間))(?:\d+|数)\s*(?:年|[ヶか]月|カ月|週|日|時間|分|秒|"
@@ -343,6 +346,12 @@ class Counted:
     noun: str = ""  # what is counted, when the question names it
     # The noun follows the counter, 「何台の車」: a line's 「8台のカメラ」 counts something else.
     noun_after: bool = False
+    # The chapter's words for the noun (写真 is its 画像): glossary forms, from the caller.
+    noun_forms: tuple[str, ...] = ()
+
+    @property
+    def noun_re(self) -> str:
+        return "|".join(re.escape(form) for form in (self.noun, *self.noun_forms))
 
 
 def asked_counter(text: str) -> Counted | None:
@@ -421,12 +430,12 @@ def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     # counter the learner used.
     # …or name it within a compound: 「129,450枚の皮膚病変画像」 counts images.
     by_noun = (rf"|{number}(?:[^\s\d、,。:|]{{1,2}}の)?[一-龥ァ-ヴーA-Za-z]{{0,6}}?"
-               rf"{re.escape(noun)}") if noun else ""
+               rf"(?:{asked.noun_re})") if noun else ""
     # 「8台のカメラ」 counts cameras, not the cars of 「何台の車」: the counter, の, and a
     # noun that is not (and does not end a compound with) the asked one.
     # A space may stand in the compound where a name the question gave was taken out
     # ("750億台の IoTデバイス" → "750億台の デバイス").
-    other_noun = (rf"(?!\s*の(?![^\d、,。:|()()]*?{re.escape(noun)}))"
+    other_noun = (rf"(?!\s*の(?![^\d、,。:|()()]*?(?:{asked.noun_re})))"
                   if asked.noun_after else "")
     # A share of what is counted counts it: "50%の企業" says how many companies.
     share = rf"|{SHARE_OF}(?:{SHARE_NOUNS[counter]})" if counter in SHARE_NOUNS else ""
@@ -435,14 +444,18 @@ def counted(kind: ValueKind, asked: Counted) -> ValueKind:
     return ValueKind(kind.name, kind.asked, held, kind.label_en, kind.label_ja)
 
 
-def asked_kinds(question: str) -> list[ValueKind]:
-    """The kinds of value the question asks for, most specific first."""
+def asked_kinds(question: str,
+                noun_forms: Callable[[str], tuple[str, ...]] | None = None) -> list[ValueKind]:
+    """The kinds of value the question asks for, most specific first. `noun_forms`: the
+    chapter's words for a counted noun the question names (the glossary's)."""
     text = unicodedata.normalize("NFKC", question).lower()
     found = [kind for kind in KINDS if kind.asked.search(text)]
     names = {kind.name for kind in found}
     if names & SUBSUMES_COUNT:
         found = [kind for kind in found if kind.name != "count"]
     counter = asked_counter(text) if "count" in names else None
+    if counter and counter.noun and noun_forms:
+        counter = replace(counter, noun_forms=noun_forms(counter.noun))
     if counter:
         found = [counted(kind, counter) if kind.name == "count" else kind for kind in found]
     return found

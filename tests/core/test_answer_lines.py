@@ -191,9 +191,17 @@ def test_a_line_comes_with_its_translation_beside_it():
     ("what's the name of the team that won?", "name"), ("出版社ってどこ?", "name"),
     ("what was the score against lee sedol?", "score"), ("柯潔との戦績は?", "score"),
     ("did it ever play the old alphago and what was the score", "score"),
+    # Which month of a plan, and a fraction, are no durations.
+    ("1年プランだと何か月めにKaggle?", "month_of_plan"), ("従来の何分の一のデータ?", None),
 ])
 def test_the_kind_of_value_asked_for(text, kind):
-    assert asked_kinds(text)[0].name == kind
+    kinds = asked_kinds(text)
+    if kind == "month_of_plan":  # no duration, whatever else it asks
+        assert "duration" not in {k.name for k in kinds}
+    elif kind is None:
+        assert not kinds
+    else:
+        assert kinds[0].name == kind
 
 
 def test_parts_of_a_sum_set_against_each_other_ask_for_its_breakdown():

@@ -804,3 +804,11 @@ def test_a_value_on_a_line_of_other_items_is_not_the_subjects(tutor, question, s
     answer = tutor.ask(question)
     assert answer.answered
     assert (not answer.unmentioned) is stated, answer.message
+
+
+def test_a_count_of_what_the_chapter_calls_otherwise_is_answered(tutor):
+    """「写真」 is the glossary's word for the chapter's 画像: 129,450枚の皮膚病変画像 counts
+    the photos asked about, and the answer says nothing is missing."""
+    answer = tutor.ask("皮膚癌みつけるAIって写真何枚で勉強したの")
+    assert answer.outcome == "answered", answer.message
+    assert any("129,450枚" in line for line in answer.passages[0].quote)

@@ -45,6 +45,11 @@ from bot.retrieval.chatforms import (
     # Shorthand run into Japanese is a word all the same: kana are no Latin letters.
     ("q1のヒントは?", "question 1のヒントは?"), ("yr2のブログ", "year 2のブログ"),
     ("ex3のhintある?", "exercise 3のhintある?"), ("10hrsで足りる?", "10 hoursで足りる?"),
+    # British spellings as the American ones the glossary uses
+    ("which programme should I take to optimise my CV?",
+     "which program should I take to optimize my CV?"), ("Labelled data", "Labeled data"),
+    # A counter typed in hiragana after a figure
+    ("3かげつでなにやる?", "3ヶ月でなにやる?"), ("2025ねんに8こ", "2025年に8個"),
 ])
 def test_chat_shorthand_is_spelled_out(typed, read):
     assert standardize(typed) == read
@@ -110,8 +115,12 @@ def test_a_chat_aside_is_no_missing_word(tutor, question, aside):
     ("シーエヌエヌって何", [("シーエヌエヌ", "CNN")]),
     # Words that only start or end with a letter's name are words.
     ("アイデアとケースとディープラーニング", []),
+    # In hiragana, between particles or the message's ends; three letters or more anywhere
+    ("えむえるエンジニアって", [("えむえる", "ML")]),
+    ("さいしょはでぃーぶいでぃーかすやさん", [("でぃーぶいでぃー", "DVD")]),
+    ("えーと、なに", []),
 ])
-def test_latin_letters_spelled_in_katakana(text, found):
+def test_latin_letters_spelled_in_kana(text, found):
     assert spelled_letters(text) == found
 
 
