@@ -21,6 +21,7 @@ from bot.retrieval.chatforms import (
     asked_part,
     asking_sentences,
     compared_objects,
+    question_parts,
     yes_or_no_sentences,
 )
 from bot.retrieval.index import folded_form
@@ -621,15 +622,29 @@ def unstated_kind(result: SearchResult, best: Passage, subjects: list[Term],
     # A year the asker only remembers ("I only remember the 2030 one, was there a 2025
     # number?") sets the scene; the sentences that ask date the value.
     asking = asking_sentences(asked)
-    years = {int(year) for year in YEAR_RE.findall(normalize(asking))}
-    if not years and present_year and asks_present(asking):
-        # "How big is the edge AI market now?" is not answered by its 2030 forecast.
-        years = {present_year}
     for kind in kinds:
+        years = _years_asked(_part_asking(asking, kind), present_year)
         if all(_quote_holds(best, kind, group, named, names, result, years)
                for group in groups):
             return None
     return kinds[0].name
+
+
+def _part_asking(asking: str, kind: ValueKind) -> str:
+    """The part of a message asking two things that asks for this kind of value: the 2025
+    of "how many IoT devices for 2025 and how big will the market be?" dates the devices,
+    not the market."""
+    parts = [part for part in question_parts(asking)
+             if kind.asked.search(unicodedata.normalize("NFKC", part).lower())]
+    return " ".join(parts) or asking
+
+
+def _years_asked(asking: str, present_year: int | None) -> set[int]:
+    years = {int(year) for year in YEAR_RE.findall(normalize(asking))}
+    if not years and present_year and asks_present(asking):
+        # "How big is the edge AI market now?" is not answered by its 2030 forecast.
+        years = {present_year}
+    return years
 
 
 def _called_by_name(question: str, term: Term) -> bool:

@@ -279,7 +279,9 @@ def _katakana(text: str) -> str:
 # not what is asked, so the chapter need not mention it.
 PERSONA_RE = re.compile(
     r"(?:^|(?<=[.!?,;])|(?<=\bso)|(?<=\bok)|(?<=\bhi)|(?<=\bhey))"
-    r"\s*(?:as an?|i'?m an?|i am an?)\s+[\w\-' ]{1,40}?"
+    # …and where they are from or live: "im from brasil and i want to move to the USA".
+    r"\s*(?:as an?|i'?m an?|i am an?|(?:i'?m|i am) (?:from|based in|living in)|i live in)"
+    r"\s+[\w\-' ]{1,40}?"
     r"(?=\s*(?:[,.!?;]|\b(?:and|who|wanting|trying|looking|learning|with|so|but|i|thinking|"
     r"planning|hoping|considering|working|currently|interested)\b))",
     re.IGNORECASE)

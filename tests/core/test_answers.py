@@ -812,3 +812,12 @@ def test_a_count_of_what_the_chapter_calls_otherwise_is_answered(tutor):
     answer = tutor.ask("皮膚癌みつけるAIって写真何枚で勉強したの")
     assert answer.outcome == "answered", answer.message
     assert any("129,450枚" in line for line in answer.passages[0].quote)
+
+
+def test_a_year_dates_only_the_part_of_the_message_it_is_in(tutor):
+    """"for 2025" dates the IoT devices; the market's size is asked without a year, and
+    the chapter's 340億ドル (for 2030) answers it."""
+    answer = tutor.ask("how many IoT devices IDC predict for 2025 and how big will be the "
+                       "edge ai market?")
+    assert answer.outcome == "answered", answer.message
+    assert any("340億ドル" in line for line in answer.passages[0].quote)

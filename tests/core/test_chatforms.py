@@ -142,6 +142,9 @@ def test_recall_the_metric_is_kept():
 @pytest.mark.parametrize(("typed", "asked"), [
     ("ヘルスケア事業の企画を担当しております。皮膚がん診断の精度は?", "皮膚がん診断の精度は?"),
     ("i'm a backend swe thinking about MLE. which tools?", "thinking about MLE. which tools?"),
+    # Where the asker is from is theirs too.
+    ("im from brasil and i want to move, what does a junior DS earn in the US?",
+     "and i want to move, what does a junior DS earn in the US?"),
     # A request made wholly in the humble form is the question itself.
     ("Netflixの推薦システムの精度について知りたいと思っております。",
      "Netflixの推薦システムの精度について知りたいと思っております。"),
