@@ -21,6 +21,7 @@ from bot.retrieval.chatforms import (
     asked_part,
     asking_sentences,
     compared_objects,
+    opening_aside,
     question_parts,
     yes_or_no_sentences,
 )
@@ -90,6 +91,11 @@ ANSWER_FORM_WORDS = frozenset({
     "upshot", "ballpark", "differentiator", "tl;dr", "eli5",
     # 「名前なんだっけ」 asks for the name: the name is the answer, not a word it lacks.
     "名前",
+    # The order, the kind or the whole of what is listed (「どういう順番で」, 「実装から学ぶ
+    # タイプの本」, 「AI全般の学会」) frames the answer; the chapter's list is it.
+    "順番", "順序", "タイプ", "全般",
+    # A placeholder for a name the asker cannot recall ("the recommendation whatsit").
+    "whatsit", "thingy", "thingamajig", "thingamabob", "doohickey", "whatchamacallit",
 })
 LATIN_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
@@ -473,10 +479,13 @@ def absent_words(retriever: Retriever, result: SearchResult, hits: list[Hit],
     glossed = glossed_words(result)
     words = judged_words(result.query)
     scene = _scene_words(result.query, words)
+    # An opening exclamation is no name, however capitalised ("Crikey, …"), unless a place.
+    opener = {word for word in judged_words(opening_aside(result.query))
+              if not places_in(word)}
     positioned = bool(RELATIVE_RE.search(normalize(result.query)))
     absent = []
     for position, word in enumerate(words):
-        if word in scene and word not in names:
+        if (word in scene and word not in names) or word in opener:
             continue
         # A word in hiragana alone is everyday language (ふつう, いろいろ): the chapter
         # has no name or term written that way to be missing.

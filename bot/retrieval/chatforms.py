@@ -483,6 +483,20 @@ COMPARED_OBJECT_JA_RE = re.compile(
     r"([^\s、,。?!?!はがのをにでとも]+)(?:と|に)(?:比べ|くらべ|比較)")
 
 
+# A message opened by an exclamation or a greeting ("Crikey,", "Fair dinkum,", "Righto!",
+# "G'day all,"): one or two words before a comma or "!", asking nothing, then the message.
+OPENING_ASIDE_RE = re.compile(r"^\s*((?:[A-Za-z'’]+\s+)?[A-Za-z'’]+)\s*[,!]\s*(?=(?:\S+\s+){2}\S)")
+
+
+def opening_aside(question: str) -> str:
+    """The exclamation or greeting a message opens with ("" if none): how the asker talks,
+    not what they ask about."""
+    match = OPENING_ASIDE_RE.match(question)
+    if not match or WH_EN_RE.search(match.group(1)):
+        return ""
+    return match.group(1)
+
+
 def compared_objects(question: str) -> str:
     """The words a comparison sets the subject against, joined ("" if none)."""
     found = [m.group(1) for m in COMPARED_OBJECT_EN_RE.finditer(question)]

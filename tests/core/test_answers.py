@@ -821,3 +821,23 @@ def test_a_year_dates_only_the_part_of_the_message_it_is_in(tutor):
                        "edge ai market?")
     assert answer.outcome == "answered", answer.message
     assert any("340億ドル" in line for line in answer.passages[0].quote)
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("Crikey, the edge AI market is meant to be how big by 2030?", "Crikey"),
+    ("Reckon someone could tell me what the Netflix recommendation whatsit is worth to them "
+     "each year?", "whatsit"),
+    ("実装から学ぶタイプの日本語の本、おすすめありますか?", "タイプ"),
+    ("日本国内の学会を教えてください、AI全般と画像認識の", "全般"),
+])
+def test_how_a_learner_talks_is_no_missing_word(tutor, question, word):
+    """An opening exclamation, a placeholder for a forgotten name, and the words that frame
+    a list (its kind, its whole) say how the learner asks, not what the chapter lacks."""
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
+    assert word not in answer.unmentioned
+
+
+def test_an_opening_place_is_still_asked_about(tutor):
+    answer = tutor.ask("Germany, how much do data scientists earn there?")
+    assert answer.outcome in ("abstained", "partial"), answer.message
