@@ -23,6 +23,9 @@ class Term:
     ask_forms: tuple[str, ...] = ()  # how learners say it where the chapter does not
     note: str = ""
     person: bool = False  # a person's name: what a who-question asks for
+    # Its names in capitals are also everyday English words (FAIR, LINE, CLIP): they name
+    # the term only when the question writes them in capitals ("Fair dinkum" is no FAIR).
+    capitals_only: bool = False
 
     @property
     def english_forms(self) -> tuple[str, ...]:
@@ -76,6 +79,9 @@ class Glossary:
         self._all_forms = self._forms + [(fold(form), term) for term in self.terms
                                          for form in term.japanese_forms]
         self._cache: dict[tuple[str, bool], list[Term]] = {}
+        self._capitals = {fold(form): form for term in self.terms if term.capitals_only
+                          for form in (*term.english_forms, *term.japanese_forms)
+                          if form.isascii() and form.isupper()}
         self._among: dict[frozenset[str] | None, list[tuple[str, Term]]] = {}
 
     def __len__(self) -> int:
@@ -122,7 +128,7 @@ class Glossary:
         found = [
             (m.start(), m.end(), term)
             for form, term in forms
-            if form and form in folded
+            if form and form in folded and self._written_as_named(query, form)
             for m in _compiled(form).finditer(folded)
         ]
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -135,6 +141,12 @@ class Glossary:
             if term not in terms:
                 terms.append(term)
         return terms
+
+    def _written_as_named(self, query: str, form: str) -> bool:
+        capitals = self._capitals.get(form)
+        return capitals is None or re.search(
+            rf"(?<![A-Za-z0-9]){re.escape(capitals)}(?![A-Za-z0-9])",
+            unicodedata.normalize("NFKC", query)) is not None
 
     def without(self, text: str, terms: list[Term]) -> str:
         """The text, folded, with the terms' English forms taken out where they match as
@@ -218,6 +230,7 @@ def _term(path: Path, index: int, entry: object) -> Term:
         ask_forms=_string_list(where, entry, "ask_forms"),
         note=str(entry.get("note") or "").strip(),
         person=_flag(where, entry, "person"),
+        capitals_only=_flag(where, entry, "capitals_only"),
     )
 
 

@@ -285,6 +285,12 @@ PERSONA_RE = re.compile(
     r"(?=\s*(?:[,.!?;]|\b(?:and|who|wanting|trying|looking|learning|with|so|but|i|thinking|"
     r"planning|hoping|considering|working|currently|interested)\b))",
     re.IGNORECASE)
+# The asker's own state in one word, closing its clause: "now I'm retired.", "I'm new,",
+# "i am confused so". "I'm retired" says what became of no one the chapter tells of; a
+# longer clause ("i'm curious how many …") may be the question itself and is kept.
+ASKER_STATE_RE = re.compile(
+    r"\b(?:i'?m|i am)\s+(?:now\s+|just\s+|also\s+|still\s+)?(?!an?\b)[a-z]+"
+    r"(?=\s*(?:[,.!?;]|$|\b(?:and|so|but|now)\b))", re.IGNORECASE)
 # What the asker is making with the answer ("need numbers for a hiring doc", "for a
 # kickoff slide"): their work, not the chapter's topic.
 DELIVERABLE_RE = re.compile(
@@ -319,6 +325,7 @@ def asked_part(question: str) -> str:
     about them says nothing about what is asked. Cached: an answer reads it in its plan,
     coverage, naming and value-kind checks."""
     asked = PERSONA_RE.sub(" ", question)
+    asked = ASKER_STATE_RE.sub(" ", asked)
     asked = DELIVERABLE_RE.sub(" ", asked)
     asked = HUMBLE_CLAUSE_RE.sub(" ", asked)
     asked = PURPOSE_JA_RE.sub(lambda m: m.group(0) if _asks(m.group(0)) else " ", asked)

@@ -142,6 +142,10 @@ def test_recall_the_metric_is_kept():
 @pytest.mark.parametrize(("typed", "asked"), [
     ("ヘルスケア事業の企画を担当しております。皮膚がん診断の精度は?", "皮膚がん診断の精度は?"),
     ("i'm a backend swe thinking about MLE. which tools?", "thinking about MLE. which tools?"),
+    # So is their state in one word closing its clause ("now I'm retired.").
+    ("which books for a beginner? I've got time now I'm retired.",
+     "which books for a beginner? I've got time now  ."),
+    ("i'm curious how many GPUs alphago used?", "i'm curious how many GPUs alphago used?"),
     # Where the asker is from is theirs too.
     ("im from brasil and i want to move, what does a junior DS earn in the US?",
      "and i want to move, what does a junior DS earn in the US?"),

@@ -127,3 +127,26 @@ def test_the_glossary_knows_the_chapters_people(knowledge):
     people = {term.en for term in knowledge.glossary.terms if term.person}
     assert {"Lee Sedol", "Ke Jie", "Koki Saito"} <= people
     assert "AlphaGo" not in people
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("Fair dinkum, how many cameras does a Tesla have?", False),
+    ("what does FAIR research?", True),
+    ("is that a fair comparison?", False),
+])
+def test_a_name_in_capitals_that_is_an_everyday_word_names_only_in_capitals(knowledge,
+                                                                           question, named):
+    """FAIR is Meta's lab only as written; "fair" is the everyday word."""
+    found = {term.en for term in knowledge.glossary.named(question)}
+    assert ("Facebook AI Research" in found) is named
+
+
+def test_every_everyday_word_in_capitals_is_marked_capitals_only(knowledge):
+    """A chapter name in capitals that is also a common English word of four letters or
+    more would be read into any sentence using the word."""
+    from bot.retrieval.lexicon import parts_of_speech
+
+    unmarked = [term.ja for term in knowledge.glossary.terms
+                if term.ja.isascii() and term.ja.isupper() and len(term.ja) >= 4
+                and parts_of_speech(term.ja.lower()) and not term.capitals_only]
+    assert unmarked == []
