@@ -196,12 +196,24 @@ REGIONAL_JA_FORMS = (
 # says it is the counter, which the chapter writes in kanji.
 COUNTER_READINGS = {
     "かげつかん": "ヶ月間", "かげつ": "ヶ月", "かげっ": "ヶ月", "しゅうかん": "週間",
-    "ねんかん": "年間", "ねん": "年", "じかん": "時間", "にち": "日", "にん": "人", "まい": "枚",
-    "だい": "台", "かい": "回", "ばい": "倍", "ぱーせんと": "%", "まん": "万", "おく": "億",
-    "ちょう": "兆", "さい": "歳", "がつ": "月", "こ": "個",
+    "ねんかん": "年間", "ねんめ": "年目", "ねん": "年", "じかん": "時間", "にち": "日",
+    "にん": "人", "まい": "枚", "だい": "台", "かい": "回", "ばい": "倍", "ぱーせんと": "%",
+    "まん": "万", "おく": "億", "ちょう": "兆", "さい": "歳", "がつ": "月", "ばんめ": "番目",
+    "ばん": "番", "こ": "個",
 }
-COUNTER_RE = re.compile(
-    r"(?<=[0-9０-９])(" + "|".join(sorted(COUNTER_READINGS, key=len, reverse=True)) + ")")
+COUNTER_READING_RE = "|".join(sorted(COUNTER_READINGS, key=len, reverse=True))
+COUNTER_RE = re.compile(rf"(?<=[0-9０-９])({COUNTER_READING_RE})")
+# …and the figure itself in hiragana before one (「さんかげつ」, 「いっしゅうかん」).
+KANA_NUMBERS = {
+    "いち": "1", "いっ": "1", "さん": "3", "よん": "4", "ろく": "6", "ろっ": "6", "なな": "7",
+    "はち": "8", "はっ": "8", "きゅう": "9", "じゅう": "10", "じゅっ": "10",
+}
+# Only before a counter of time spans, the plans' units: a shorter one makes words of kana
+# (「さんこう」 is no 3個, 「いちばん」 no 1番). After a particle or no hiragana at all.
+KANA_NUMBER_RE = re.compile(
+    r"(?:(?<![ぁ-ゖ])|(?<=[のはがをにでとも]))(" + "|".join(sorted(KANA_NUMBERS, key=len,
+                                                                   reverse=True))
+    + r")(?=かげつ|しゅうかん|ねんかん|ねんめ|ねん|じかん)")
 
 
 # A slash parts words too: "$$/yr", "hrs/week".
@@ -213,6 +225,7 @@ def standardize(question: str) -> str:
     """The question with chat shorthand spelled out; Japanese and other text unchanged."""
     for pattern, replacement in (*PHRASE_FORMS, *REGIONAL_JA_FORMS):
         question = pattern.sub(replacement, question)
+    question = KANA_NUMBER_RE.sub(lambda m: KANA_NUMBERS[m.group(1)], question)
     question = COUNTER_RE.sub(lambda m: COUNTER_READINGS[m.group(1)], question)
     return WORD_RE.sub(_standard_word, question)
 

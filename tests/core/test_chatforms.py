@@ -50,6 +50,10 @@ from bot.retrieval.chatforms import (
      "which program should I take to optimize my CV?"), ("Labelled data", "Labeled data"),
     # A counter typed in hiragana after a figure
     ("3かげつでなにやる?", "3ヶ月でなにやる?"), ("2025ねんに8こ", "2025年に8個"),
+    ("3ねんけいかくの2ねんめ", "3年けいかくの2年目"),
+    # …and a figure typed in hiragana before a span of time; not inside words
+    ("さんかげつぷらんのいっしゅうかん", "3ヶ月ぷらんの1週間"),
+    ("さんこうぶんけん", "さんこうぶんけん"), ("いちばんいいのは?", "いちばんいいのは?"),
 ])
 def test_chat_shorthand_is_spelled_out(typed, read):
     assert standardize(typed) == read
