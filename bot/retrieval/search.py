@@ -14,7 +14,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -472,12 +472,21 @@ class Retriever:
         "Netflix Prize 優勝チームの名前" asks for no sum, but a name. Alone, such a kind is
         kept: "How much was the Netflix Prize?" asks for the sum. `query`: the asked part
         (chatforms.asked_part)."""
-        kinds = asked_kinds(query, self._chapter_words_for)
+        kinds = [self._with_people(kind) if kind.name == "name" else kind
+                 for kind in asked_kinds(query, self._chapter_words_for)]
         if len(kinds) < 2:
             return tuple(kinds)
         unnamed = self.glossary.without(query, self.subject_terms(query))
         left = {kind.name for kind in asked_kinds(unnamed)}
         return tuple(kind for kind in kinds if kind.name in left) or tuple(kinds)
+
+    def _with_people(self, kind: ValueKind) -> ValueKind:
+        """The name kind held by the glossary's people too, as the chapter writes them:
+        「李世ドル」 and 「柯潔」 are names, which no pattern of letters sees."""
+        if not self._person_names:
+            return kind
+        people = "|".join(re.escape(name) for name in self._person_names)
+        return replace(kind, held=re.compile(f"{kind.held.pattern}|{people}", kind.held.flags))
 
     def _chapter_words_for(self, noun: str) -> tuple[str, ...]:
         """The chapter's words for a noun the glossary reads as a term's (写真: 画像), so a

@@ -841,3 +841,14 @@ def test_how_a_learner_talks_is_no_missing_word(tutor, question, word):
 def test_an_opening_place_is_still_asked_about(tutor):
     answer = tutor.ask("Germany, how much do data scientists earn there?")
     assert answer.outcome in ("abstained", "partial"), answer.message
+
+
+def test_the_chapters_people_are_names_a_who_question_is_answered_with(tutor):
+    """李世ドル and 柯潔 are names no pattern of letters sees: a line naming them holds the
+    name asked for, and the quote shows it."""
+    plan = tutor.retriever.plan("AlphaGoの対戦相手の名前は?")
+    name = next(kind for kind in plan.lines.kinds if kind.name == "name")
+    assert name.held.search("2017年5月:柯潔(世界最強棋士)に3-0で完勝")
+    answer = tutor.ask("AlphaGoは誰に勝ったの?")
+    assert answer.outcome == "answered", answer.message
+    assert any("李世ドル" in line or "柯潔" in line for line in answer.passages[0].quote)
