@@ -496,7 +496,9 @@ TOPIC_JA_END_RE = re.compile(r"(?:って|とは|については|では)[?\uff1f]
 # amazon's", 「DeepLと比べると」. The chapter compares only what it names, so a word of that
 # side it never says is the thing it cannot speak to, as a yes/no question's words are.
 COMPARED_OBJECT_EN_RE = re.compile(
-    r"\b(?:vs\.?|versus|than|against|compared? (?:with|to)|as opposed to)\s+"
+    # Not "4-1 against that Korean bloke": a match's opponent is no comparison.
+    r"\b(?:vs\.?|versus|than|(?:stack|stacks|stacked|measure|measures|hold|holds) up against|"
+    r"compared? (?:with|to|against)|as opposed to)\s+"
     r"((?:(?!(?:which|what|whats|who|how|in|on|for|from|at|with|when|where|or|and|is|are|was|"
     r"were|do|does|did|pls|please)\b)[\w.'’-]+\s*){1,3})", re.IGNORECASE)
 COMPARED_OBJECT_JA_RE = re.compile(

@@ -733,6 +733,13 @@ def test_a_comparison_with_what_the_chapter_never_names_is_flagged(tutor, questi
     assert word in answer.unmentioned
 
 
+def test_a_matchs_opponent_is_no_comparison():
+    from bot.retrieval.chatforms import compared_objects
+
+    assert compared_objects("Was it really 4-1 against that Korean bloke?") == ""
+    assert compared_objects("how does it stack up against deepl?") == "deepl"
+
+
 def test_a_comparison_the_chapter_makes_is_answered(tutor):
     answer = tutor.ask("skin cancer cnn vs the dermatologists, who's more accurate?")
     assert answer.outcome == "answered", answer.message
