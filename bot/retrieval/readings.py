@@ -91,7 +91,8 @@ class ReadingTable:
             whole = start == 0 and end == len(run)
             spelling = self.spelled.get(to_katakana(sound))
             if len(sound) < MIN_INNER_KANA and not whole \
-                    and not (spelling == to_katakana(sound) and _word_starts(run, start)):
+                    and not (spelling == to_katakana(sound) and _word_starts(run, start)
+                             and not _everyday_loanword(spelling)):
                 continue
             lemma = own_words.get(sound)
             if spelling and not (lemma and KANJI_RE.search(lemma) and lemma != spelling):
@@ -139,6 +140,14 @@ def _loanword(word: str) -> bool:
         return False
     return not any(tagged.lemma and KANJI_RE.search(tagged.lemma)
                    for tagged in tagged_readings(word))
+
+
+def _everyday_loanword(word: str) -> bool:
+    """Whether a katakana word is an everyday English loan (ゲーム, ルール, カメラ: UniDic
+    glosses it "ゲーム-game"), which a chat about anything uses, rather than a name
+    (テスラ, カグル). Only a name of three kana is read out of a longer run of hiragana:
+    「げーむのかせぎかた」 is no question about the chapter's games."""
+    return any(tagged.lemma and "-" in tagged.lemma for tagged in tagged_readings(word))
 
 
 def _word_starts(run: str, start: int) -> bool:
