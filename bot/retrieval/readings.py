@@ -62,11 +62,14 @@ class ReadingTable:
                 spelled[reading] = reading if reading in surfaces else next(iter(surfaces))
         return cls(spelled)
 
-    def respell(self, question: str) -> str:
-        """The question with words typed by sound written as the chapter writes them."""
-        return self._respell_compounds(self._respell_hiragana(question))
+    def respell(self, question: str, loanwords: bool = False) -> str:
+        """The question with words typed by sound written as the chapter writes them.
+        `loanwords`: read everyday loanwords of three kana out of a run of hiragana too
+        (「かめら」 in 「てすらのくるまってかめらなんこ」), for a question the caller knows
+        to be about the chapter."""
+        return self._respell_compounds(self._respell_hiragana(question, loanwords))
 
-    def _respell_hiragana(self, question: str) -> str:
+    def _respell_hiragana(self, question: str, loanwords: bool = False) -> str:
         """「さんこうぶんけんは」 is about 参考文献: the longest sound the chapter spells,
         left to right. A run the tagger reads as one word of its own (「せんたく」, 洗濯)
         is that word, not the chapter's 選択."""
@@ -75,7 +78,7 @@ class ReadingTable:
             run = match.group(0)
             out, i = [], 0
             while i < len(run):
-                found = self._longest_at(run, i, own_words)
+                found = self._longest_at(run, i, own_words, loanwords)
                 if found:
                     out.append(self.spelled[to_katakana(run[i:i + found])])
                     i += found
@@ -85,14 +88,15 @@ class ReadingTable:
             return "".join(out)
         return HIRAGANA_RUN_RE.sub(mend, question)
 
-    def _longest_at(self, run: str, start: int, own_words: dict[str, str | None]) -> int:
+    def _longest_at(self, run: str, start: int, own_words: dict[str, str | None],
+                    loanwords: bool = False) -> int:
         for end in range(len(run), start + MIN_KANA - 1, -1):
             sound = run[start:end]
             whole = start == 0 and end == len(run)
             spelling = self.spelled.get(to_katakana(sound))
             if len(sound) < MIN_INNER_KANA and not whole \
                     and not (spelling == to_katakana(sound) and _word_starts(run, start)
-                             and not _everyday_loanword(spelling)):
+                             and (loanwords or not _everyday_loanword(spelling))):
                 continue
             lemma = own_words.get(sound)
             if spelling and not (lemma and KANJI_RE.search(lemma) and lemma != spelling):
@@ -145,8 +149,10 @@ def _loanword(word: str) -> bool:
 def _everyday_loanword(word: str) -> bool:
     """Whether a katakana word is an everyday English loan (ゲーム, ルール, カメラ: UniDic
     glosses it "ゲーム-game"), which a chat about anything uses, rather than a name
-    (テスラ, カグル). Only a name of three kana is read out of a longer run of hiragana:
-    「げーむのかせぎかた」 is no question about the chapter's games."""
+    (テスラ, カグル). Out of a longer run of hiragana, such a word of three kana is read
+    only in a question that names a subject of the chapter: 「げーむのかせぎかた」 is no
+    question about the chapter's games, 「てすらのくるまってかめらなんこ」 asks of Tesla's
+    cameras."""
     return any(tagged.lemma and "-" in tagged.lemma for tagged in tagged_readings(word))
 
 

@@ -335,7 +335,7 @@ class Retriever:
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
         # Chat shorthand spelled out, kana in the chapter's kanji and Latin letters.
-        query = self.latin_spelled(self.kanji_spelled(self.readings.respell(standardize(query))))
+        query = self.latin_spelled(self.kanji_spelled(self._respelled(standardize(query))))
         own_subjects = self.subjects(query)
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
@@ -392,6 +392,13 @@ class Retriever:
         """The Japanese forms of the terms a question names in its Japanese words."""
         return [f for term in self.glossary.matches(LATIN_RUN_RE.sub(" ", query))
                 for f in term.japanese_forms]
+
+    def _respelled(self, query: str) -> str:
+        """Words typed by sound as the chapter writes them (readings.py); everyday loanwords
+        of three kana too once the question names a subject of the chapter (「てすら」)."""
+        respelled = self.readings.respell(query)
+        return self.readings.respell(query, loanwords=True) if self.subjects(respelled) \
+            else respelled
 
     def kanji_spelled(self, query: str) -> str:
         """The question with nouns left in hiragana written as the chapter writes them:

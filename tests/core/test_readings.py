@@ -56,6 +56,8 @@ def test_a_question_typed_by_sound_is_answered_from_its_section(tutor):
     ("てすらのじどううんてんってれべるいくつなの", "テスラの自動運転"),
     ("ぱいそんはじめたばっかなんだけどさいしょの3かげつなにやればいいの?", "最初の3ヶ月"),
     ("2025ねんにあいおーてぃーのきかいなんだい", "2025年にIoT"),
+    # An everyday loanword of three kana, once the question names a subject of the chapter
+    ("てすらのくるまってかめらなんこついてんの?", "テスラのくるまってカメラ"),
 ])
 def test_a_question_typed_without_converting_reads_as_the_chapter_writes(tutor, typed,
                                                                           written):
