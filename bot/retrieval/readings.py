@@ -41,8 +41,9 @@ def to_katakana(text: str) -> str:
 
 @dataclass(frozen=True)
 class ReadingTable:
-    """The chapter's kanji words and compounds by their reading in katakana, for the
-    readings it spells one way only."""
+    """The chapter's words by their reading in katakana, for the readings it spells one
+    way only: its kanji words and compounds, its katakana words, and the glossary's forms
+    for readings the chapter lacks."""
 
     spelled: dict[str, str]
 
@@ -95,8 +96,7 @@ class ReadingTable:
             whole = start == 0 and end == len(run)
             spelling = self.spelled.get(to_katakana(sound))
             if len(sound) < MIN_INNER_KANA and not whole \
-                    and not (spelling == to_katakana(sound) and _word_starts(run, start)
-                             and (loanwords or not _everyday_loanword(spelling))):
+                    and not _short_word_here(run, start, spelling, sound, loanwords):
                 continue
             lemma = own_words.get(sound)
             if spelling and not (lemma and KANJI_RE.search(lemma) and lemma != spelling):
@@ -154,6 +154,14 @@ def _everyday_loanword(word: str) -> bool:
     question about the chapter's games, 「てすらのくるまってかめらなんこ」 asks of Tesla's
     cameras."""
     return any(tagged.lemma and "-" in tagged.lemma for tagged in tagged_readings(word))
+
+
+def _short_word_here(run: str, start: int, spelling: str | None, sound: str,
+                     loanwords: bool) -> bool:
+    """Whether a sound too short to be read inside a run of hiragana is read here all the
+    same: a katakana word after a particle, a name (てすら) or, when `loanwords`, any."""
+    return spelling == to_katakana(sound) and _word_starts(run, start) \
+        and (loanwords or not _everyday_loanword(spelling))
 
 
 def _word_starts(run: str, start: int) -> bool:
