@@ -253,7 +253,17 @@ LETTER_NAMES = {
     "ブイ": "V", "ヴィー": "V", "ダブリュー": "W", "エックス": "X", "ワイ": "Y", "ゼット": "Z",
 }
 LETTER_NAME_RE = "|".join(sorted(LETTER_NAMES, key=len, reverse=True))
-KANA_OFFSET = ord("ァ") - ord("ぁ")
+KATAKANA_OFFSET = ord("ァ") - ord("ぁ")
+
+
+def to_katakana(text: str) -> str:
+    return "".join(chr(ord(ch) + KATAKANA_OFFSET) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
+
+
+def to_hiragana(text: str) -> str:
+    return "".join(chr(ord(ch) - KATAKANA_OFFSET) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+
+
 # Two letters or more, ending a katakana word: 「エッジエーアイ」 is エッジ and AI.
 # A middle dot may part the letters: 「オー・ティー・エー」 is OTA.
 SPELLED_LETTERS_RE = re.compile(rf"(?<![ァ-ヴー])([ァ-ヴー]{{2,}}?)??"
@@ -263,9 +273,7 @@ SPELLED_LETTERS_RE = re.compile(rf"(?<![ァ-ヴー])([ァ-ヴー]{{2,}}?)??"
 
 # The same in hiragana, typed without converting (「じーえぬえむてぃーって」): a run of two
 # letters or more between the run's ends or particles, since hiragana shows no word ends.
-HIRAGANA_LETTER_NAME_RE = "|".join(
-    "".join(chr(ord(ch) - KANA_OFFSET) if "ァ" <= ch <= "ヶ" else ch for ch in name)
-    for name in sorted(LETTER_NAMES, key=len, reverse=True))
+HIRAGANA_LETTER_NAME_RE = to_hiragana(LETTER_NAME_RE)
 HIRAGANA_SPELLED_LETTERS_RE = re.compile(
     rf"(?:(?<![ぁ-ゖー])|(?<=って)|(?<=[のはがをにでとやも]))"
     # Three letters or more rarely spell grammar: any word may follow (でぃーぶいでぃーかすや).
@@ -280,12 +288,8 @@ def spelled_letters(text: str) -> list[tuple[str, str]]:
     spelled = [match.group(2) for match in SPELLED_LETTERS_RE.finditer(text)]
     spelled += HIRAGANA_SPELLED_LETTERS_RE.findall(text)
     return [(kana, "".join(LETTER_NAMES[name] for name in
-                           re.findall(LETTER_NAME_RE, _katakana(kana))))
+                           re.findall(LETTER_NAME_RE, to_katakana(kana))))
             for kana in spelled]
-
-
-def _katakana(text: str) -> str:
-    return "".join(chr(ord(ch) + KANA_OFFSET) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
 
 
 # The asker describing themself ("as a PM wanting to...", "I'm a retiree, so"): who asks,

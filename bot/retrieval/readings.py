@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.retrieval.chatforms import LETTER_NAME_RE
+from bot.retrieval.chatforms import LETTER_NAME_RE, to_katakana
 from bot.retrieval.tokenize import KANJI_RE, tagged_readings
 
 log = logging.getLogger(__name__)
@@ -29,14 +29,8 @@ MIN_INNER_KANA = 4
 MIN_KANA = 3
 HIRAGANA_RUN_RE = re.compile(r"[ぁ-ゖー]+")
 KATAKANA_RUN_RE = re.compile(r"[ァ-ヺー]{3,}")
-KATAKANA_OFFSET = ord("ァ") - ord("ぁ")
 # What ends the word before another in hiragana typed without kanji: a particle.
 WORD_BEFORE = ("って", "の", "は", "が", "を", "に", "で", "と", "も", "や")
-
-
-def to_katakana(text: str) -> str:
-    return "".join(chr(ord(ch) + KATAKANA_OFFSET) if "ぁ" <= ch <= "ゖ" else ch
-                   for ch in text)
 
 
 @dataclass(frozen=True)
