@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.retrieval.chatforms import LETTER_NAME_RE, to_katakana
 from bot.retrieval.tokenize import KANJI_RE, tagged_readings
@@ -140,6 +141,7 @@ def _loanword(word: str) -> bool:
                    for tagged in tagged_readings(word))
 
 
+@lru_cache(maxsize=512)
 def _everyday_loanword(word: str) -> bool:
     """Whether a katakana word is an everyday English loan (ゲーム, ルール, カメラ: UniDic
     glosses it "ゲーム-game"), which a chat about anything uses, rather than a name

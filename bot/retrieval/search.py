@@ -216,6 +216,7 @@ class Retriever:
         # The glossary's people as the chapter writes them (李世ドル), folded.
         self._person_names = tuple(fold(form) for term in glossary.terms if term.person
                                    for form in term.japanese_forms if len(form) >= 2)
+        self._people_pattern = "|".join(re.escape(name) for name in self._person_names)
         self.references = references or ReferenceMap({})
         self.settings = settings
         self.embedder = embedder
@@ -490,10 +491,10 @@ class Retriever:
     def _with_people(self, kind: ValueKind) -> ValueKind:
         """The name kind held by the glossary's people too, as the chapter writes them:
         「李世ドル」 and 「柯潔」 are names, which no pattern of letters sees."""
-        if not self._person_names:
+        if not self._people_pattern:
             return kind
-        people = "|".join(re.escape(name) for name in self._person_names)
-        return replace(kind, held=re.compile(f"{kind.held.pattern}|{people}", kind.held.flags))
+        return replace(kind, held=re.compile(f"{kind.held.pattern}|{self._people_pattern}",
+                                             kind.held.flags))
 
     def _chapter_words_for(self, noun: str) -> tuple[str, ...]:
         """The chapter's words for a noun the glossary reads as a term's (写真: 画像), so a
