@@ -69,6 +69,9 @@ CHAT_FORMS = {
     "po": "", "opo": "", "daw": "", "naman": "", "talaga": "", "grabe": "",
     # Laughter, like "lol".
     "haha": "", "hahaha": "", "hehe": "", "huhu": "",
+    # A speaker's hesitations, which dictation writes down ("um why would you run …").
+    "um": "", "umm": "", "ummm": "", "uh": "", "uhh": "", "uhm": "", "erm": "", "hmm": "",
+    "hmmm": "", "mm": "",
 }
 # The particles, tags and courtesies of the Englishes learners write in, and the odd word
 # of their first language: stance and politeness, never the topic. Each is rare in
@@ -290,6 +293,25 @@ def spelled_letters(text: str) -> list[tuple[str, str]]:
     return [(kana, "".join(LETTER_NAMES[name] for name in
                            re.findall(LETTER_NAME_RE, to_katakana(kana))))
             for kana in spelled]
+
+
+# Letters typed one by one, as dictation writes an acronym ("g p t four", "edge a i"): a run
+# of single Latin letters between spaces.
+SPACED_LETTERS_RE = re.compile(r"(?<![\w'\-])[a-z](?: [a-z])+(?![\w'\-])", re.IGNORECASE)
+
+
+def spaced_letters(text: str) -> list[tuple[str, str]]:
+    """Every stretch of two or more letters of each run typed one by one, longest first,
+    with the letters it spells: [("g p t", "GPT"), ...] for "does g p t four". Which of
+    them is meant is for the caller to judge ("is it a i" holds "a i" and "i")."""
+    found = []
+    for match in SPACED_LETTERS_RE.finditer(text):
+        letters = match.group(0).split(" ")
+        for size in range(len(letters), 1, -1):
+            for start in range(len(letters) - size + 1):
+                part = letters[start:start + size]
+                found.append((" ".join(part), "".join(part).upper()))
+    return found
 
 
 # The asker describing themself ("as a PM wanting to...", "I'm a retiree, so"): who asks,

@@ -30,6 +30,7 @@ from bot.retrieval.chatforms import (
     asked_part,
     inner_questions,
     question_parts,
+    spaced_letters,
     spelled_letters,
     standardize,
 )
@@ -45,6 +46,7 @@ from bot.retrieval.tokenize import (
     english_stem,
     japanese_spans,
     kana_spelled_nouns,
+    kanji_numerals_in_digits,
     normalize,
     plan_positions,
     tokenize,
@@ -336,7 +338,8 @@ class Retriever:
 
     def plan(self, query: str, context: str = "") -> QueryPlan:
         # Chat shorthand spelled out, kana in the chapter's kanji and Latin letters.
-        query = self.latin_spelled(self.kanji_spelled(self._respelled(standardize(query))))
+        query = kanji_numerals_in_digits(standardize(query))
+        query = self.latin_spelled(self.kanji_spelled(self._respelled(query)))
         own_subjects = self.subjects(query)
         if context and own_subjects and not own_subjects & self.subjects(context):
             context = ""  # a new subject replaces the old one
@@ -417,11 +420,22 @@ class Retriever:
         them: 「エッジエーアイ」 is its エッジAI, 「アイオーティー」 its IoT. Letters the
         chapter never writes as a word stay as typed (アイ is also "eye")."""
         for spelled, letters in spelled_letters(query):
-            written = re.search(rf"(?<![A-Za-z0-9]){letters}(?![A-Za-z0-9])",
-                                self._written_text(), re.IGNORECASE)
+            written = self._written_letters(letters)
             if written:
-                query = query.replace(spelled, written.group(0), 1)
+                query = query.replace(spelled, written, 1)
+        # Dictated letters ("g p t four", "edge a i") likewise, as a word of their own.
+        for spelled, letters in spaced_letters(query):
+            written = self._written_letters(letters)
+            typed = re.search(rf"(?<![\w']){re.escape(spelled)}(?![\w'])", query)
+            if written and typed:
+                query = f"{query[:typed.start()]}{written}{query[typed.end():]}"
         return query
+
+    def _written_letters(self, letters: str) -> str | None:
+        """The chapter's own spelling of a run of letters it writes as a word ("GPT")."""
+        written = re.search(rf"(?<![A-Za-z0-9]){letters}(?![A-Za-z0-9])",
+                            self._written_text(), re.IGNORECASE)
+        return written.group(0) if written else None
 
     def chapter_writes(self, text: str) -> bool:
         """Whether the text occurs anywhere in the chapter, as search reads it."""

@@ -135,6 +135,75 @@ def tagged_readings(text: str) -> list[TaggedWord]:
                 for n in _tagger()(text)]
 
 
+KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                "七": 7, "八": 8, "九": 9}
+KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+KANJI_LARGE_UNITS_RE = re.compile(r"([万億兆])")
+NUMERAL_CHARS = "〇零一二三四五六七八九十百千万億兆"
+KANJI_NUMERAL_RE = re.compile(f"^[{NUMERAL_CHARS}]+$")
+KANJI_CHARS = "\u3400-\u4dbf\u4e00-\u9fff々〇"
+# A figure's counter and noun: 「3,000万局面」, 「1日」. More kanji after a numeral make an
+# idiom's word (「三日坊主」).
+MAX_COUNTED_KANJI = 2
+
+
+def kanji_numerals_in_digits(text: str) -> str:
+    """The text with numbers written in kanji written as the chapter writes its figures:
+    「三千万局面」 is its 3,000万局面, 「一日五億人」 its 1日5億人 and 「二〇一六年」 2016年.
+    Only what the tagger reads as a numeral is rewritten (「十分な」 and 「統一」 are words),
+    and not in an idiom: a numeral before more than a counter or a two-kanji noun
+    (「三日坊主」), or in four kanji that pair two numerals with two words (「一石二鳥」)."""
+    if not any(ch in KANJI_DIGITS or ch in KANJI_SMALL_UNITS for ch in text):
+        return text
+    spans: list[tuple[int, int]] = []  # the numerals' runs, as offsets into the text
+    position = 0
+    with _tagger_lock:
+        for node in _tagger()(text):
+            position += len(node.white_space)
+            end = position + len(node.surface)
+            if node.feature.pos2 == "数詞" and KANJI_NUMERAL_RE.match(node.surface):
+                if spans and spans[-1][1] == position:
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((position, end))
+            position = end
+    for start, end in reversed(spans):
+        if not _in_idiom(text, start, end):
+            text = text[:start] + _kanji_number_in_digits(text[start:end]) + text[end:]
+    return text
+
+
+def _in_idiom(text: str, start: int, end: int) -> bool:
+    before = re.split(f"[^{KANJI_CHARS}]", text[:start])[-1]
+    following = re.split(f"[^{KANJI_CHARS}]", text[end:])[0]
+    whole = before + text[start:end] + following
+    paired = len(whole) == 4 and all((ch in NUMERAL_CHARS) == (i % 2 == 0)
+                                     for i, ch in enumerate(whole))
+    word_after = re.split(f"[{NUMERAL_CHARS}]", following)[0]
+    return paired or len(word_after) > MAX_COUNTED_KANJI
+
+
+def _kanji_number_in_digits(numeral: str) -> str:
+    """「三千万」 → 3,000万: the part under each of 万, 億 and 兆 in digits, the unit kept,
+    as the chapter writes 3,000万 and 5億. Digits alone are read by place (二〇一六 → 2016)."""
+    parts = KANJI_LARGE_UNITS_RE.split(numeral)
+    return "".join(part if KANJI_LARGE_UNITS_RE.fullmatch(part) or not part
+                   else _small_kanji_number(part) for part in parts)
+
+
+def _small_kanji_number(numeral: str) -> str:
+    if not any(ch in KANJI_SMALL_UNITS for ch in numeral):
+        return "".join(str(KANJI_DIGITS[ch]) for ch in numeral)
+    value, digit = 0, None
+    for ch in numeral:
+        if ch in KANJI_SMALL_UNITS:
+            value += (1 if digit is None else digit) * KANJI_SMALL_UNITS[ch]
+            digit = None
+        else:
+            digit = KANJI_DIGITS[ch]
+    return f"{value + (digit or 0):,}"
+
+
 def kana_spelled_nouns(text: str) -> list[tuple[str, str]]:
     """The nouns written in hiragana that UniDic spells in kanji, with that spelling (its
     lemma): 「べんきょう」 勉強, 「さいしょ」 最初. Learners of Japanese, and phone

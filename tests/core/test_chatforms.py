@@ -8,6 +8,7 @@ from bot.retrieval.chatforms import (
     asked_part,
     asking_sentences,
     inner_questions,
+    spaced_letters,
     spelled_letters,
     standardize,
     yes_or_no_sentences,
@@ -103,6 +104,8 @@ def test_a_question_about_the_series_is_answered_from_its_overview(tutor):
     ("how many cameras does tesla use for autopilot lah", "lah"),
     ("yaar which english books does the chapter recommend", "yaar"),
     ("can explain what is edge ai leh", "leh"),
+    # A speaker's hesitation, as dictation writes it down (our own wording).
+    ("um why would you run the model on the phone with edge a i instead of the cloud", "um"),
     # The asker's own figure, and a plan's middle.
     ("with all those 10B+ miles of data, what autonomy level is Autopilot at?", "10B+"),
     ("3ヶ月プランの真ん中の4週間で覚える評価指標って何でした?", "真ん中"),
@@ -126,6 +129,25 @@ def test_a_chat_aside_is_no_missing_word(tutor, question, aside):
 ])
 def test_latin_letters_spelled_in_kana(text, found):
     assert spelled_letters(text) == found
+
+
+def test_letters_typed_one_by_one_are_found():
+    assert spaced_letters("does g p t four have") == [("g p t", "GPT"), ("g p", "GP"),
+                                                      ("p t", "PT")]
+    assert spaced_letters("edge a i, or an apple") == [("a i", "AI")]
+    assert spaced_letters("a b-test") == []
+
+
+@pytest.mark.parametrize(("question", "evidence"), [
+    # Dictated acronyms and figures in kanji (our own wording): before, "g p t" matched
+    # nothing and 三千万 was named as missing from the chapter.
+    ("how many parameters does g p t four have", "1.8兆パラメータ"),
+    ("アルファ碁の自己対戦って何局面?三千万だっけ", "3,000万局面"),
+])
+def test_dictated_letters_and_kanji_figures_find_the_fact(tutor, question, evidence):
+    answer = tutor.ask(question)
+    assert answer.outcome == "answered", answer.message
+    assert evidence in " ".join(answer.passages[0].quote)
 
 
 @pytest.mark.parametrize(("typed", "kept", "dropped"), [

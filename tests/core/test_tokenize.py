@@ -4,6 +4,7 @@ from bot.retrieval.tokenize import (
     content_words,
     english_phrases,
     kana_spelled_nouns,
+    kanji_numerals_in_digits,
     misread_compound,
     normalize,
     stem,
@@ -108,6 +109,23 @@ def test_plurals_meet_their_singulars_but_series_stays_series():
 def test_nouns_left_in_hiragana_get_their_kanji_spelling():
     assert kana_spelled_nouns("さいしょの4週間は なにを べんきょうしますか") == [
         ("さいしょ", "最初"), ("べんきょう", "勉強")]
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    # Voice input and formal writing spell figures in kanji; the chapter writes digits.
+    ("自己対戦は三千万局面だっけ", "自己対戦は3,000万局面だっけ"),
+    ("賞金は百万ドル?", "賞金は100万ドル?"),
+    ("一日五億人が使う", "1日5億人が使う"),
+    ("年収千二百万円", "年収1,200万円"),
+    ("二〇一六年に移行", "2016年に移行"),
+    ("三ヶ月プランの三つ目", "3ヶ月プランの3つ目"),
+    # Words with a numeral's kanji are words, and so are idioms.
+    ("三日坊主で一石二鳥、十人十色", "三日坊主で一石二鳥、十人十色"),
+    ("十分な精度で統一された一般的な手法、一番のおすすめ",
+     "十分な精度で統一された一般的な手法、一番のおすすめ"),
+])
+def test_numbers_in_kanji_are_written_in_digits(typed, written):
+    assert kanji_numerals_in_digits(typed) == written
 
 
 @pytest.mark.parametrize("text", [
