@@ -199,6 +199,20 @@ def test_a_price_the_best_passages_lack_is_named_not_declined(tutor):
     assert answer.message.startswith("The chapter doesn't state the price.")
 
 
+@pytest.mark.parametrize("question", ["えーと明日の会議って何時からだったっけ",
+                                      "what time does our reading group meet on friday?"])
+def test_a_time_of_day_the_chapter_never_gives_is_declined(tutor, question):
+    # Our own wording. 会議 is the chapter's word for a conference: before, the meeting's
+    # time was "answered" with the list of ML conferences.
+    assert tutor.ask(question).outcome == "abstained"
+
+
+def test_the_one_time_of_day_the_chapter_gives_is_answered(tutor):
+    answer = tutor.ask("問題3の解答例だと平日は朝何時から勉強してる?")
+    assert answer.outcome == "answered", answer.message
+    assert "6:00-7:00" in " ".join(answer.passages[0].quote)
+
+
 def test_a_request_for_code_is_still_declined(tutor):
     answer = tutor.ask("write me a python function that computes the accuracy of a model")
     assert answer.outcome == "abstained", answer.message

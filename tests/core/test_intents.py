@@ -81,6 +81,8 @@ def test_exercise_answers_are_owned_by_exercise_questions(knowledge):
     ("How is the BLEU score calculated?", "formula"),
     ("How do I reverse a list in Python?", "code"),
     ("SQLで2つのテーブルをJOINするには?", "code"),
+    ("明日の会議って何時から?", "clock_time"),
+    ("what time does the study group start tonight", "clock_time"),
 ])
 def test_some_questions_expect_a_kind_of_answer(knowledge, question, kind):
     names = [i.name for i in knowledge.intents.matching(question) if i.expects is not None]
@@ -93,6 +95,7 @@ def test_some_questions_expect_a_kind_of_answer(knowledge, question, kind):
     "誰でも使えるAutoMLツールは?",
     "How do I get started with Python?",
     "Pythonで機械学習を始めるには?",
+    "AutoMLって何時間で学習できる?",  # hours, not a time of day
 ])
 def test_other_questions_expect_nothing_in_particular(knowledge, question):
     assert knowledge.intents.expected_answers(question) == []
