@@ -6,6 +6,7 @@ not a verbatim substring is dropped rather than shown.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -18,6 +19,7 @@ from bot.knowledge.glossary import Term, fold, fold_question
 from bot.knowledge.lang import detect_language
 from bot.retrieval.asked import asked_noun, asks_present
 from bot.retrieval.chatforms import (
+    WH_JA_RE,
     asked_part,
     asking_sentences,
     compared_objects,
@@ -209,9 +211,16 @@ JAPANESE_SPACE_RE = re.compile(
 
 def clean_question(raw: str) -> str:
     """Strip control characters and collapse white space, dropping it between Japanese
-    words; keep everything else."""
+    words; keep everything else. A space between two Japanese clauses that each ask
+    (「どのケース選んでて なんでそれ選んだんだっけ」, as chat and voice input part them)
+    becomes 、, which parts the message's questions (chatforms.question_parts)."""
     kept = (" " if unicodedata.category(c)[0] in "CZ" else c for c in raw)
-    return JAPANESE_SPACE_RE.sub("", " ".join("".join(kept).split()))
+    pieces = JAPANESE_SPACE_RE.split(" ".join("".join(kept).split()))
+    joined = pieces[0]
+    for before, after in itertools.pairwise(pieces):
+        both_ask = WH_JA_RE.search(before) and WH_JA_RE.search(after)
+        joined += ("、" if both_ask else "") + after
+    return joined
 
 
 def validate_question(raw: str, language: str) -> Answer | None:

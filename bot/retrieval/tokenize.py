@@ -118,7 +118,8 @@ def _unprefixed(words: list[tuple[str, str, str]], i: int) -> tuple[str, str, st
     return words[i]
 
 
-KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+KANJI_RANGES = "\u3400-\u4dbf\u4e00-\u9fff々"
+KANJI_RE = re.compile(f"[{KANJI_RANGES}]")
 
 
 class TaggedWord(NamedTuple):
@@ -141,7 +142,7 @@ KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 KANJI_LARGE_UNITS_RE = re.compile(r"([万億兆])")
 NUMERAL_CHARS = "〇零一二三四五六七八九十百千万億兆"
 KANJI_NUMERAL_RE = re.compile(f"^[{NUMERAL_CHARS}]+$")
-KANJI_CHARS = "\u3400-\u4dbf\u4e00-\u9fff々〇"
+KANJI_CHARS = f"{KANJI_RANGES}〇"
 # A figure's counter and noun: 「3,000万局面」, 「1日」. More kanji after a numeral make an
 # idiom's word (「三日坊主」).
 MAX_COUNTED_KANJI = 2

@@ -25,3 +25,14 @@ def test_spaces_between_japanese_words_are_dropped():
         "AlphaGoのしあいはどこのまちでありましたか"
     assert clean_question("データサイエンティストの salaryは いくら") == \
         "データサイエンティストの salaryはいくら"  # beside a Latin word, a space separates
+
+
+def test_a_space_between_two_asking_clauses_parts_the_questions(tutor):
+    # Chat and voice input part clauses with a space (our own wording): each question
+    # keeps its own line, the choice the model answer made as well as its reasons.
+    assert clean_question("どのケース選んでて なんでそれ選んだんだっけ") == \
+        "どのケース選んでて、なんでそれ選んだんだっけ"
+    assert clean_question("テスラと アルファ碁の違いは?") == "テスラとアルファ碁の違いは?"
+    answer = tutor.ask("演習1の解答例ってどのケース選んでて なんでそれ選んだんだっけ")
+    assert answer.outcome == "answered", answer.message
+    assert "選択:AlphaGo" in " ".join(answer.passages[0].quote)
