@@ -69,6 +69,8 @@ class ReadingTable:
         """「さんこうぶんけんは」 is about 参考文献: the longest sound the chapter spells,
         left to right. A run the tagger reads as one word of its own (「せんたく」, 洗濯)
         is that word, not the chapter's 選択."""
+        if not HIRAGANA_RUN_RE.search(question):
+            return question  # nothing typed by sound: no need to tag it
         own_words = {word.surface: word.lemma for word in tagged_readings(question)}
         def mend(match: re.Match[str]) -> str:
             run = match.group(0)

@@ -37,7 +37,7 @@ from bot.retrieval.chatforms import (
 from bot.retrieval.index import LoadedIndex, passage_text, searchable_text, written_text
 from bot.retrieval.lexicon import translations
 from bot.retrieval.lines import LineQuestion, asked_list_size, best_scored_line, wants_list
-from bot.retrieval.readings import ReadingTable
+from bot.retrieval.readings import HIRAGANA_RUN_RE, ReadingTable
 from bot.retrieval.specificity import zipf
 from bot.retrieval.tokenize import (
     CJK_RUN_RE,
@@ -401,8 +401,10 @@ class Retriever:
         """Words typed by sound as the chapter writes them (readings.py); everyday loanwords
         of three kana too once the question names a subject of the chapter (「てすら」)."""
         respelled = self.readings.respell(query)
-        return self.readings.respell(query, loanwords=True) if self.subjects(respelled) \
-            else respelled
+        # Without hiragana there is no loanword to read: the second reading would be the same.
+        if not HIRAGANA_RUN_RE.search(query) or not self.subjects(respelled):
+            return respelled
+        return self.readings.respell(query, loanwords=True)
 
     def kanji_spelled(self, query: str) -> str:
         """The question with nouns left in hiragana written as the chapter writes them:

@@ -127,20 +127,24 @@ class TaggedWord(NamedTuple):
     pos: str
     lemma: str | None
     kana: str | None  # the reading, in katakana
+    detail: str  # the second level of the part of speech: 数詞 of 名詞
+    space: str  # the white space before the word, which the surfaces leave out
 
 
 def tagged_readings(text: str) -> list[TaggedWord]:
     """The tagger's words with their part of speech, lemma and reading."""
     with _tagger_lock:  # as in _tag_detailed: MeCab taggers are not thread-safe
-        return [TaggedWord(n.surface, n.feature.pos1, n.feature.lemma, n.feature.kana)
+        return [TaggedWord(n.surface, n.feature.pos1, n.feature.lemma, n.feature.kana,
+                           n.feature.pos2, n.white_space)
                 for n in _tagger()(text)]
 
 
 KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
                 "七": 7, "八": 8, "九": 9}
 KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-KANJI_LARGE_UNITS_RE = re.compile(r"([万億兆])")
-NUMERAL_CHARS = "〇零一二三四五六七八九十百千万億兆"
+KANJI_LARGE_UNITS = "万億兆"
+KANJI_LARGE_UNITS_RE = re.compile(f"([{KANJI_LARGE_UNITS}])")
+NUMERAL_CHARS = "".join([*KANJI_DIGITS, *KANJI_SMALL_UNITS, KANJI_LARGE_UNITS])
 KANJI_NUMERAL_RE = re.compile(f"^[{NUMERAL_CHARS}]+$")
 KANJI_CHARS = f"{KANJI_RANGES}〇"
 # A figure's counter and noun: 「3,000万局面」, 「1日」. More kanji after a numeral make an
@@ -158,16 +162,15 @@ def kanji_numerals_in_digits(text: str) -> str:
         return text
     spans: list[tuple[int, int]] = []  # the numerals' runs, as offsets into the text
     position = 0
-    with _tagger_lock:
-        for node in _tagger()(text):
-            position += len(node.white_space)
-            end = position + len(node.surface)
-            if node.feature.pos2 == "数詞" and KANJI_NUMERAL_RE.match(node.surface):
-                if spans and spans[-1][1] == position:
-                    spans[-1] = (spans[-1][0], end)
-                else:
-                    spans.append((position, end))
-            position = end
+    for word in tagged_readings(text):
+        position += len(word.space)
+        end = position + len(word.surface)
+        if word.detail == "数詞" and KANJI_NUMERAL_RE.match(word.surface):
+            if spans and spans[-1][1] == position:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((position, end))
+        position = end
     for start, end in reversed(spans):
         if not _in_idiom(text, start, end):
             text = text[:start] + _kanji_number_in_digits(text[start:end]) + text[end:]
